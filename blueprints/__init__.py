@@ -1,0 +1,183 @@
+"""Extensions, request hooks, error pages and the role blueprints, bound to the app in init_app."""
+import json
+from datetime import datetime
+
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_htmx import HTMX
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from models import db
+from models.audit import Actor, reset_actor, set_actor
+from models.rules.dates import format_date, format_datetime
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+htmx = HTMX()
+
+# a content-security-policy with no inline script or style: every script is a static file
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'self'; object-src 'none'")
+
+
+def message_response(text: str, status: int, level: str = "error"):
+    """A short answer for htmx: the text in the body and a toast event in HX-Trigger (JSON, ASCII-safe)."""
+    resp = app_response(text, status)
+    resp.headers["HX-Trigger"] = json.dumps({"showMessage": {"level": level, "text": text}})
+    return resp
+
+
+def app_response(body: str, status: int):
+    from flask import make_response
+
+    return make_response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from models.accounts import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return User.get_or_none(User.id == int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if htmx:
+            # a 302 inside an htmx request would swap the login page into a cell
+            resp = app_response("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", 200)
+            resp.headers["HX-Redirect"] = target
+            return resp
+        flash(login_manager.login_message, "info")
+        return redirect(target)
+
+    @app.before_request
+    def _open_db():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close_db(exc):
+        if not db.is_closed():
+            db.close()
+
+    @app.before_request
+    def _actor_and_idle():
+        address = request.remote_addr or ""
+        if current_user.is_authenticated:
+            now = datetime.now().timestamp()
+            last = session.get("seen")
+            if last and now - last > app.config["IDLE_MINUTES"] * 60:
+                logout_user()
+                session.clear()
+                flash("Phiên làm việc đã kết thúc vì lâu không thao tác. Vui lòng đăng nhập lại.", "info")
+                return unauthorized()
+            session["seen"] = now
+            request.audit_token = set_actor(Actor(current_user.id, current_user.username, address))
+        else:
+            request.audit_token = set_actor(Actor(None, "khách", address))
+
+    @app.teardown_request
+    def _reset_actor(exc):
+        token = getattr(request, "audit_token", None)
+        if token is not None:
+            reset_actor(token)
+
+    @app.before_request
+    def _force_password_change():
+        if not current_user.is_authenticated or request.endpoint in (
+                "auth.change_password", "auth.logout", "static"):
+            return None
+        if current_user.must_change_password or current_user.password_expired():
+            if htmx:
+                return unauthorized()
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.endpoint != "static":
+            resp.headers.setdefault("Cache-Control", "no-store")
+            resp.vary.add("HX-Request")
+        return resp
+
+    def _error(status: int, title: str, text: str):
+        if htmx:
+            return message_response(text, status)
+        return render_template("error.html", status=status, title=title, text=text), status
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _error(403, "Không có quyền truy cập",
+                      "Tài khoản của bạn không được phép mở trang này hoặc thao tác này.")
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return _error(404, "Không tìm thấy trang", "Địa chỉ này không tồn tại hoặc đã được chuyển đi.")
+
+    @app.errorhandler(405)
+    def not_allowed(e):
+        return _error(405, "Thao tác không hợp lệ", "Trang này không nhận thao tác bạn vừa gửi.")
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _error(413, "Tệp quá lớn", "Tệp gửi lên vượt quá dung lượng cho phép.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _error(400, "Phiên biểu mẫu không hợp lệ",
+                      "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Vui lòng tải lại trang rồi thử lại.")
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        return _error(400, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ.")
+
+    @app.errorhandler(500)
+    def server_error(e):
+        return _error(500, "Lỗi máy chủ",
+                      "Máy chủ gặp sự cố khi xử lý yêu cầu. Dữ liệu của thao tác này chưa được lưu.")
+
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+
+    from blueprints.navigation import navigation_for
+
+    @app.context_processor
+    def _layout_context():
+        from models.accounts import ROLES
+        from models.school import School, SchoolYear
+
+        return {
+            "school": School.current(),
+            "current_year": SchoolYear.current(),
+            "nav": navigation_for(current_user) if current_user.is_authenticated else [],
+            "role_labels": ROLES,
+        }
+
+    from blueprints.accountant import bp as accountant_bp
+    from blueprints.admin import bp as admin_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.homeroom import bp as homeroom_bp
+    from blueprints.nurse import bp as nurse_bp
+    from blueprints.teacher import bp as teacher_bp
+    from blueprints.vice_principal import bp as vice_principal_bp
+
+    for bp in (auth_bp, teacher_bp, homeroom_bp, vice_principal_bp, admin_bp, nurse_bp, accountant_bp):
+        app.register_blueprint(bp)
+
+    from blueprints.commands import register_commands
+
+    register_commands(app)

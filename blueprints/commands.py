@@ -1,0 +1,59 @@
+"""`flask --app app …` commands for the school's IT person."""
+import click
+from flask import Flask
+
+from models import db
+from models.audit import verify_chain
+from models.database import migrate
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or upgrade the database schema (idempotent)."""
+        with db.connection_context():
+            applied = migrate()
+        click.echo("Đã cập nhật cơ sở dữ liệu: " + (", ".join(applied) if applied else "không có thay đổi."))
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
+    def seed_demo(if_empty):
+        """Build the demo school (deterministic)."""
+        from models.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_school
+        from models.school import School
+
+        with db.connection_context():
+            if School.select().exists():
+                if if_empty:
+                    click.echo("Cơ sở dữ liệu đã có dữ liệu trường: không nạp trường mẫu.")
+                    return
+                raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            summary = seed_demo_school()
+        click.echo(f"Đã tạo trường mẫu: {summary}")
+        click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
+
+    @app.cli.command("audit-verify")
+    def audit_verify():
+        """Check the audit log's hash chain; exit code 1 at the first broken link."""
+        with db.connection_context():
+            report = verify_chain()
+        if report.ok:
+            click.echo(f"Nhật ký toàn vẹn: {report.count} mục, chuỗi băm khớp.")
+            return
+        click.echo(f"Nhật ký bị thay đổi: mục #{report.first_broken_id}: {report.problem}.", err=True)
+        raise SystemExit(1)
+
+    @app.cli.command("create-admin")
+    @click.option("--username", required=True)
+    @click.option("--full-name", required=True)
+    @click.password_option()
+    def create_admin(username, full_name, password):
+        """Create an admin account for a real (non-demo) school."""
+        from models.accounts import create_account
+
+        with db.connection_context():
+            try:
+                create_account(username, full_name, password, {"admin"})
+            except ValueError as bad:
+                raise click.ClickException(str(bad)) from None
+        click.echo(f"Đã tạo tài khoản quản trị {username}; đổi mật khẩu ở lần đăng nhập đầu.")

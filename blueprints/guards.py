@@ -1,0 +1,55 @@
+"""The one permission check per blueprint, and the object-level checks views call."""
+from flask import abort
+from flask_login import current_user, login_required
+
+from models.school import SchoolClass, SchoolYear, TeachingAssignment
+
+
+def require_roles(*roles: str):
+    """A before_request hook: sign-in required, then one of the roles, else a Vietnamese 403."""
+
+    @login_required
+    def guard():
+        if not current_user.has_role(*roles):
+            abort(403)
+
+    return guard
+
+
+def homeroom_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
+    """The classes a user is homeroom teacher (GVCN) of in the year; homeroom is not a role flag."""
+    year = year or SchoolYear.current()
+    if user.staff_id is None or year is None:
+        return []
+    return list(SchoolClass.select()
+                .where((SchoolClass.year == year) & (SchoolClass.homeroom_teacher == user.staff_id))
+                .order_by(SchoolClass.name))
+
+
+def require_homeroom():
+    @login_required
+    def guard():
+        if not homeroom_classes(current_user):
+            abort(403)
+
+    return guard
+
+
+def own_homeroom_class(class_id: int) -> SchoolClass:
+    """The class, if the current user is its homeroom teacher this year; 403 otherwise."""
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        abort(404)
+    if school_class not in homeroom_classes(current_user):
+        abort(403)
+    return school_class
+
+
+def own_assignment(assignment_id: int) -> TeachingAssignment:
+    """The teaching assignment, if it is the current user's; 403 otherwise."""
+    assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == assignment_id)
+    if assignment is None:
+        abort(404)
+    if current_user.staff_id is None or assignment.teacher_id != current_user.staff_id:
+        abort(403)
+    return assignment

@@ -1,0 +1,44 @@
+"""The subject teacher's pages: their teaching assignments; the head of department's department."""
+from flask import abort, render_template
+from flask_login import current_user
+
+from blueprints.teacher import bp
+from models.people import Staff
+from models.school import (
+    DepartmentMember,
+    SchoolYear,
+    TeachingAssignment,
+    assignments_of,
+    class_size,
+)
+
+
+@bp.route("/")
+def home():
+    """The classes and subjects this teacher teaches this year."""
+    year = SchoolYear.current()
+    rows = []
+    if current_user.staff_id is not None:
+        for assignment in assignments_of(current_user.staff_id, year):
+            rows.append((assignment, class_size(assignment.school_class)))
+    return render_template("teacher/home.html", rows=rows, year=year)
+
+
+@bp.route("/department")
+def department():
+    """The head of department's view of their department's teachers and assignments."""
+    if not current_user.has_role("head_of_department") or current_user.staff_id is None:
+        abort(403)
+    membership = DepartmentMember.get_or_none((DepartmentMember.staff == current_user.staff_id)
+                                              & DepartmentMember.is_head)
+    if membership is None:
+        return render_template("teacher/department.html", department=None, teachers=[])
+    year = SchoolYear.current()
+    teachers = []
+    members = (Staff.select().join(DepartmentMember)
+               .where(DepartmentMember.department == membership.department))
+    for staff in sorted(members, key=lambda s: s.name_fold.split(" ")[-1:] + s.name_fold.split(" ")):
+        load = list(assignments_of(staff, year))
+        teachers.append((staff, load))
+    return render_template("teacher/department.html", department=membership.department, teachers=teachers,
+                           assignment_count=TeachingAssignment.select().count())

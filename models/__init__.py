@@ -1,0 +1,48 @@
+"""The database proxy, the base models and the one way to open a write transaction."""
+import threading
+from contextlib import contextmanager
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+
+db = DatabaseProxy()
+
+# sqlite has one writer at a time; without a process-wide lock its busy handler sleep-polls
+# with growing back-off and the slowest saves waited over a second (shared/stack-probe.md §3-4).
+_write_lock = threading.RLock()
+
+
+class DeletionRefused(Exception):
+    """Raised when code tries to delete a record the school must keep forever."""
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class KeptModel(BaseModel):
+    """A record that is never deleted: people, marks, attendance, payments, audit entries."""
+
+    def delete_instance(self, *args, **kwargs):
+        raise DeletionRefused(f"{type(self).__name__} records are never deleted")
+
+    @classmethod
+    def delete(cls):
+        raise DeletionRefused(f"{cls.__name__} records are never deleted")
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, SqliteDatabase)
+
+
+@contextmanager
+def write_transaction():
+    """Open a write transaction: BEGIN IMMEDIATE under the process-wide lock on sqlite."""
+    if is_sqlite():
+        with _write_lock:
+            with db.atomic() as tx:
+                yield tx
+    else:
+        with db.atomic() as tx:
+            yield tx

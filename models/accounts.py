@@ -1,0 +1,192 @@
+"""Staff accounts, roles, password policy and login throttling."""
+from datetime import datetime, timedelta
+
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import BaseModel, write_transaction
+from models.audit import Actor, record
+from models.people import Staff
+from models.rules import passwords
+
+ROLES = {
+    "admin": "Quản trị / văn thư",
+    "principal": "Hiệu trưởng",
+    "vice_principal": "Phó hiệu trưởng",
+    "head_of_department": "Tổ trưởng chuyên môn",
+    "teacher": "Giáo viên bộ môn",
+    "nurse": "Nhân viên y tế",
+    "accountant": "Kế toán",
+}
+
+
+class User(UserMixin, BaseModel):
+    username = CharField(unique=True)
+    full_name = CharField()
+    password_hash = CharField()
+    staff = ForeignKeyField(Staff, null=True, unique=True, backref="accounts")
+    is_enabled = BooleanField(default=True)
+    must_change_password = BooleanField(default=True)
+    password_changed_at = DateTimeField(null=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        table_name = "account"  # "user" is reserved on postgresql
+
+    # flask-login: a disabled account cannot log in and its sessions end
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    def set_password(self, password: str, *, temporary: bool) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt
+        self.password_changed_at = datetime.now()
+        self.must_change_password = temporary
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def roles(self) -> set[str]:
+        if not hasattr(self, "_roles"):
+            self._roles = {r.role for r in UserRole.select(UserRole.role).where(UserRole.user == self)}
+        return self._roles
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def password_expired(self, now: datetime | None = None) -> bool:
+        return passwords.password_expired(self.password_changed_at, now or datetime.now())
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or datetime.now())
+
+
+class UserRole(BaseModel):
+    user = ForeignKeyField(User, backref="role_rows")
+    role = CharField()
+
+    class Meta:
+        table_name = "account_role"
+        indexes = ((("user", "role"), True),)
+
+
+class LoginFailure(BaseModel):
+    """Failed sign-ins by address, for per-address throttling (per-account counts live on User)."""
+
+    address = CharField(index=True)
+    username = CharField(default="")
+    at = DateTimeField(default=datetime.now, index=True)
+
+    @classmethod
+    def address_locked_until(cls, address: str, now: datetime) -> datetime | None:
+        window = now - timedelta(minutes=passwords.LOCKOUT_MINUTES)
+        times = [f.at for f in (cls.select(cls.at)
+                                .where((cls.address == address) & (cls.at > window))
+                                .order_by(cls.at))]
+        return passwords.is_locked_out(times, now)
+
+
+class LoginRefused(Exception):
+    """A sign-in that did not succeed; the message is shown to the person."""
+
+
+GENERIC_FAILURE = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def authenticate(username: str, password: str, address: str, now: datetime | None = None) -> User:
+    """Check a sign-in, counting failures per account and per address; raises LoginRefused."""
+    now = now or datetime.now()
+    username = (username or "").strip().lower()
+    until = LoginFailure.address_locked_until(address, now)
+    if until:
+        raise LoginRefused(f"Máy này đã nhập sai quá nhiều lần. Vui lòng thử lại sau {until:%H:%M}.")
+    user = User.get_or_none(User.username == username)
+    if user is not None and user.is_locked(now):
+        raise LoginRefused(f"Tài khoản tạm khoá vì nhập sai mật khẩu {passwords.LOCKOUT_THRESHOLD} lần. "
+                           f"Vui lòng thử lại sau {user.locked_until:%H:%M}.")
+    if user is not None and user.check_password(password):
+        if not user.is_enabled:
+            raise LoginRefused("Tài khoản này đã bị vô hiệu hoá. Vui lòng liên hệ quản trị.")
+        with write_transaction():
+            (User.update(failed_logins=0, locked_until=None, last_login_at=now)
+             .where(User.id == user.id).execute())
+        return user
+    with write_transaction():
+        LoginFailure.create(address=address, username=username[:64], at=now)
+        if user is not None:
+            failures = user.failed_logins + 1
+            locked = now + timedelta(minutes=passwords.LOCKOUT_MINUTES) if failures >= passwords.LOCKOUT_THRESHOLD else None
+            User.update(failed_logins=0 if locked else failures, locked_until=locked).where(User.id == user.id).execute()
+            if locked:
+                record("lock", "account", user.id, after={"locked_until": locked}, reason="nhập sai mật khẩu nhiều lần",
+                       actor=Actor(None, username, address))
+    raise LoginRefused(GENERIC_FAILURE)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A person's own password change; raises ValueError with a Vietnamese message."""
+    if not user.check_password(current):
+        raise ValueError("Mật khẩu hiện tại không đúng.")
+    passwords.check_new_password(new, user.username, current)
+    with write_transaction():
+        user.set_password(new, temporary=False)
+        user.save()
+        record("change_password", "account", user.id)
+
+
+def create_account(username: str, full_name: str, password: str, roles: set[str],
+                   staff: Staff | None = None) -> User:
+    username = (username or "").strip().lower()
+    if not username or not username.replace(".", "").replace("_", "").isalnum() or not username.isascii():
+        raise ValueError("Tên đăng nhập chỉ gồm chữ không dấu, chữ số, dấu chấm hoặc gạch dưới.")
+    if User.select().where(User.username == username).exists():
+        raise ValueError(f"Tên đăng nhập “{username}” đã có người dùng.")
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError("Vai trò không hợp lệ.")
+    passwords.check_new_password(password, username)
+    with write_transaction():
+        user = User(username=username, full_name=full_name, staff=staff)
+        user.set_password(password, temporary=True)
+        user.save()
+        for role in sorted(roles):
+            UserRole.create(user=user, role=role)
+        record("create", "account", user.id, after={"username": username, "roles": sorted(roles),
+                                                    "staff": staff.code if staff else None})
+    return user
+
+
+def set_roles(user: User, roles: set[str], reason: str = "") -> None:
+    if set(roles) - set(ROLES):
+        raise ValueError("Vai trò không hợp lệ.")
+    before = sorted(user.roles)
+    with write_transaction():
+        UserRole.delete().where(UserRole.user == user).execute()
+        for role in sorted(roles):
+            UserRole.create(user=user, role=role)
+        record("roles", "account", user.id, before={"roles": before}, after={"roles": sorted(roles)}, reason=reason)
+    user.__dict__.pop("_roles", None)
+
+
+def reset_password(user: User, temporary_password: str) -> None:
+    passwords.check_new_password(temporary_password, user.username)
+    with write_transaction():
+        user.set_password(temporary_password, temporary=True)
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save()
+        record("reset_password", "account", user.id)
+
+
+def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
+    with write_transaction():
+        before = user.is_enabled
+        user.is_enabled = enabled
+        user.save()
+        record("enable" if enabled else "disable", "account", user.id,
+               before={"enabled": before}, after={"enabled": enabled}, reason=reason)

@@ -1,0 +1,23 @@
+"""Every model of the application, in creation order (migrations and tests use this list)."""
+from models.accounts import LoginFailure, User, UserRole
+from models.audit import AuditEntry
+from models.people import Staff, StaffStatus, Student, StudentStatus
+from models.school import (
+    Department,
+    DepartmentMember,
+    Enrolment,
+    Grade,
+    GradeSubject,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Semester,
+    Subject,
+    TeachingAssignment,
+)
+
+ALL_MODELS = [
+    School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,
+    Student, StudentStatus, Staff, StaffStatus, DepartmentMember, SchoolClass, Enrolment,
+    TeachingAssignment, User, UserRole, LoginFailure, AuditEntry,
+]

@@ -1,0 +1,1 @@
+"""Pure domain rules (school assessment regulations): no database and no Flask."""

@@ -1,0 +1,7 @@
+@echo off
+rem Set everything up and run the whole test suite; extra arguments go to pytest.
+setlocal
+cd /d "%~dp0"
+if not exist .venv\Scripts\python.exe (py -3 -m venv .venv || python -m venv .venv)
+.venv\Scripts\python -m pip install -q --disable-pip-version-check -e ".[test]" || exit /b 1
+.venv\Scripts\python -m pytest %*

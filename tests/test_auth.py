@@ -1,0 +1,131 @@
+"""Sign-in, lockout, forced password change, idle sessions, role homes."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from models.accounts import LoginFailure, User
+from tests.factories import PASSWORD
+
+HOMES = {
+    "admin": "/admin/",
+    "hieutruong": "/vice-principal/",
+    "phohieutruong": "/vice-principal/",
+    "totruong": "/teacher/",
+    "giaovien": "/teacher/",
+    "chunhiem": "/homeroom/",
+    "yte": "/nurse/",
+    "ketoan": "/accountant/",
+}
+
+
+@pytest.mark.parametrize("username", sorted(HOMES))
+def test_each_account_lands_on_its_own_home(client, login_as, username):
+    login_as(username)
+    resp = client.get("/")
+    assert resp.status_code == 302
+    assert resp.location.endswith(HOMES[username])
+    page = client.get(resp.location, follow_redirects=True)
+    assert page.status_code == 200
+    assert "Đăng xuất" in page.get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_in_vietnamese(client, auth, school):
+    resp = auth.login("giaovien", "sai-mat-khau")
+    assert resp.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in resp.get_data(as_text=True)
+    assert client.get("/teacher/").status_code == 302  # still signed out
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(client, auth, school):
+    for i in range(5):
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{i + 1}"  # different machines: the account locks
+        auth.login("giaovien", "sai-mat-khau")
+    user = User.get(User.username == "giaovien")
+    assert user.locked_until is not None
+    assert timedelta(minutes=14) < user.locked_until - datetime.now() <= timedelta(minutes=15)
+    # even the right password is refused while locked
+    resp = auth.login("giaovien", PASSWORD)
+    assert resp.status_code == 401
+    assert "tạm khoá" in resp.get_data(as_text=True)
+    # after the lock has passed the right password works again
+    User.update(locked_until=datetime.now() - timedelta(seconds=1)).where(User.id == user.id).execute()
+    LoginFailure.update(at=datetime.now() - timedelta(minutes=20)).execute()
+    assert auth.login("giaovien", PASSWORD).status_code == 302
+
+
+def test_five_failures_from_one_address_lock_that_address(client, auth, school):
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        auth.login(name, "sai-mat-khau")
+    resp = auth.login("admin", PASSWORD)
+    assert resp.status_code == 401
+    assert "Máy này đã nhập sai quá nhiều lần" in resp.get_data(as_text=True)
+
+
+def test_new_account_must_change_password_before_anything_else(client, auth, school):
+    User.update(must_change_password=True).where(User.username == "giaovien").execute()
+    resp = auth.login("giaovien")
+    assert resp.location.endswith("/account/password")
+    assert client.get("/teacher/").location.endswith("/account/password")
+    token = auth.token
+    bad = client.post("/account/password", data={"current": PASSWORD, "new": "ngan", "confirm": "ngan",
+                                                   "csrf_token": token})
+    assert bad.status_code == 422
+    assert "ít nhất 8 ký tự" in bad.get_data(as_text=True)
+    ok = client.post("/account/password", data={"current": PASSWORD, "new": "mat-khau-moi-2024",
+                                                  "confirm": "mat-khau-moi-2024", "csrf_token": token})
+    assert ok.status_code == 302
+    assert client.get("/teacher/").status_code == 200
+    assert User.get(User.username == "giaovien").check_password("mat-khau-moi-2024")
+
+
+def test_password_older_than_six_months_must_be_changed(client, auth, school):
+    User.update(password_changed_at=datetime.now() - timedelta(days=200)).where(User.username == "ketoan").execute()
+    auth.login("ketoan")
+    resp = client.get("/accountant/")
+    assert resp.status_code == 302 and resp.location.endswith("/account/password")
+    assert "quá 6 tháng" in client.get("/account/password").get_data(as_text=True)
+
+
+def test_disabled_account_cannot_sign_in(client, auth, school):
+    User.update(is_enabled=False).where(User.username == "yte").execute()
+    resp = auth.login("yte")
+    assert resp.status_code == 401
+
+
+def test_idle_session_ends(app, client, login_as):
+    login_as("ketoan")
+    with client.session_transaction() as sess:
+        sess["seen"] = sess["seen"] - app.config["IDLE_MINUTES"] * 60 - 5
+    resp = client.get("/accountant/")
+    assert resp.status_code == 302 and "/login" in resp.location
+
+
+def test_expired_session_inside_htmx_redirects_the_browser(client, school):
+    resp = client.get("/teacher/", headers={"HX-Request": "true"})
+    assert resp.status_code == 200
+    assert resp.headers["HX-Redirect"].startswith("/login")
+
+
+def test_logout_requires_post_and_csrf(client, login_as):
+    auth = login_as("giaovien")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400  # no token
+    assert auth.logout().status_code == 302
+    assert client.get("/teacher/").status_code == 302
+
+
+def test_login_page_shows_demo_accounts_only_for_a_demo_school(client, school):
+    assert "sotruong-demo" not in client.get("/login").get_data(as_text=True)
+    school["school"].is_demo = True
+    school["school"].save()
+    assert "sotruong-demo" in client.get("/login").get_data(as_text=True)
+
+
+def test_security_headers(client, school):
+    resp = client.get("/login")
+    assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in resp.headers["Content-Security-Policy"]
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    cookie = resp.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
