@@ -52,7 +52,7 @@ def _phone(label):
 class StudentProfileForm(FlaskForm):
     full_name = _text("Họ và tên", required=True, max_len=100)
     date_of_birth = VietnameseDateField("Ngày sinh", validators=[DataRequired("Vui lòng nhập ngày sinh (dd/mm/yyyy).")])
-    gender = SelectField("Giới tính", choices=[("Nam", "Nam"), ("Nữ", "Nữ")])
+    gender = SelectField("Giới tính", choices=["Nam", "Nữ"])
     ethnicity = _text("Dân tộc")
     religion = _text("Tôn giáo")
     birthplace = _text("Nơi sinh")
@@ -77,7 +77,7 @@ class StudentProfileForm(FlaskForm):
 class StaffProfileForm(FlaskForm):
     full_name = _text("Họ và tên", required=True, max_len=100)
     date_of_birth = VietnameseDateField("Ngày sinh")
-    gender = SelectField("Giới tính", choices=[("Nam", "Nam"), ("Nữ", "Nữ")])
+    gender = SelectField("Giới tính", choices=["Nam", "Nữ"])
     position = _text("Chức vụ")
     qualification = _text("Trình độ chuyên môn")
     phone = _phone("Điện thoại")

@@ -1,0 +1,61 @@
+"""Regenerate the README's screenshots under docs/: the demo school in headless Chromium.
+
+Run: .venv/bin/python scripts/screenshots.py
+"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+# (file name, username, path)
+SHOTS = [
+    ("login.png", None, "/login"),
+    ("admin-home.png", "admin", "/admin/"),
+    ("admin-students.png", "admin", "/admin/students"),
+    ("homeroom-class.png", "chunhiem", "/homeroom/"),
+    ("teacher-home.png", "giaovien", "/teacher/"),
+]
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder}/shots.db", SECRET_KEY="shots", HOST="127.0.0.1",
+               PORT=str(port))
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo"], cwd=ROOT, env=env, check=True)
+    extra = [a for a in sys.argv[1:]]
+    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        time.sleep(1.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, username, path in SHOTS + [tuple(x.split(",")) for x in extra]:
+                page = browser.new_page(viewport={"width": 1280, "height": 820}, locale="vi-VN")
+                if username:
+                    page.goto(base + "/login")
+                    page.fill("#username", username)
+                    page.fill("#password", "sotruong-demo")
+                    page.click("#login-btn")
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                page.screenshot(path=str(ROOT / "docs" / name))
+                page.close()
+                print("docs/" + name)
+            browser.close()
+    finally:
+        server.terminate()
+
+
+if __name__ == "__main__":
+    main()
