@@ -22,7 +22,10 @@ def _secret_key(instance_path: str) -> str:
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from blueprints.nfc_request import NFCRequest
+
     app = Flask(__name__, instance_path=str(ROOT / "instance"), instance_relative_config=True)
+    app.request_class = NFCRequest
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         DATABASE_URL=sqlite_url_for(Path(app.instance_path) / "sotruong.db"),

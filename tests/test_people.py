@@ -103,3 +103,11 @@ def test_bad_profile_input_changes_nothing(client, login_as, school):
     assert "31/02/2013" in page and "12 chữ số" in page
     assert AuditEntry.select().count() == before
     assert Student.get_by_id(student.id).date_of_birth == student.date_of_birth
+
+
+def test_decomposed_search_text_is_normalised_at_the_boundary(client, login_as, school):
+    login_as("yte")
+    query = unicodedata.normalize("NFD", "Nguyễn Thị An")
+    page = client.get("/nurse/", query_string={"q": query}).get_data(as_text=True)
+    assert "Nguyễn Thị An" in page
+    assert unicodedata.normalize("NFD", "Nguyễn") not in page
