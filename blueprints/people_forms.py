@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from models.rules.dates import parse_birth_date
 from models.rules.identifiers import validate_personal_id, validate_phone, validate_sector_code
@@ -11,7 +11,16 @@ from models.rules.text import nfc
 
 
 class VietnameseDateField(StringField):
-    """A date typed as dd/mm/yyyy; the value is a date or None."""
+    """A date typed as dd/mm/yyyy; the value is a date or None. `required` gives its own message,
+    so a wrong date shows why it is wrong instead of "please enter"."""
+
+    def __init__(self, label=None, validators=None, required_message: str | None = None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+
+    def pre_validate(self, form):
+        if self.required_message and not (self.raw or "").strip() and not self.process_errors:
+            raise StopValidation(self.required_message)
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0] if valuelist else ""
@@ -23,10 +32,23 @@ class VietnameseDateField(StringField):
                 self.data = None
                 raise ValueError(str(bad)) from None
 
+    raw = ""
+
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
         return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+
+class GenderField(SelectField):
+    """Nam / Nữ, with a Vietnamese message for anything else."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, choices=["Nam", "Nữ"], **kwargs)
+
+    def pre_validate(self, form):
+        if self.data not in ("Nam", "Nữ"):
+            raise ValidationError("Giới tính phải là Nam hoặc Nữ.")
 
 
 def _validator(fn):
@@ -51,8 +73,8 @@ def _phone(label):
 
 class StudentProfileForm(FlaskForm):
     full_name = _text("Họ và tên", required=True, max_len=100)
-    date_of_birth = VietnameseDateField("Ngày sinh", validators=[DataRequired("Vui lòng nhập ngày sinh (dd/mm/yyyy).")])
-    gender = SelectField("Giới tính", choices=["Nam", "Nữ"])
+    date_of_birth = VietnameseDateField("Ngày sinh", required_message="Vui lòng nhập ngày sinh (dd/mm/yyyy).")
+    gender = GenderField("Giới tính")
     ethnicity = _text("Dân tộc")
     religion = _text("Tôn giáo")
     birthplace = _text("Nơi sinh")
@@ -77,7 +99,7 @@ class StudentProfileForm(FlaskForm):
 class StaffProfileForm(FlaskForm):
     full_name = _text("Họ và tên", required=True, max_len=100)
     date_of_birth = VietnameseDateField("Ngày sinh")
-    gender = SelectField("Giới tính", choices=["Nam", "Nữ"])
+    gender = GenderField("Giới tính")
     position = _text("Chức vụ")
     qualification = _text("Trình độ chuyên môn")
     phone = _phone("Điện thoại")
@@ -87,5 +109,14 @@ class StaffProfileForm(FlaskForm):
 
 
 def form_to_profile(form: FlaskForm) -> dict:
-    """The profile values of a validated form, without the CSRF token."""
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    """The profile values of a validated form, without the CSRF token; a text field left out is ""."""
+    values = {}
+    for name, field in form._fields.items():
+        if name == "csrf_token":
+            continue
+        value = field.data
+        if value is None and isinstance(field, StringField | TextAreaField) and not isinstance(
+                field, VietnameseDateField):
+            value = ""
+        values[name] = value
+    return values

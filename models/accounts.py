@@ -190,3 +190,144 @@ def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
         user.save()
         record("enable" if enabled else "disable", "account", user.id,
                before={"enabled": before}, after={"enabled": enabled}, reason=reason)
+
+
+# --- admin: account pages ----------------------------------------------------------------------------
+
+import re  # noqa: E402
+import secrets  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from models.rules.text import fold, vietnamese_sort_key  # noqa: E402
+from models.school import SchoolClass, SchoolYear  # noqa: E402
+
+# no 0/o, 1/l/i: the admin reads the password aloud or writes it on paper
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+USERNAME_MAX = 40
+
+
+def temporary_password() -> str:
+    """A readable one-time password: three groups of four letters or digits, e.g. 'k7mq-x2pa-9hdt'."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def suggest_username(full_name: str) -> str:
+    """The full name folded to ASCII without spaces ('Nguyễn Văn An' → 'nguyenvanan'), made unique."""
+    base = re.sub(r"[^a-z0-9]", "", fold(full_name or ""))[:USERNAME_MAX - 3] or "taikhoan"
+    taken = {u.username for u in User.select(User.username).where(User.username.startswith(base))}
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def ordered_roles(roles) -> list[str]:
+    """Roles in the order of ROLES (admin first), for badges and check boxes."""
+    return [r for r in ROLES if r in set(roles)]
+
+
+def homeroom_names_by_staff(year: SchoolYear | None = None) -> dict[int, list[str]]:
+    """Class names per homeroom teacher (staff id) in the year; as guards.homeroom_classes, for many people."""
+    year = year or SchoolYear.current()
+    if year is None:
+        return {}
+    names: dict[int, list[str]] = {}
+    for c in (SchoolClass.select(SchoolClass.name, SchoolClass.homeroom_teacher)
+              .where((SchoolClass.year == year) & SchoolClass.homeroom_teacher.is_null(False))
+              .order_by(SchoolClass.name)):
+        names.setdefault(c.homeroom_teacher_id, []).append(c.name)
+    return names
+
+
+@dataclass
+class AccountRow:
+    """One line of the admin's account list."""
+
+    user: User
+    roles: list[str]
+    staff: Staff | None
+    homeroom: list[str] = field(default_factory=list)
+
+
+def account_rows(role: str = "", query: str = "") -> list[AccountRow]:
+    """Every account in Vietnamese name order, filtered by role and by accent-insensitive name or username."""
+    users = list(User.select(User, Staff).join(Staff, on=(User.staff == Staff.id), join_type="LEFT OUTER"))
+    roles: dict[int, list[str]] = {}
+    for r in UserRole.select(UserRole.user, UserRole.role):
+        roles.setdefault(r.user_id, []).append(r.role)
+    key = fold(query or "")
+    if key:
+        users = [u for u in users if all(w in fold(u.full_name) or w in u.username for w in key.split(" "))]
+    if role:
+        users = [u for u in users if role in roles.get(u.id, [])]
+    users.sort(key=lambda u: (vietnamese_sort_key(u.full_name), u.id))
+    homeroom = homeroom_names_by_staff()
+    return [AccountRow(u, ordered_roles(roles.get(u.id, [])), u.staff if u.staff_id else None,
+                       homeroom.get(u.staff_id, []) if u.staff_id else [])
+            for u in users]
+
+
+def staff_without_account(query: str = "") -> list[Staff]:
+    """Staff still working here who have no account yet, in Vietnamese order."""
+    from models.people import STAFF_LEFT, search_staff
+
+    has_account = {u.staff_id for u in User.select(User.staff).where(User.staff.is_null(False))}
+    people = [s for s in search_staff(query, limit=10_000)
+              if s.id not in has_account and s.status not in STAFF_LEFT]
+    return sorted(people, key=lambda s: (vietnamese_sort_key(s.full_name), s.id))
+
+
+def create_staff_account(staff: Staff, username: str, roles: set[str]) -> tuple[User, str]:
+    """Open an account for a staff member with a temporary password; returns it to be shown once."""
+    if staff.has_left:
+        raise ValueError(f"{staff.full_name} đã {staff.status_label.lower()}: không tạo tài khoản mới.")
+    if User.select().where(User.staff == staff).exists():
+        raise ValueError(f"{staff.full_name} đã có tài khoản.")
+    if not roles:
+        raise ValueError("Vui lòng chọn ít nhất một vai trò.")
+    if len((username or "").strip()) > USERNAME_MAX:
+        raise ValueError(f"Tên đăng nhập tối đa {USERNAME_MAX} ký tự.")
+    password = temporary_password()
+    user = create_account(username, staff.full_name, password, set(roles), staff=staff)
+    return user, password
+
+
+def admin_set_roles(user: User, roles: set[str], reason: str, acting_user_id: int) -> bool:
+    """Change an account's roles from the admin page; False when nothing changed."""
+    roles = set(roles)
+    if not roles:
+        raise ValueError("Tài khoản cần ít nhất một vai trò; muốn ngừng sử dụng thì hãy vô hiệu hoá tài khoản.")
+    if user.id == acting_user_id and "admin" in user.roles and "admin" not in roles:
+        raise ValueError("Bạn không thể tự bỏ vai trò quản trị của chính mình.")
+    if roles == user.roles:
+        return False
+    set_roles(user, roles, reason=reason)
+    return True
+
+
+def admin_set_enabled(user: User, enabled: bool, reason: str, acting_user_id: int) -> None:
+    """Disable or re-enable an account; an admin cannot disable their own."""
+    if not enabled and user.id == acting_user_id:
+        raise ValueError("Bạn không thể vô hiệu hoá tài khoản của chính mình.")
+    if user.is_enabled == enabled:
+        raise ValueError("Tài khoản đang hoạt động." if enabled else "Tài khoản đã bị vô hiệu hoá.")
+    set_enabled(user, enabled, reason=reason)
+
+
+def admin_reset_password(user: User) -> str:
+    """Give the account a new temporary password (it also clears the lock-out); returns it to be shown once."""
+    password = temporary_password()
+    reset_password(user, password)
+    return password
+
+
+def unlock_account(user: User, now: datetime | None = None) -> None:
+    """End a lock-out after too many wrong passwords before it runs out."""
+    if not user.is_locked(now):
+        raise ValueError("Tài khoản này hiện không bị khoá.")
+    with write_transaction():
+        before = user.locked_until
+        (User.update(locked_until=None, failed_logins=0).where(User.id == user.id).execute())
+        user.locked_until, user.failed_logins = None, 0
+        record("unlock", "account", user.id, before={"locked_until": before}, after={"locked_until": None})

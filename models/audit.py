@@ -150,3 +150,226 @@ def verify_chain() -> ChainReport:
             return ChainReport(False, count, entry.id, "nội dung mục đã bị sửa sau khi ghi")
         previous = entry.hash
     return ChainReport(True, count)
+
+
+# --- admin: browsing the log -------------------------------------------------------------------------
+
+import math  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from peewee import fn  # noqa: E402
+
+PAGE_SIZE = 50
+
+# known actions in Vietnamese; an action not listed is shown as written
+ACTION_LABELS = {
+    "create": "Tạo mới",
+    "update": "Sửa",
+    "status": "Đổi trạng thái",
+    "enrol": "Xếp lớp",
+    "rejoin": "Trở lại lớp",
+    "roles": "Đổi vai trò",
+    "reset_password": "Đặt lại mật khẩu",
+    "change_password": "Đổi mật khẩu",
+    "enable": "Mở lại tài khoản",
+    "disable": "Vô hiệu hoá tài khoản",
+    "lock": "Khoá do nhập sai",
+    "unlock": "Mở khoá tài khoản",
+    "carry_forward": "Chuyển năm học",
+    "set_current": "Đặt năm học hiện tại",
+    "seed_demo": "Tạo trường mẫu",
+    "member": "Đổi thành viên tổ",
+    "head": "Đổi tổ trưởng",
+    "homeroom": "Phân công chủ nhiệm",
+    "assign": "Phân công giảng dạy",
+    "coordinator": "Đổi giáo viên phụ trách chính",
+    "unassign": "Bỏ phân công giảng dạy",
+    "import": "Nhập danh sách từ Excel",
+}
+
+ENTITY_LABELS = {
+    "account": "Tài khoản",
+    "student": "Học sinh",
+    "staff": "Cán bộ, giáo viên",
+    "school": "Trường",
+    "school_year": "Năm học",
+    "semester": "Học kì",
+    "grade": "Khối",
+    "subject": "Môn học",
+    "grade_subject": "Môn học của khối",
+    "department": "Tổ chuyên môn",
+    "school_class": "Lớp",
+    "teaching_assignment": "Phân công giảng dạy",
+    "student_import": "Nhập danh sách học sinh",
+}
+
+# field names of before/after in Vietnamese; others are shown as stored
+FIELD_LABELS = {
+    "username": "Tên đăng nhập", "roles": "Vai trò", "staff": "Cán bộ", "enabled": "Đang hoạt động",
+    "locked_until": "Khoá đến", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính",
+    "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",
+    "class": "Lớp", "year": "Năm học", "joined_on": "Ngày vào lớp", "left_on": "Ngày rời lớp",
+    "name": "Tên", "code": "Mã", "position": "Chức vụ", "phone": "Điện thoại", "email": "Thư điện tử",
+    "address": "Địa chỉ", "personal_id": "Số định danh cá nhân", "ethnicity": "Dân tộc", "religion": "Tôn giáo",
+    "birthplace": "Nơi sinh", "permanent_address": "Địa chỉ thường trú", "current_address": "Chỗ ở hiện nay",
+    "policy_family": "Con gia đình chính sách", "father_name": "Họ tên cha", "mother_name": "Họ tên mẹ",
+    "guardian_name": "Người giám hộ", "sector_code": "Mã học sinh (CSDL ngành)", "qualification": "Trình độ",
+    "periods_per_year": "Số tiết/năm", "teacher": "Giáo viên", "coordinator": "Phụ trách chính",
+    "homeroom_teacher": "Giáo viên chủ nhiệm", "current": "Năm học hiện tại", "semesters": "Học kì",
+    "starts_on": "Ngày bắt đầu", "ends_on": "Ngày kết thúc", "teaching_weeks": "Số tuần thực học",
+    "kind": "Loại môn", "grade": "Khối", "head": "Tổ trưởng", "members": "Thành viên",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def entity_label(entity: str) -> str:
+    return ENTITY_LABELS.get(entity, entity)
+
+
+def _display(key: str, value) -> str:
+    """A stored before/after value as a person reads it: dd/mm/yyyy dates, Có/Không, Vietnamese labels."""
+    from models.accounts import ROLES
+    from models.people import STAFF_STATUSES, STUDENT_STATUSES
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, list):
+        return ", ".join(_display(key, v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_display(k, v)}" for k, v in value.items())
+    if key == "roles":
+        return ROLES.get(value, value)
+    if key == "status":
+        return {**STUDENT_STATUSES, **STAFF_STATUSES}.get(value, value)
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            return value
+    return str(value)
+
+
+@dataclass
+class FieldChange:
+    key: str
+    label: str
+    old: str | None  # None: the field was not in `before`
+    new: str | None  # None: the field was not in `after`
+
+
+def field_changes(entry: AuditEntry) -> list[FieldChange]:
+    """The entry's before → after values, one line per field, in the order they were written."""
+    try:
+        before, after = entry.before_data or {}, entry.after_data or {}
+    except ValueError:  # not JSON: a row changed by hand; show it raw rather than fail the page
+        return [FieldChange("", "Dữ liệu", entry.before or None, entry.after or None)]
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [FieldChange("", "Giá trị", _display("", before) if entry.before else None,
+                            _display("", after) if entry.after else None)]
+    return [FieldChange(k, FIELD_LABELS.get(k, k),
+                        _display(k, before[k]) if k in before else None,
+                        _display(k, after[k]) if k in after else None)
+            for k in dict.fromkeys([*before, *after])]
+
+
+@dataclass
+class LogFilter:
+    """What the admin asked for on the audit page; empty fields do not filter."""
+
+    text: str = ""
+    entity: str = ""
+    action: str = ""
+    username: str = ""
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+
+
+def _text_condition(text: str):
+    """Entity id, username (accent-insensitive) or the name of the person or account an entry is about."""
+    from models.accounts import User
+    from models.people import search_staff, search_students
+    from models.rules.text import fold
+
+    key = fold(text)
+    condition = fn.LOWER(AuditEntry.entity_id) == text.lower()
+    if len(text) >= 3:
+        condition |= fn.LOWER(AuditEntry.entity_id).contains(text.lower())
+    if not key:
+        return condition
+    words = key.split(" ")
+    usernames = [u for u in distinct_values(AuditEntry.username) if all(w in fold(u) for w in words)]
+    if usernames:
+        condition |= AuditEntry.username.in_(usernames)
+    # students and staff are logged by their code, accounts by their id
+    codes = [p.code for p in search_students(text, limit=200)] + [p.code for p in search_staff(text, limit=200)]
+    if codes:
+        condition |= AuditEntry.entity.in_(["student", "staff"]) & AuditEntry.entity_id.in_(codes)
+    accounts = [str(u.id) for u in User.select(User.id, User.full_name, User.username)
+                if all(w in fold(u.full_name) or w in u.username for w in words)]
+    if accounts:
+        condition |= (AuditEntry.entity == "account") & AuditEntry.entity_id.in_(accounts)
+    return condition
+
+
+def log_query(f: LogFilter):
+    """The entries matching the filter, newest first."""
+    q = AuditEntry.select()
+    if f.text:
+        q = q.where(_text_condition(f.text))
+    if f.entity:
+        q = q.where(AuditEntry.entity == f.entity)
+    if f.action:
+        q = q.where(AuditEntry.action == f.action)
+    if f.username:
+        q = q.where(AuditEntry.username == f.username)
+    if f.date_from:
+        q = q.where(AuditEntry.at >= datetime.combine(f.date_from, datetime.min.time()))
+    if f.date_to:
+        q = q.where(AuditEntry.at < datetime.combine(f.date_to + timedelta(days=1), datetime.min.time()))
+    return q.order_by(AuditEntry.id.desc())
+
+
+@dataclass
+class LogPage:
+    entries: list
+    total: int
+    page: int
+    pages: int
+
+
+def log_page(f: LogFilter, page: int = 1, per_page: int = PAGE_SIZE) -> LogPage:
+    """One page of the filtered log; a page past the end shows the last one."""
+    q = log_query(f)
+    total = q.count()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    return LogPage(list(q.paginate(page, per_page)), total, page, pages)
+
+
+def distinct_values(column) -> list[str]:
+    """The distinct values of one column, for the filter selects."""
+    return [row[0] for row in AuditEntry.select(column).distinct().order_by(column).tuples()]
+
+
+def entries_about(entity: str, entity_id, limit: int = 100) -> list[AuditEntry]:
+    """The latest entries about one thing, newest first."""
+    return list(AuditEntry.select()
+                .where((AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id)))
+                .order_by(AuditEntry.id.desc()).limit(limit))
+
+
+def neighbours(entry: AuditEntry) -> tuple[AuditEntry | None, AuditEntry | None]:
+    """The entries written just before and just after this one."""
+    older = AuditEntry.select().where(AuditEntry.id < entry.id).order_by(AuditEntry.id.desc()).first()
+    newer = AuditEntry.select().where(AuditEntry.id > entry.id).order_by(AuditEntry.id).first()
+    return older, newer

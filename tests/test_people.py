@@ -100,7 +100,7 @@ def test_bad_profile_input_changes_nothing(client, login_as, school):
                            "personal_id": "12345"})
     assert resp.status_code == 422
     page = resp.get_data(as_text=True)
-    assert "31/02/2013" in page and "12 chữ số" in page
+    assert "31/02/2013" in page and "Ngày không hợp lệ" in page and "12 chữ số" in page
     assert AuditEntry.select().count() == before
     assert Student.get_by_id(student.id).date_of_birth == student.date_of_birth
 
@@ -111,3 +111,8 @@ def test_decomposed_search_text_is_normalised_at_the_boundary(client, login_as, 
     page = client.get("/nurse/", query_string={"q": query}).get_data(as_text=True)
     assert "Nguyễn Thị An" in page
     assert unicodedata.normalize("NFD", "Nguyễn") not in page
+
+
+def test_search_matches_word_starts_only(school):
+    assert "Hoàng Anh" not in {s.full_name for s in search_students("nh")}
+    assert "Hoàng Anh" in {s.full_name for s in search_students("hoang a")}

@@ -1,16 +1,453 @@
-"""Admin pages (being written)."""
-from flask import render_template
+"""The admin's people pages: students, staff, class lists from and to Excel."""
+from datetime import date
+from io import BytesIO
 
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from blueprints import htmx
 from blueprints.admin import bp
+from blueprints.admin.people_forms_admin import (
+    ImportUploadForm,
+    NewStaffForm,
+    NewStudentForm,
+    StaffEditForm,
+    StaffStatusForm,
+    StudentEditForm,
+    StudentStatusForm,
+)
+from blueprints.people_forms import form_to_profile
+from models import write_transaction
+from models.class_import import (
+    MAX_UPLOAD_BYTES,
+    NEW,
+    SAME,
+    TEMPLATE_NAME,
+    UPDATE,
+    XLSX_MIMETYPE,
+    ImportAlreadyDone,
+    ImportNotFound,
+    commit_import,
+    export_class_list,
+    import_done,
+    load_import,
+    plan_import,
+    store_upload,
+)
+from models.people import (
+    STAFF_STATUSES,
+    STUDENT_LEFT,
+    STUDENT_STATUSES,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+    change_staff_status,
+    create_staff,
+    create_student,
+    enrolment_history,
+    person_audit_trail,
+    record_student_status,
+    staff_list_rows,
+    student_list,
+    update_profile,
+)
+from models.rules.class_list_excel import template_workbook
+from models.rules.text import nfc
+from models.school import (
+    Department,
+    DepartmentMember,
+    Grade,
+    SchoolClass,
+    SchoolYear,
+    Semester,
+    assignments_of,
+    current_class_of,
+    enrol,
+)
 
+STUDENT_LABELS = {
+    "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính", "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo", "birthplace": "Nơi sinh", "permanent_address": "Địa chỉ thường trú",
+    "current_address": "Chỗ ở hiện nay", "policy_family": "Con gia đình chính sách",
+    "father_name": "Họ tên cha", "father_job": "Nghề nghiệp của cha", "father_phone": "Điện thoại của cha",
+    "mother_name": "Họ tên mẹ", "mother_job": "Nghề nghiệp của mẹ", "mother_phone": "Điện thoại của mẹ",
+    "guardian_name": "Người giám hộ", "guardian_job": "Nghề nghiệp người giám hộ",
+    "guardian_phone": "Điện thoại người giám hộ", "sector_code": "Mã học sinh (CSDL ngành)",
+    "personal_id": "Số định danh cá nhân",
+}
+STAFF_LABELS = {
+    "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính", "position": "Chức vụ",
+    "qualification": "Trình độ chuyên môn", "phone": "Điện thoại", "email": "Thư điện tử", "address": "Địa chỉ",
+    "personal_id": "Số định danh cá nhân",
+}
+# words of the audit log that are not profile fields
+_AUDIT_WORDS = {
+    "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",
+    "class": "Lớp", "year": "Năm học", "joined_on": "Ngày vào lớp", "left_on": "Ngày rời lớp",
+}
+ACTION_LABELS = {
+    "create": "Tạo hồ sơ", "update": "Sửa hồ sơ", "status": "Đổi trạng thái", "enrol": "Xếp lớp",
+    "rejoin": "Trở lại lớp",
+}
+_LEFT_MESSAGE = "Hồ sơ của người đã rời trường chỉ được xem, không được sửa."
+
+
+# --- small helpers shared by the views ---------------------------------------------------------------
+
+def _year_classes() -> list[SchoolClass]:
+    year = SchoolYear.current()
+    if year is None:
+        return []
+    return list(SchoolClass.select(SchoolClass, Grade).join(Grade)
+                .where(SchoolClass.year == year).order_by(Grade.number, SchoolClass.name))
+
+
+def _student_or_404(student_id: int) -> Student:
+    student = Student.get_or_none(Student.id == student_id)
+    if student is None:
+        abort(404)
+    return student
+
+
+def _staff_or_404(staff_id: int) -> Staff:
+    staff = Staff.get_or_none(Staff.id == staff_id)
+    if staff is None:
+        abort(404)
+    return staff
+
+
+def _profile(form, model) -> dict:
+    """The model's profile fields of a validated form; a text field absent from the POST is left out."""
+    return {k: v for k, v in form_to_profile(form).items()
+            if k in model.PROFILE_FIELDS and (v is not None or k == "date_of_birth")}
+
+
+def _default_joined_on() -> date:
+    """Today, or the first day of the year's first semester when the year has not started yet."""
+    today = date.today()
+    year = SchoolYear.current()
+    first = year and Semester.get_or_none((Semester.year == year) & (Semester.number == 1))
+    return first.starts_on if first and first.starts_on > today else today
+
+
+def _shown(key: str, value, statuses: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if key == "status":
+        return statuses.get(value, value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _audit_rows(person) -> list[dict]:
+    """The person's audit entries with Vietnamese field names and dd/mm/yyyy dates."""
+    is_student = isinstance(person, Student)
+    labels = {**(STUDENT_LABELS if is_student else STAFF_LABELS), **_AUDIT_WORDS}
+    statuses = STUDENT_STATUSES if is_student else STAFF_STATUSES
+    rows = []
+    for entry in person_audit_trail(person):
+        before, after = entry.before_data or {}, entry.after_data or {}
+        changes = [(labels.get(k, k), _shown(k, before.get(k), statuses) if k in before else "",
+                    _shown(k, after.get(k), statuses) if k in after else "")
+                   for k in list(dict.fromkeys([*before, *after]))]
+        rows.append({"entry": entry, "action": ACTION_LABELS.get(entry.action, entry.action), "changes": changes})
+    return rows
+
+
+def _xlsx(data: bytes, name: str):
+    return send_file(BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
+
+
+# --- students --------------------------------------------------------------------------------------
 
 @bp.route("/students")
 def students():
-    """Placeholder until this area lands."""
-    return render_template("error.html", status=200, title="Đang xây dựng", text="Trang này đang được xây dựng.")
+    """The student list: one class of this year and/or an accent-insensitive search."""
+    classes = _year_classes()
+    class_id = request.args.get("class_id", type=int)
+    selected = next((c for c in classes if c.id == class_id), None)
+    q = (nfc(request.args.get("q", "")) or "")[:100]
+    rows, truncated = student_list(selected, q)
+    context = {"classes": classes, "selected": selected, "q": q, "rows": rows, "truncated": truncated}
+    if htmx:
+        return render_template("admin/_students_rows.html", **context)
+    return render_template("admin/students.html", **context)
 
+
+@bp.route("/students/<int:student_id>")
+def student_detail(student_id: int):
+    """A student's profile, class, enrolment and status history, and the audit entries about them."""
+    student = _student_or_404(student_id)
+    statuses = list(StudentStatus.select().where(StudentStatus.student == student)
+                    .order_by(StudentStatus.effective_on, StudentStatus.id))
+    return render_template("admin/student_detail.html", student=student, labels=STUDENT_LABELS,
+                           current_class=current_class_of(student), enrolments=enrolment_history(student),
+                           statuses=statuses, audit=_audit_rows(student))
+
+
+@bp.route("/students/new", methods=["GET", "POST"])
+def student_new():
+    """Create a student with a new mã định danh and put them in a class of this year."""
+    classes = _year_classes()
+    form = NewStudentForm()
+    form.set_classes(classes)
+    if request.method == "GET":
+        form.class_id.data = request.args.get("class_id", type=int)
+        form.joined_on.data = _default_joined_on()
+        form.ethnicity.data = "Kinh"
+    error = None
+    if request.method == "POST" and form.validate():
+        school_class = next(c for c in classes if c.id == form.class_id.data)
+        try:
+            with write_transaction():
+                student = create_student(_profile(form, Student), school_class.year.start_year,
+                                         effective_on=form.joined_on.data)
+                enrol(student, school_class, form.joined_on.data)
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash(f"Đã tạo hồ sơ học sinh {student.full_name} (mã định danh {student.code}) "
+                  f"và xếp vào lớp {school_class.name}.", "success")
+            return redirect(url_for("admin.student_detail", student_id=student.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/student_new.html", form=form, error=error), status
+
+
+@bp.route("/students/<int:student_id>/edit", methods=["GET", "POST"])
+def student_edit(student_id: int):
+    """Correct a student's profile; the mã định danh has no field and cannot change."""
+    student = _student_or_404(student_id)
+    form = StudentEditForm(obj=student)
+    error = _LEFT_MESSAGE if student.has_left else None
+    if request.method == "POST" and not student.has_left and form.validate():
+        try:
+            with write_transaction():
+                changed = update_profile(student, _profile(form, Student), reason=form.reason.data or "")
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash("Đã lưu hồ sơ." if changed else "Không có thay đổi nào.", "success")
+            return redirect(url_for("admin.student_detail", student_id=student.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/student_edit.html", form=form, student=student, error=error), status
+
+
+@bp.route("/students/<int:student_id>/status", methods=["GET", "POST"])
+def student_status(student_id: int):
+    """Record a dated status change; leaving closes the enrolment, coming back may choose a class."""
+    student = _student_or_404(student_id)
+    classes = _year_classes()
+    form = StudentStatusForm()
+    form.set_classes(classes)
+    if request.method == "GET":
+        form.effective_on.data = date.today()
+        form.status.data = "chuyen_den" if student.has_left else "chuyen_di"
+    error = None
+    if request.method == "POST" and form.validate():
+        rejoin = None
+        if student.has_left and form.status.data not in STUDENT_LEFT and form.class_id.data:
+            rejoin = next(c for c in classes if c.id == form.class_id.data)
+        try:
+            with write_transaction():
+                record_student_status(student, form.status.data, form.effective_on.data, form.reason.data,
+                                      form.other_school.data or "", recorded_by=current_user.id, rejoin=rejoin)
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash(f"Đã ghi trạng thái “{student.status_label}” cho học sinh {student.full_name}.", "success")
+            return redirect(url_for("admin.student_detail", student_id=student.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/student_status.html", form=form, student=student,
+                           current_class=current_class_of(student), error=error), status
+
+
+# --- class lists from and to Excel -------------------------------------------------------------------
+
+@bp.route("/students/import", methods=["GET", "POST"])
+def student_import():
+    """Upload a class list (.xlsx) for one class; the file is checked by content and kept for the preview."""
+    classes = _year_classes()
+    form = ImportUploadForm()
+    form.set_classes(classes)
+    if request.method == "GET":
+        form.class_id.data = request.args.get("class_id", type=int)
+        form.joined_on.data = _default_joined_on()
+    if request.method == "POST" and form.validate():
+        school_class = next(c for c in classes if c.id == form.class_id.data)
+        upload = form.file.data
+        data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            token = store_upload(current_app.config["UPLOAD_DIR"], data, school_class, form.joined_on.data,
+                                 upload.filename or "")
+        except ValueError as refused:
+            form.file.errors.append(str(refused))
+        else:
+            return redirect(url_for("admin.student_import_preview", token=token), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/import_upload.html", form=form), status
+
+
+def _stored_or_404(token: str):
+    try:
+        stored = load_import(current_app.config["UPLOAD_DIR"], token)
+    except ImportNotFound:
+        abort(404)
+    if stored.school_class is None:
+        abort(404)
+    return stored
+
+
+def _preview_page(plan, done=None, error=None, status=200):
+    return render_template("admin/import_preview.html", plan=plan, done=done, error=error,
+                           NEW=NEW, UPDATE=UPDATE, SAME=SAME), status
+
+
+@bp.route("/students/import/<token>")
+def student_import_preview(token: str):
+    """Every row of an uploaded list with its errors and warnings; import only when all rows are valid."""
+    stored = _stored_or_404(token)
+    return _preview_page(plan_import(stored, date.today()), done=import_done(token))
+
+
+@bp.route("/students/import/<token>/commit", methods=["POST"])
+def student_import_commit(token: str):
+    """Import all rows of the stored list in one transaction, or none if any row is wrong."""
+    stored = _stored_or_404(token)
+    try:
+        with write_transaction():
+            plan = commit_import(stored, date.today())
+    except ImportAlreadyDone as done:
+        flash(str(done), "info")
+        return redirect(url_for("admin.students", class_id=stored.class_id), 303)
+    except ValueError as refused:
+        return _preview_page(plan_import(stored, date.today()), error=f"{refused} Chưa nhập học sinh nào.",
+                             status=422)
+    if not plan.committed:
+        return _preview_page(plan, error="Tệp còn lỗi nên chưa nhập học sinh nào. Hãy sửa tệp rồi tải lên lại.",
+                             status=422)
+    flash(f"Đã nhập danh sách lớp {plan.school_class.name}: {plan.count(NEW)} học sinh mới, "
+          f"{plan.count(UPDATE)} hồ sơ cập nhật, {plan.count(SAME)} không thay đổi.", "success")
+    return redirect(url_for("admin.students", class_id=plan.school_class.id), 303)
+
+
+@bp.route("/students/import/template")
+def student_import_template():
+    """An empty class list to fill in (.xlsx)."""
+    return _xlsx(template_workbook(), TEMPLATE_NAME)
+
+
+@bp.route("/classes/<int:class_id>/export.xlsx")
+def class_export(class_id: int):
+    """The class list as .xlsx, those who left included with their status."""
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        abort(404)
+    data, name = export_class_list(school_class)
+    return _xlsx(data, name)
+
+
+# --- staff -------------------------------------------------------------------------------------------
 
 @bp.route("/staff")
 def staff_list():
-    """Placeholder until this area lands."""
-    return render_template("error.html", status=200, title="Đang xây dựng", text="Trang này đang được xây dựng.")
+    """Staff in Vietnamese order, filtered by name, status and department, with their accounts."""
+    q = (nfc(request.args.get("q", "")) or "")[:100]
+    status = request.args.get("status", "")
+    status = status if status in STAFF_STATUSES else ""
+    department_id = request.args.get("department_id", type=int)
+    departments = list(Department.select().order_by(Department.name))
+    rows = staff_list_rows(q, status, department_id)
+    context = {"rows": rows, "q": q, "status": status, "department_id": department_id,
+               "departments": departments, "statuses": STAFF_STATUSES}
+    if htmx:
+        return render_template("admin/_staff_rows.html", **context)
+    return render_template("admin/staff_list.html", **context)
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+def staff_new():
+    """Create a staff member's profile with a new mã định danh."""
+    form = NewStaffForm()
+    error = None
+    if request.method == "POST" and form.validate():
+        year = SchoolYear.current()
+        try:
+            with write_transaction():
+                staff = create_staff(_profile(form, Staff), year.start_year if year else date.today().year)
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash(f"Đã tạo hồ sơ {staff.full_name} (mã định danh {staff.code}).", "success")
+            return redirect(url_for("admin.staff_detail", staff_id=staff.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/staff_new.html", form=form, error=error), status
+
+
+@bp.route("/staff/<int:staff_id>")
+def staff_detail(staff_id: int):
+    """A staff member's profile, status history, this year's assignments, account and audit entries."""
+    from models.accounts import User
+
+    staff = _staff_or_404(staff_id)
+    statuses = list(StaffStatus.select().where(StaffStatus.staff == staff)
+                    .order_by(StaffStatus.effective_on, StaffStatus.id))
+    membership = (DepartmentMember.select(DepartmentMember, Department).join(Department)
+                  .where(DepartmentMember.staff == staff).first())
+    year = SchoolYear.current()
+    homeroom = list(SchoolClass.select().where((SchoolClass.homeroom_teacher == staff)
+                                               & (SchoolClass.year == year))) if year else []
+    return render_template("admin/staff_detail.html", staff=staff, labels=STAFF_LABELS, statuses=statuses,
+                           membership=membership, assignments=list(assignments_of(staff)) if year else [],
+                           homeroom=homeroom, account=User.get_or_none(User.staff == staff),
+                           audit=_audit_rows(staff))
+
+
+@bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
+def staff_edit(staff_id: int):
+    """Correct a staff member's profile; the mã định danh cannot change."""
+    staff = _staff_or_404(staff_id)
+    form = StaffEditForm(obj=staff)
+    error = _LEFT_MESSAGE if staff.has_left else None
+    if request.method == "POST" and not staff.has_left and form.validate():
+        try:
+            with write_transaction():
+                changed = update_profile(staff, _profile(form, Staff), reason=form.reason.data or "")
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash("Đã lưu hồ sơ." if changed else "Không có thay đổi nào.", "success")
+            return redirect(url_for("admin.staff_detail", staff_id=staff.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/staff_edit.html", form=form, staff=staff, error=error), status
+
+
+@bp.route("/staff/<int:staff_id>/status", methods=["GET", "POST"])
+def staff_status(staff_id: int):
+    """Record a dated status change of a staff member (chuyển công tác, nghỉ hưu, ...)."""
+    staff = _staff_or_404(staff_id)
+    form = StaffStatusForm()
+    if request.method == "GET":
+        form.effective_on.data = date.today()
+        form.status.data = "dang_cong_tac" if staff.has_left else "chuyen_cong_tac"
+    error = None
+    if request.method == "POST" and form.validate():
+        try:
+            with write_transaction():
+                change_staff_status(staff, form.status.data, form.effective_on.data, form.reason.data,
+                                    form.other_school.data or "", recorded_by=current_user.id)
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash(f"Đã ghi trạng thái “{staff.status_label}” cho {staff.full_name}.", "success")
+            return redirect(url_for("admin.staff_detail", staff_id=staff.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/staff_status.html", form=form, staff=staff, error=error), status
