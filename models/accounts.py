@@ -198,6 +198,8 @@ import re  # noqa: E402
 import secrets  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
+from peewee import JOIN  # noqa: E402
+
 from models.rules.text import fold, vietnamese_sort_key  # noqa: E402
 from models.school import SchoolClass, SchoolYear  # noqa: E402
 
@@ -252,7 +254,7 @@ class AccountRow:
 
 def account_rows(role: str = "", query: str = "") -> list[AccountRow]:
     """Every account in Vietnamese name order, filtered by role and by accent-insensitive name or username."""
-    users = list(User.select(User, Staff).join(Staff, on=(User.staff == Staff.id), join_type="LEFT OUTER"))
+    users = list(User.select(User, Staff).join(Staff, on=(User.staff == Staff.id), join_type=JOIN.LEFT_OUTER))
     roles: dict[int, list[str]] = {}
     for r in UserRole.select(UserRole.user, UserRole.role):
         roles.setdefault(r.user_id, []).append(r.role)

@@ -218,6 +218,10 @@ FIELD_LABELS = {
     "homeroom_teacher": "Giáo viên chủ nhiệm", "current": "Năm học hiện tại", "semesters": "Học kì",
     "starts_on": "Ngày bắt đầu", "ends_on": "Ngày kết thúc", "teaching_weeks": "Số tuần thực học",
     "kind": "Loại môn", "grade": "Khối", "head": "Tổ trưởng", "members": "Thành viên",
+    "father_job": "Nghề nghiệp của cha", "father_phone": "Điện thoại của cha",
+    "mother_job": "Nghề nghiệp của mẹ", "mother_phone": "Điện thoại của mẹ",
+    "guardian_job": "Nghề nghiệp người giám hộ", "guardian_phone": "Điện thoại người giám hộ",
+    "classes": "Số lớp", "students": "Số học sinh",
 }
 
 
@@ -239,6 +243,8 @@ def _display(key: str, value) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, list):
+        if key == "roles":  # in the order of ROLES, as the account pages show them
+            value = sorted(value, key=lambda r: list(ROLES).index(r) if r in ROLES else len(ROLES))
         return ", ".join(_display(key, v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_display(k, v)}" for k, v in value.items())

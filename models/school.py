@@ -2,7 +2,6 @@
 from datetime import datetime
 
 from peewee import (
-    fn,
     BooleanField,
     CharField,
     DateField,
@@ -10,6 +9,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     TextField,
+    fn,
 )
 
 from models import BaseModel, KeptModel
@@ -469,7 +469,7 @@ def carry_forward_summary(year: SchoolYear) -> dict | None:
              .order_by(AuditEntry.id.desc()).first())
     if entry is None:
         return None
-    classes = list(SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name))
+    classes = sorted(SchoolClass.select().where(SchoolClass.year == year), key=lambda c: class_sort_key(c.name))
     return {"year": year, "counts": entry.after_data, "at": entry.at,
             "classes": [(c, class_size(c)) for c in classes]}
 
@@ -750,10 +750,17 @@ def set_homeroom(school_class: SchoolClass, staff: Staff | None) -> None:
            after={"homeroom_teacher": staff.code if staff else None})
 
 
+def class_sort_key(name: str) -> tuple:
+    """6A2 before 6A10: the digit runs of a class name compare as numbers."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name))
+
+
 def classes_by_grade(year: SchoolYear) -> list[tuple[Grade, list[tuple[SchoolClass, int]]]]:
     """The year's classes grouped by grade, each with its sĩ số."""
-    classes = list(SchoolClass.select(SchoolClass, Grade).join(Grade)
-                   .where(SchoolClass.year == year).order_by(Grade.number, SchoolClass.name))
+    classes = list(SchoolClass.select(SchoolClass, Grade).join(Grade).where(SchoolClass.year == year))
+    classes.sort(key=lambda c: (c.grade.number, class_sort_key(c.name)))
     groups: dict[int, tuple] = {}
     for c in classes:
         groups.setdefault(c.grade.number, (c.grade, []))[1].append((c, class_size(c)))

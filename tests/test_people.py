@@ -6,7 +6,14 @@ import pytest
 
 from models import DeletionRefused, write_transaction
 from models.audit import AuditEntry
-from models.people import ImmutableCodeError, Staff, Student, StudentStatus, change_student_status, search_students
+from models.people import (
+    ImmutableCodeError,
+    Staff,
+    Student,
+    StudentStatus,
+    change_student_status,
+    search_students,
+)
 from models.rules.identifiers import is_valid_person_code
 from models.school import Enrolment, class_roster
 

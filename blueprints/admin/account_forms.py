@@ -1,22 +1,30 @@
 """The admin's forms for accounts and for filtering the audit log."""
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, html_params
 
 from blueprints.admin.people_forms_admin import PlainDateField
 from models.accounts import ROLES, USERNAME_MAX
 from models.rules.text import nfc
 
 
+def check_list(field, **kwargs):
+    """Check boxes as app.css styles them: ul.checks > li > label.check > input + text."""
+    kwargs.setdefault("id", field.id)
+    kwargs["class"] = ("checks " + kwargs.get("class", "")).strip()
+    items = [f"<li><label class=\"check\">{option()} {escape(option.label.text)}</label></li>" for option in field]
+    return Markup(f"<ul {html_params(**kwargs)}>{''.join(items)}</ul>")
+
+
 class RolesField(SelectMultipleField):
     """The roles as check boxes, with a Vietnamese message for a value that is not a role."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = staticmethod(check_list)
     option_widget = CheckboxInput()
 
     def __init__(self, label="Vai trò", **kwargs):
-        kwargs.setdefault("render_kw", {"class": "checks"})
         super().__init__(label, choices=list(ROLES.items()), **kwargs)
 
     def pre_validate(self, form):
@@ -70,17 +78,23 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Tìm (mã đối tượng, người thực hiện, họ tên)", filters=[nfc],
-                    validators=[Length(max=100, message="Tối đa 100 ký tự.")])
+                    validators=[Length(max=100, message="Tối đa 100 ký tự.")], render_kw={"type": "search"})
     entity = SelectField("Đối tượng", validate_choice=False)
     action = SelectField("Thao tác", validate_choice=False)
     user = SelectField("Người thực hiện", validate_choice=False)
-    date_from = PlainDateField("Từ ngày")
-    date_to = PlainDateField("Đến ngày")
+    date_from = PlainDateField("Từ ngày", render_kw={"placeholder": "dd/mm/yyyy", "size": 10})
+    date_to = PlainDateField("Đến ngày", render_kw={"placeholder": "dd/mm/yyyy", "size": 10})
 
     def set_choices(self, entities, actions, usernames, entity_label, action_label) -> None:
         self.entity.choices = [("", "Tất cả")] + [(e, entity_label(e)) for e in entities]
         self.action.choices = [("", "Tất cả")] + [(a, action_label(a)) for a in actions]
         self.user.choices = [("", "Tất cả")] + [(u, u) for u in usernames]
+
+    def live_search(self, url: str, target: str) -> None:
+        """Typing in the text box refreshes only the rows (htmx), keeping the other filters."""
+        self.q.render_kw = {**self.q.render_kw, "autocomplete": "off", "hx-get": url, "hx-target": target,
+                            "hx-trigger": "input changed delay:400ms, search", "hx-include": "closest form",
+                            "hx-push-url": "true"}
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -24,6 +24,7 @@ def _filter_form() -> tuple[AuditFilterForm, LogFilter]:
     form = AuditFilterForm(formdata=request.args)
     form.set_choices(distinct_values(AuditEntry.entity), distinct_values(AuditEntry.action),
                      distinct_values(AuditEntry.username), entity_label, action_label)
+    form.live_search(url_for("admin.audit_log"), "#audit-rows")
     form.validate()
     bad_range = bool(form.date_to.errors) and form.date_from.data and form.date_to.data
     return form, LogFilter(

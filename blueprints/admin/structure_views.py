@@ -28,7 +28,6 @@ from models.people import Staff
 from models.school import (
     ASSESSMENT_KINDS,
     LEVEL_GRADES,
-    LEVELS,
     Department,
     Grade,
     GradeSubject,
@@ -133,7 +132,7 @@ def school_settings():
         else:
             error = FORM_ERRORS
     return render_template("admin/school_settings.html", form=form, error=error, is_new=school is None,
-                           levels=LEVELS, level_grades=LEVEL_GRADES), 422 if error else 200
+                           level_grades=LEVEL_GRADES), 422 if error else 200
 
 
 # --- years and semesters ---------------------------------------------------------------------------
@@ -455,8 +454,8 @@ def assignments():
         school_class = _get_or_404(SchoolClass, class_id)
     else:
         year = SchoolYear.current()
-        school_class = (SchoolClass.select().join(Grade).where(SchoolClass.year == year)
-                        .order_by(Grade.number, SchoolClass.name).first()) if year else None
+        groups = classes_by_grade(year) if year else []
+        school_class = groups[0][1][0][0] if groups else None
     return _assignments_page(school_class)
 
 
