@@ -43,7 +43,7 @@ def test_list_shows_accounts_roles_homeroom_and_staff_without_account(client, lo
     staff = _new_staff()
     html = client.get("/admin/accounts").get_data(as_text=True)
     assert "chunhiem" in html and "Lớp 6A1" in html  # homeroom of 6A1 this year
-    assert "Tổ trưởng chuyên môn" in html
+    assert '<span class="badge role">Tổ trưởng chuyên môn</span>' in html
     assert "Nguyễn Văn Bảo" in html and f"/admin/accounts/new?staff_id={staff.id}" in html
     assert "Tạo tài khoản" in html
     only_nurses = client.get("/admin/accounts?role=nurse").get_data(as_text=True)
