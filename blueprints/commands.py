@@ -13,7 +13,9 @@ def register_commands(app: Flask) -> None:
         """Create or upgrade the database schema (idempotent)."""
         with db.connection_context():
             applied = migrate()
-        click.echo("Đã cập nhật cơ sở dữ liệu: " + (", ".join(applied) if applied else "không có thay đổi."))
+        # create_app already applies pending migrations; this command makes the step explicit
+        click.echo("Đã cập nhật cơ sở dữ liệu: " + ", ".join(applied) if applied
+                   else "Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
