@@ -1,4 +1,9 @@
-"""Fixtures: an app on a temp-file database per test, a small school, and login_as(username)."""
+"""Fixtures: an app on a fresh database per test, a small school, and login_as(username).
+
+The database is a temp SQLite file, or PostgreSQL when SOTRUONG_TEST_DATABASE_URL names one
+(its public schema is emptied before each test; ./test.sh runs the suite on both when it is set).
+"""
+import os
 import re
 
 import pytest
@@ -9,12 +14,33 @@ from models.database import sqlite_url_for
 from tests.factories import PASSWORD, build_school
 
 
+POSTGRES_URL = os.environ.get("SOTRUONG_TEST_DATABASE_URL", "")
+
+
+def _empty_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def database_url_for_test(tmp_path) -> str:
+    if POSTGRES_URL:
+        _empty_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return sqlite_url_for(tmp_path / "test.db")
+
+
+sqlite_only = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite-specific (the PostgreSQL run skips it)")
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": sqlite_url_for(tmp_path / "test.db"),
+        "DATABASE_URL": database_url_for_test(tmp_path),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
     })
     db.connect(reuse_if_open=True)

@@ -146,7 +146,7 @@ def test_tampered_after_value_is_detected(app, client, login_as, logged):
 
 def test_deleted_middle_row_is_detected(app, client, login_as, logged):
     login_as("admin")
-    db.execute_sql(f"DELETE FROM {AuditEntry._meta.table_name} WHERE id = ?", (logged["mid"].id,))
+    db.execute_sql(f"DELETE FROM {AuditEntry._meta.table_name} WHERE id = {db.obj.param}", (logged["mid"].id,))
     report = verify_chain()
     assert not report.ok and report.first_broken_id == logged["new"].id
     assert "bị đứt" in report.problem
