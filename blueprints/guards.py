@@ -1,6 +1,9 @@
 """The one permission check per blueprint, and the object-level checks views call."""
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
+
+from models import write_transaction
+from models.audit import record
 
 from models.school import SchoolClass, SchoolYear, TeachingAssignment
 
@@ -14,6 +17,13 @@ def require_roles(*roles: str):
             abort(403)
 
     return guard
+
+
+def refuse(entity: str, entity_id, why: str):
+    """Refuse an object-level forgery with 403 and keep a trace of the attempt in the audit log."""
+    with write_transaction():
+        record("refused", entity, entity_id, after={"method": request.method, "path": request.path}, reason=why)
+    abort(403)
 
 
 def homeroom_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
@@ -41,7 +51,7 @@ def own_homeroom_class(class_id: int) -> SchoolClass:
     if school_class is None:
         abort(404)
     if school_class not in homeroom_classes(current_user):
-        abort(403)
+        refuse("school_class", school_class.id, "không phải lớp chủ nhiệm của người dùng")
     return school_class
 
 
@@ -51,5 +61,5 @@ def own_assignment(assignment_id: int) -> TeachingAssignment:
     if assignment is None:
         abort(404)
     if current_user.staff_id is None or assignment.teacher_id != current_user.staff_id:
-        abort(403)
+        refuse("assignment", assignment.id, "không phải phân công giảng dạy của người dùng")
     return assignment

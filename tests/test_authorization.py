@@ -69,3 +69,14 @@ def test_homeroom_teacher_reaches_only_their_own_class(client, login_as, school)
 def test_head_of_department_page_refused_to_plain_teacher(client, login_as, school):
     login_as("giaovien")
     assert client.get("/teacher/department").status_code == 403
+
+
+def test_object_level_forgery_is_audited(client, login_as, school):
+    from models.audit import AuditEntry
+
+    login_as("chunhiem")
+    other = school["classes"]["6A2"]
+    assert client.get(f"/homeroom/class/{other.id}").status_code == 403
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert entry.action == "refused" and entry.entity == "school_class" and entry.entity_id == str(other.id)
+    assert entry.username == "chunhiem"
