@@ -6,6 +6,7 @@ from flask import Flask, flash, redirect, render_template, request, session, url
 from flask_htmx import HTMX
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from peewee import OperationalError
 
 from models import db
 from models.audit import Actor, reset_actor, set_actor
@@ -144,6 +145,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(e):
         return _error(400, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(e):
+        # database locked past the busy timeout, disk full, file unreadable: nothing was written
+        app.logger.error("database error: %s", e)
+        return _error(503, "Cơ sở dữ liệu tạm thời không ghi được",
+                      "Máy chủ không ghi được dữ liệu lúc này (cơ sở dữ liệu đang bận hoặc ổ đĩa đã đầy). "
+                      "Thao tác vừa rồi chưa được lưu; vui lòng thử lại sau ít phút.")
 
     @app.errorhandler(500)
     def server_error(e):
