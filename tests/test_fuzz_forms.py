@@ -1,0 +1,48 @@
+"""Hypothesis throws arbitrary text at the people forms: never a server error, and a refusal changes nothing."""
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.audit import AuditEntry
+from models.people import Student
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+FIELDS = st.fixed_dictionaries({
+    "full_name": TEXT, "date_of_birth": st.one_of(TEXT, st.dates().map(lambda d: d.strftime("%d/%m/%Y"))),
+    "gender": st.sampled_from(["Nam", "Nữ", "", "nam", "x"]), "personal_id": TEXT, "father_phone": TEXT,
+    "sector_code": TEXT, "ethnicity": TEXT,
+})
+
+
+def _signed_in(client, login_as, username):
+    # one sign-in per test: hypothesis calls the body many times with the same client
+    if not hasattr(client, "fuzz_auth"):
+        client.fuzz_auth = login_as(username)
+    return client.fuzz_auth
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=FIELDS)
+def test_homeroom_profile_form_never_breaks(client, login_as, school, data):
+    auth = _signed_in(client, login_as, "chunhiem")
+    c = school["classes"]["6A1"]
+    student = Student.get_by_id(school["students"]["Hoàng Anh"].id)
+    before_entries = AuditEntry.select().count()
+    resp = auth.post(f"/homeroom/class/{c.id}/student/{student.id}", data=data)
+    assert resp.status_code in (302, 422), resp.status_code
+    if resp.status_code == 422:
+        assert AuditEntry.select().count() == before_entries
+        assert Student.get_by_id(student.id).profile() == student.profile()
+        assert "Traceback" not in resp.get_data(as_text=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=FIELDS)
+def test_admin_new_student_form_never_breaks(client, login_as, school, data):
+    auth = _signed_in(client, login_as, "admin")
+    c = school["classes"]["6A2"]
+    count = Student.select().count()
+    resp = auth.post(f"/admin/students/new?class_id={c.id}", data={**data, "school_class": str(c.id),
+                                                                    "class_id": str(c.id)})
+    assert resp.status_code in (302, 303, 422), resp.status_code
+    if resp.status_code == 422:
+        assert Student.select().count() == count
