@@ -4,7 +4,6 @@ from flask_login import current_user, login_required
 
 from models import write_transaction
 from models.audit import record
-
 from models.school import SchoolClass, SchoolYear, TeachingAssignment
 
 

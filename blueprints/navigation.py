@@ -11,6 +11,7 @@ _GROUPS = [
         ("Tổ chuyên môn", "admin.departments"),
         ("Lớp học", "admin.classes"),
         ("Phân công giảng dạy", "admin.assignments"),
+        ("Khoá, mở sổ điểm", "admin.locks"),
         ("Học sinh", "admin.students"),
         ("Cán bộ, giáo viên", "admin.staff_list"),
         ("Tài khoản", "admin.accounts"),

@@ -201,6 +201,8 @@ ENTITY_LABELS = {
     "school_class": "Lớp",
     "teaching_assignment": "Phân công giảng dạy",
     "student_import": "Nhập danh sách học sinh",
+    "lock": "Khoá/mở sổ điểm",
+    "entry_window": "Thời gian nhập điểm",
 }
 
 # field names of before/after in Vietnamese; others are shown as stored
@@ -225,8 +227,18 @@ FIELD_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+# the same action word means another thing on another entity (an account's lock vs the grade book's)
+ENTITY_ACTION_LABELS = {
+    ("lock", "lock"): "Khoá sổ điểm",
+    ("lock", "unlock"): "Mở sổ điểm",
+    ("lock", "lock_schedule"): "Trả về theo lịch nhập điểm",
+    ("entry_window", "create"): "Tạo thời gian nhập điểm",
+    ("entry_window", "update"): "Sửa thời gian nhập điểm",
+}
+
+
+def action_label(action: str, entity: str | None = None) -> str:
+    return ENTITY_ACTION_LABELS.get((entity, action)) or ACTION_LABELS.get(action, action)
 
 
 def entity_label(entity: str) -> str:

@@ -1,6 +1,7 @@
 """Every model of the application, in creation order (migrations and tests use this list)."""
 from models.accounts import LoginFailure, User, UserRole
 from models.audit import AuditEntry
+from models.locks import EntryWindow, LockOverride
 from models.people import Staff, StaffStatus, Student, StudentStatus
 from models.school import (
     Department,
@@ -20,4 +21,5 @@ ALL_MODELS = [
     School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,
     Student, StudentStatus, Staff, StaffStatus, DepartmentMember, SchoolClass, Enrolment,
     TeachingAssignment, User, UserRole, LoginFailure, AuditEntry,
+    EntryWindow, LockOverride,
 ]

@@ -13,7 +13,6 @@ from models import db
 from models.database import sqlite_url_for
 from tests.factories import PASSWORD, build_school
 
-
 POSTGRES_URL = os.environ.get("SOTRUONG_TEST_DATABASE_URL", "")
 
 

@@ -71,7 +71,7 @@ def account_new():
 def _detail(user: User, error: str | None = None, forms: dict | None = None, status: int = 200):
     forms = forms or {}
     roles_form = forms.get("roles") or RolesForm(formdata=None, data={"roles": ordered_roles(user.roles)})
-    history = [(e, action_label(e.action), field_changes(e)) for e in entries_about("account", user.id)]
+    history = [(e, action_label(e.action, e.entity), field_changes(e)) for e in entries_about("account", user.id)]
     return render_template(
         "admin/account_detail.html", user=user, roles=ordered_roles(user.roles),
         homeroom=homeroom_classes(user), roles_form=roles_form,

@@ -26,6 +26,7 @@ def home():
 from blueprints.admin import (  # noqa: E402,F401
     account_views,
     audit_views,
+    lock_views,
     people_views,
     structure_views,
 )
