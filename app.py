@@ -63,9 +63,12 @@ def create_app(config: dict | None = None) -> Flask:
 def serve() -> None:
     from waitress import serve as waitress_serve
 
+    from models.backup import start_nightly_backups
+
     app = create_app()
+    start_nightly_backups(app)  # a daemon thread: a backup every night at BACKUP_AT while serving
     port = int(os.environ.get("PORT", "8080"))
-    waitress_serve(app, host=os.environ.get("HOST", "0.0.0.0"), port=port, threads=8,
+    waitress_serve(app, host=os.environ.get("HOST", "0.0.0.0"), port=port, threads=int(os.environ.get("WAITRESS_THREADS", "8")),
                    ident="SoTruong")
 
 

@@ -31,6 +31,9 @@ def register_commands(app: Flask) -> None:
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
             summary = seed_demo_school()
+            from models.demo_marks import seed_demo_marks
+
+            seed_demo_marks()
         click.echo(f"Đã tạo trường mẫu: {summary}")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
@@ -59,3 +62,7 @@ def register_commands(app: Flask) -> None:
             except ValueError as bad:
                 raise click.ClickException(str(bad)) from None
         click.echo(f"Đã tạo tài khoản quản trị {username}; đổi mật khẩu ở lần đăng nhập đầu.")
+
+    from blueprints.backup_commands import register_backup_commands
+
+    register_backup_commands(app)

@@ -36,12 +36,32 @@ def homeroom_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
 
 
 def require_homeroom():
+    """Homeroom teachers pass; so do attendance delegates (giám thị), whose views check own_attendance_class."""
+
     @login_required
     def guard():
-        if not homeroom_classes(current_user):
+        if not homeroom_classes(current_user) and not attendance_classes(current_user):
             abort(403)
 
     return guard
+
+
+def attendance_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
+    """The classes whose attendance the user may enter: their homeroom class and those delegated to them."""
+    from models.attendance import delegated_classes
+
+    own = homeroom_classes(user, year)
+    return own + [c for c in delegated_classes(user, year) if c not in own]
+
+
+def own_attendance_class(class_id: int) -> SchoolClass:
+    """The class, if the current user is its homeroom teacher or an attendance delegate this year; else 403."""
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        abort(404)
+    if school_class not in attendance_classes(current_user):
+        refuse("school_class", school_class.id, "không được giao nhập điểm danh lớp này")
+    return school_class
 
 
 def own_homeroom_class(class_id: int) -> SchoolClass:

@@ -27,6 +27,7 @@ _GROUPS = [
     ]),
     ("Giảng dạy", ("teacher", "head_of_department"), [
         ("Lớp tôi dạy", "teacher.home"),
+        ("Sổ điểm", "teacher.gradebook"),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),

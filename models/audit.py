@@ -185,6 +185,8 @@ ACTION_LABELS = {
     "coordinator": "Đổi giáo viên phụ trách chính",
     "unassign": "Bỏ phân công giảng dạy",
     "import": "Nhập danh sách từ Excel",
+    "mark": "Nhập điểm",
+    "seed_demo_marks": "Tạo điểm mẫu",
 }
 
 ENTITY_LABELS = {
@@ -203,6 +205,7 @@ ENTITY_LABELS = {
     "student_import": "Nhập danh sách học sinh",
     "lock": "Khoá/mở sổ điểm",
     "entry_window": "Thời gian nhập điểm",
+    "mark": "Điểm",
 }
 
 # field names of before/after in Vietnamese; others are shown as stored

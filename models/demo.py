@@ -128,6 +128,13 @@ def seed_demo_school(seed: int = 2024) -> str:
                         (Enrolment.update(joined_on=when)
                          .where((Enrolment.student == student) & (Enrolment.school_class == school_class))
                          .execute())
+        # the entry windows of seed 003 for both semesters; since the demo year lies in the past, the
+        # book is opened by a switch so that visitors can type (admin can lock a class to try the lock)
+        from models.locks import fill_default_windows, switch_lock
+
+        for semester in Semester.select().where(Semester.year == year):
+            fill_default_windows(semester)
+            switch_lock("school", "", False, "Trường mẫu: mở sổ điểm để dùng thử", None, semester=semester)
         record("seed_demo", "school", s.code, after={"classes": len(classes), "students": student_count,
                                                     "staff": len(staff_by_username)})
     return f"{len(classes)} lớp, {student_count} học sinh, {len(staff_by_username)} cán bộ"

@@ -2,6 +2,7 @@
 from models.accounts import LoginFailure, User, UserRole
 from models.audit import AuditEntry
 from models.locks import EntryWindow, LockOverride
+from models.marks import MarkCell, MarkChange
 from models.people import Staff, StaffStatus, Student, StudentStatus
 from models.school import (
     Department,
@@ -21,5 +22,5 @@ ALL_MODELS = [
     School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,
     Student, StudentStatus, Staff, StaffStatus, DepartmentMember, SchoolClass, Enrolment,
     TeachingAssignment, User, UserRole, LoginFailure, AuditEntry,
-    EntryWindow, LockOverride,
+    EntryWindow, LockOverride, MarkCell, MarkChange,
 ]

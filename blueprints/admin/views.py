@@ -26,6 +26,8 @@ def home():
 from blueprints.admin import (  # noqa: E402,F401
     account_views,
     audit_views,
+    backup_views,
+    calendar_views,
     lock_views,
     people_views,
     structure_views,

@@ -1,0 +1,214 @@
+"""Grade-book speed (issue 3): deadline night, capacity against a bare endpoint, and grid render time.
+
+Run: .venv/bin/python bench/grade_saves.py [--seconds 60] [--teachers 200]
+Targets on a 2-core machine: deadline night median ≤ 20 ms, p95 ≤ 50 ms, no error, every acknowledged
+value stored; capacity ≥ 70 % of the bare endpoint; a 45-student grid renders in ≤ 50 ms median.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, Session, percentile, run_python, seed_demo, serve  # noqa: E402
+
+PLAN = """
+import json
+from app import create_app
+from models import db
+from models.accounts import User, UserRole
+from models.marks import MarkCell, required_tx
+from models.school import Enrolment, Semester, TeachingAssignment, SchoolClass
+from models.people import Student
+app = create_app()
+plan = []
+with db.connection_context():
+    semester = Semester.get(Semester.number == 1)
+    for user in User.select().join(UserRole).where(UserRole.role == "teacher").order_by(User.id):
+        for a in (TeachingAssignment.select().where(TeachingAssignment.teacher == user.staff_id)
+                  .order_by(TeachingAssignment.id)):
+            if a.subject.comment_only:
+                continue
+            students = [s.id for s in Student.select().join(Enrolment).where(
+                (Enrolment.school_class == a.school_class_id) & Enrolment.left_on.is_null()
+                & (Student.status == "dang_hoc"))]
+            versions = {f"{c.student_id}:{c.kind}:{c.idx}": c.version for c in MarkCell.select().where(
+                (MarkCell.school_class == a.school_class_id) & (MarkCell.subject == a.subject_id)
+                & (MarkCell.semester == semester))}
+            plan.append({"username": user.username, "assignment": a.id, "students": students,
+                         "tx": required_tx(a.school_class, a.subject), "versions": versions})
+print(json.dumps(plan))
+"""
+
+
+
+def cells_of(job):
+    columns = [("tx", i) for i in range(1, job["tx"] + 1)] + [("gk", 1), ("ck", 1)]
+    for student in job["students"]:
+        for kind, idx in columns:
+            yield student, kind, idx
+
+
+class Teacher:
+    """One simulated teacher: their own session and their own cells, so saves never conflict."""
+
+    def __init__(self, port: int, job: dict, rand: random.Random):
+        self.session = Session(port)
+        self.session.login(job["username"])
+        self.job = job
+        self.cells = list(cells_of(job))
+        rand.shuffle(self.cells)
+        self.rand = rand
+        self.acked: dict[tuple, str] = {}
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+
+    def save_next(self) -> None:
+        student, kind, idx = self.cells.pop()
+        key = f"{student}:{kind}:{idx}"
+        version = self.job["versions"].get(key, 0)
+        value = f"{self.rand.randint(0, 10)}" if self.rand.random() < 0.3 else f"{self.rand.randint(0, 9)},{self.rand.randint(0, 9)}"
+        status, body = self.session.htmx_post(f"/teacher/gradebook/{self.job['assignment']}/1/cell",
+                                              {"student_id": student, "kind": kind, "idx": idx,
+                                               "version": version, "row": 1, "value": value})
+        if status == 200 and "saved" in body:
+            self.acked[(self.job["assignment"], student, kind, idx)] = value.replace(",", ".")
+        else:
+            self.errors.append(f"{status} {body[:120]}")
+
+
+def deadline_night(port: int, plan: list, teachers: int, seconds: float, rate_each: float) -> dict:
+    """Open loop: each teacher saves at Poisson times (mean 1/rate_each s); latency counts from the scheduled time."""
+    rand = random.Random(7)
+    jobs = [plan[i % len(plan)] for i in range(teachers)]
+    sims = [Teacher(port, job, random.Random(i)) for i, job in enumerate(jobs)]
+    start = time.perf_counter() + 1.0
+    end = start + seconds
+
+    def run(sim: Teacher, seed: int):
+        r = random.Random(seed)
+        due = start + r.expovariate(rate_each)
+        while due < end and sim.cells:
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            sim.save_next()
+            sim.latencies.append(time.perf_counter() - due)
+            due += r.expovariate(rate_each)
+
+    threads = [threading.Thread(target=run, args=(sim, rand.random())) for sim in sims]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies = [x for s in sims for x in s.latencies]
+    acked = {k: v for s in sims for k, v in s.acked.items()}
+    errors = [e for s in sims for e in s.errors]
+    return {"saves": len(latencies), "per_second": len(latencies) / seconds,
+            "p50_ms": percentile(latencies, 50) * 1000, "p95_ms": percentile(latencies, 95) * 1000,
+            "max_ms": max(latencies) * 1000 if latencies else 0, "errors": len(errors),
+            "first_error": errors[0] if errors else "", "acked": acked}
+
+
+def capacity(port: int, plan: list, path_for, seconds: float, connections: int = 8) -> float:
+    """Back to back on `connections` keep-alive connections; saves per second."""
+    sims = [Teacher(port, plan[i % len(plan)], random.Random(100 + i)) for i in range(connections)]
+    counts = [0] * connections
+    stop = time.perf_counter() + seconds
+
+    def run(i: int):
+        sim = sims[i]
+        while time.perf_counter() < stop and sim.cells:
+            student, kind, idx = sim.cells.pop()
+            status, _ = sim.session.htmx_post(path_for(sim.job), {"student_id": student, "kind": kind, "idx": idx,
+                                                                   "version": sim.job["versions"].get(f"{student}:{kind}:{idx}", 0),
+                                                                   "row": 1, "value": "7,5"})
+            counts[i] += status == 200
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / seconds
+
+
+def grid_render(port: int, job: dict, times: int = 30) -> float:
+    session = Session(port)
+    session.login(job["username"])
+    samples = []
+    for _ in range(times):
+        t = time.perf_counter()
+        status, _ = session.request("GET", f"/teacher/gradebook/{job['assignment']}/1")
+        samples.append(time.perf_counter() - t)
+        assert status == 200
+    return percentile(samples, 50) * 1000
+
+
+def verify(db_url: str, acked: dict) -> int:
+    """How many acknowledged saves are missing from the database afterwards."""
+    rows = json.loads(run_python(db_url, """
+import json
+from app import create_app
+from models import db
+from models.marks import MarkCell
+from models.school import TeachingAssignment
+app = create_app()
+with db.connection_context():
+    index = {(a.school_class_id, a.subject_id): a.id for a in TeachingAssignment.select()}
+    out = [[index.get((c.school_class_id, c.subject_id)), c.student_id, c.kind, c.idx, c.value]
+           for c in MarkCell.select().where(MarkCell.semester == 1)]
+print(json.dumps(out))
+"""))
+    stored = {(a, s, k, i): v for a, s, k, i, v in rows}
+    from decimal import Decimal
+    return sum(1 for key, value in acked.items()
+               if key not in stored or Decimal(stored[key]) != Decimal(value))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--teachers", type=int, default=200)
+    parser.add_argument("--capacity-seconds", type=float, default=15)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    db_url = seed_demo(folder)
+    plan = json.loads(run_python(db_url, PLAN))
+    big = max(plan, key=lambda j: len(j["students"]))
+    proc, port = serve(db_url)
+    try:
+        render_ms = grid_render(port, big)
+        night = deadline_night(port, plan, args.teachers, args.seconds, rate_each=0.5)
+        ours = capacity(port, plan, lambda job: f"/teacher/gradebook/{job['assignment']}/1/cell",
+                        args.capacity_seconds)
+    finally:
+        proc.terminate()
+        proc.wait()
+    missing = verify(db_url, night["acked"])
+    bare_proc, bare_port = serve("", script="bench/bare_app.py", extra_env={"BARE_DB": str(folder / "bare.db")})
+    try:
+        bare = capacity(bare_port, [{"username": "bare", "assignment": 0, "students": list(range(1, 5000)),
+                                     "tx": 4, "versions": {}}], lambda job: "/cell", args.capacity_seconds)
+    finally:
+        bare_proc.terminate()
+        bare_proc.wait()
+    print(f"grid render, {len(big['students'])} students: median {render_ms:.1f} ms (target ≤ 50)")
+    print(f"deadline night, {args.teachers} teachers × 1 save / 2 s for {args.seconds:.0f} s: "
+          f"{night['saves']} saves ({night['per_second']:.0f}/s), median {night['p50_ms']:.1f} ms (≤ 20), "
+          f"p95 {night['p95_ms']:.1f} ms (≤ 50), max {night['max_ms']:.0f} ms, errors {night['errors']}, "
+          f"acknowledged but missing {missing}")
+    if night["first_error"]:
+        print("  first error:", night["first_error"])
+    print(f"capacity, 8 connections back to back: ours {ours:.0f} saves/s, bare endpoint {bare:.0f} saves/s "
+          f"({100 * ours / bare:.0f} %, target ≥ 70 %)")
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()

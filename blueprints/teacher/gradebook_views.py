@@ -1,0 +1,102 @@
+"""The subject teacher's grade book (sổ điểm): their assignments with progress, the grid, one cell's save."""
+import json
+
+from flask import abort, make_response, render_template, request
+from flask_login import current_user
+
+from blueprints.guards import own_assignment
+from blueprints.teacher import bp
+from models import marks
+from models.people import Student
+from models.school import Enrolment, SchoolYear, Semester, assignments_of
+
+# how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
+STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}
+CELL_CLASS = {"saved": "saved", "unchanged": "", "invalid": "error", "left": "error", "locked": "locked",
+              "conflict": "conflict"}
+
+
+def _semester(assignment, number: int) -> Semester:
+    semester = Semester.get_or_none((Semester.year == assignment.school_class.year_id)
+                                    & (Semester.number == number))
+    if semester is None:
+        abort(404)
+    return semester
+
+
+def _int(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        abort(400)
+
+
+def _student_of(assignment, student_id: int) -> Student:
+    """A student enrolled (now or before) in the assignment's class; 404 otherwise."""
+    student = (Student.select().join(Enrolment)
+               .where((Student.id == student_id) & (Enrolment.school_class == assignment.school_class_id))
+               .first())
+    if student is None:
+        abort(404)
+    return student
+
+
+@bp.route("/gradebook")
+def gradebook():
+    """Sổ điểm: the teacher's classes × subjects this year, with how much of each semester is entered."""
+    year = SchoolYear.current()
+    assignments = list(assignments_of(current_user.staff_id, year)) if current_user.staff_id and year else []
+    semesters = list(Semester.select().where(Semester.year == year).order_by(Semester.number)) if year else []
+    progress = marks.progress_for(assignments, semesters)
+    rows = [(a, [p for p in progress if p.assignment is a]) for a in assignments]
+    return render_template("teacher/gradebook.html", rows=rows, semesters=semesters, year=year)
+
+
+@bp.route("/gradebook/<int:assignment_id>/<int:semester_number>")
+def grid(assignment_id: int, semester_number: int):
+    """The grid of one class × subject × semester, typed into from the keyboard."""
+    assignment = own_assignment(assignment_id)
+    semester = _semester(assignment, semester_number)
+    try:
+        book = marks.grid_for(assignment, semester)
+    except ValueError:  # the subject is not in the grade's programme
+        abort(404)
+    return render_template("teacher/grid.html", grid=book, assignment=assignment, semester=semester)
+
+
+@bp.route("/gradebook/<int:assignment_id>/<int:semester_number>/cell", methods=["POST"])
+def save_cell(assignment_id: int, semester_number: int):
+    """Save one cell; answer with the cell and, out of band, the student's averages."""
+    assignment = own_assignment(assignment_id)
+    semester = _semester(assignment, semester_number)
+    student = _student_of(assignment, _int("student_id"))
+    kind, idx, row = request.form.get("kind", ""), _int("idx"), _int("row")
+    result = marks.save_cell(assignment, semester, student, kind, idx, request.form.get("value", ""),
+                             _int("version"), current_user)
+    if result.status == "forbidden":
+        abort(400)
+    comment_only = assignment.subject.comment_only
+    cell = marks.state_after(result, kind, idx, comment_only)
+    col = marks.column_index(assignment, kind, idx)
+    averages = marks.student_averages(assignment, semester, student) if result.ok else None
+    resp = make_response(render_template("teacher/_cell.html", cell=cell, student=student, row=row, col=col,
+                                         state=CELL_CLASS[result.status], result=result, assignment=assignment,
+                                         semester=semester, averages=averages, oob=True), STATUS[result.status])
+    if not result.ok:  # the message line may be scrolled away on a long class: a toast too
+        level = "warning" if result.status == "conflict" else "error"
+        resp.headers["HX-Trigger"] = json.dumps({"showMessage": {"level": level, "text": result.message}})
+    return resp
+
+
+@bp.route("/gradebook/<int:assignment_id>/<int:semester_number>/history/<int:student_id>/<kind>/<int:idx>")
+def cell_history(assignment_id: int, semester_number: int, student_id: int, kind: str, idx: int):
+    """The history of one cell: old → new, who, when."""
+    assignment = own_assignment(assignment_id)
+    semester = _semester(assignment, semester_number)
+    student = _student_of(assignment, student_id)
+    if kind not in marks.KINDS:
+        abort(404)
+    cell = marks.find_cell(assignment, semester, student, kind, idx)
+    return render_template("teacher/_history.html", cell=cell, changes=marks.cell_history(cell.id) if cell else [],
+                           student=student, column=marks.Column(kind, idx), assignment=assignment,
+                           semester=semester, comment_only=assignment.subject.comment_only, show=marks.display)
