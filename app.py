@@ -68,8 +68,11 @@ def serve() -> None:
     app = create_app()
     start_nightly_backups(app)  # a daemon thread: a backup every night at BACKUP_AT while serving
     port = int(os.environ.get("PORT", "8080"))
-    waitress_serve(app, host=os.environ.get("HOST", "0.0.0.0"), port=port, threads=int(os.environ.get("WAITRESS_THREADS", "8")),
-                   ident="SoTruong")
+    # every browser keeps a few connections open; waitress's default limit of 100 would make the
+    # 101st wait on a deadline night with a whole staff signed in
+    waitress_serve(app, host=os.environ.get("HOST", "0.0.0.0"), port=port,
+                   threads=int(os.environ.get("WAITRESS_THREADS", "8")),
+                   connection_limit=int(os.environ.get("WAITRESS_CONNECTIONS", "1000")), ident="SoTruong")
 
 
 if __name__ == "__main__":

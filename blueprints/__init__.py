@@ -35,6 +35,20 @@ def app_response(body: str, status: int):
     return make_response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
 
 
+def _lazy(compute):
+    """A value computed on first use, then kept (for one template render)."""
+    from werkzeug.local import LocalProxy
+
+    cache = []
+
+    def get():
+        if not cache:
+            cache.append(compute())
+        return cache[0]
+
+    return LocalProxy(get)
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
@@ -44,11 +58,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from models.accounts import User
+    from models.accounts import load_user_with_roles
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return User.get_or_none(User.id == int(user_id)) if user_id.isdigit() else None
+        return load_user_with_roles(int(user_id)) if user_id.isdigit() else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -169,22 +183,26 @@ def init_app(app: Flask) -> None:
         from models.accounts import ROLES
         from models.school import School, SchoolYear
 
+        # computed only when a template uses them: an htmx fragment (a grade cell) renders no layout
         return {
-            "school": School.current(),
-            "current_year": SchoolYear.current(),
-            "nav": navigation_for(current_user) if current_user.is_authenticated else [],
+            "school": _lazy(School.current),
+            "current_year": _lazy(SchoolYear.current),
+            "nav": _lazy(lambda: navigation_for(current_user) if current_user.is_authenticated else []),
             "role_labels": ROLES,
         }
 
     from blueprints.accountant import bp as accountant_bp
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
+    from blueprints.corrections import bp as corrections_bp
     from blueprints.homeroom import bp as homeroom_bp
     from blueprints.nurse import bp as nurse_bp
+    from blueprints.print import bp as print_bp
     from blueprints.teacher import bp as teacher_bp
     from blueprints.vice_principal import bp as vice_principal_bp
 
-    for bp in (auth_bp, teacher_bp, homeroom_bp, vice_principal_bp, admin_bp, nurse_bp, accountant_bp):
+    for bp in (auth_bp, teacher_bp, homeroom_bp, vice_principal_bp, admin_bp, nurse_bp, accountant_bp, print_bp,
+               corrections_bp):
         app.register_blueprint(bp)
 
     from blueprints.commands import register_commands

@@ -31,9 +31,11 @@ def register_commands(app: Flask) -> None:
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
             summary = seed_demo_school()
+            from models.demo_attendance import seed_demo_attendance
             from models.demo_marks import seed_demo_marks
 
             seed_demo_marks()
+            seed_demo_attendance()
         click.echo(f"Đã tạo trường mẫu: {summary}")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
@@ -66,3 +68,7 @@ def register_commands(app: Flask) -> None:
     from blueprints.backup_commands import register_backup_commands
 
     register_backup_commands(app)
+
+    from blueprints.print.commands import register_print_commands
+
+    register_print_commands(app)

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from models import write_transaction
 from models.audit import record
+from models.prepared import Prepared
 from models.school import SchoolClass, SchoolYear, TeachingAssignment
 
 
@@ -74,9 +75,21 @@ def own_homeroom_class(class_id: int) -> SchoolClass:
     return school_class
 
 
+def _assignment_query(assignment_id):
+    from models.school import Grade, Subject
+
+    return (TeachingAssignment.select(TeachingAssignment, SchoolClass, Grade, SchoolYear, Subject)
+            .join(SchoolClass).join(Grade).switch(SchoolClass).join(SchoolYear)
+            .switch(TeachingAssignment).join(Subject)
+            .where(TeachingAssignment.id == assignment_id).limit(1))
+
+
+_ASSIGNMENT = Prepared(_assignment_query, 1)
+
+
 def own_assignment(assignment_id: int) -> TeachingAssignment:
-    """The teaching assignment, if it is the current user's; 403 otherwise."""
-    assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == assignment_id)
+    """The teaching assignment (with its class, grade, year and subject), if it is the current user's; 403 otherwise."""
+    assignment = _ASSIGNMENT.first(assignment_id)
     if assignment is None:
         abort(404)
     if current_user.staff_id is None or assignment.teacher_id != current_user.staff_id:

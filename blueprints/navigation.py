@@ -1,7 +1,17 @@
 """What the navigation shows each person: one group per role they hold."""
-from blueprints.guards import homeroom_classes
+from blueprints.guards import attendance_classes, homeroom_classes
 
-# (group title, role test, [(label, endpoint)])
+
+def _count(name: str):
+    """A count function of models.corrections, imported when the menu is drawn."""
+    def count(user) -> int:
+        from models import corrections
+
+        return getattr(corrections, name)(user)
+    return count
+
+
+# (group title, role test, [(label, endpoint) or (label, endpoint, count(user) -> int)])
 _GROUPS = [
     ("Quản trị", ("admin",), [
         ("Tổng quan", "admin.home"),
@@ -12,25 +22,37 @@ _GROUPS = [
         ("Lớp học", "admin.classes"),
         ("Phân công giảng dạy", "admin.assignments"),
         ("Khoá, mở sổ điểm", "admin.locks"),
+        ("Áp dụng sửa điểm", "corrections.apply_queue", _count("count_waiting_apply")),
+        ("Lịch học", "admin.calendar"),
+        ("Khoá điểm danh", "admin.attendance_locks"),
+        ("Người nhập điểm danh thay", "admin.attendance_delegates"),
         ("Học sinh", "admin.students"),
         ("Cán bộ, giáo viên", "admin.staff_list"),
         ("Tài khoản", "admin.accounts"),
         ("Nhật ký thay đổi", "admin.audit_log"),
+        ("Sao lưu dữ liệu", "admin.backups"),
     ]),
     ("Ban giám hiệu", ("principal", "vice_principal"), [
         ("Tổng quan", "vice_principal.home"),
         ("Lớp học", "vice_principal.classes"),
         ("Giáo viên", "vice_principal.teachers"),
+        ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
+        ("Điểm danh", "homeroom.attendance_classes_list"),
+    ]),
+    ("Điểm danh", "attendance_delegate", [
+        ("Điểm danh", "homeroom.attendance_classes_list"),
     ]),
     ("Giảng dạy", ("teacher", "head_of_department"), [
         ("Lớp tôi dạy", "teacher.home"),
         ("Sổ điểm", "teacher.gradebook"),
+        ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
+        ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
     ]),
     ("Y tế", ("nurse",), [
         ("Học sinh", "nurse.home"),
@@ -45,6 +67,7 @@ _HOME_ORDER = [
     (("admin",), "admin.home"),
     (("principal", "vice_principal"), "vice_principal.home"),
     ("homeroom", "homeroom.home"),
+    ("attendance_delegate", "homeroom.attendance_classes_list"),
     (("teacher", "head_of_department"), "teacher.home"),
     (("nurse",), "nurse.home"),
     (("accountant",), "accountant.home"),
@@ -54,11 +77,17 @@ _HOME_ORDER = [
 def _allowed(user, test) -> bool:
     if test == "homeroom":
         return bool(homeroom_classes(user))
+    if test == "attendance_delegate":  # a supervisor (giám thị) entering a class's attendance
+        return not homeroom_classes(user) and bool(attendance_classes(user))
     return user.has_role(*test)
 
 
+def _item(user, label: str, endpoint: str, count=None) -> dict:
+    return {"label": label, "endpoint": endpoint, "count": count(user) if count else 0}
+
+
 def navigation_for(user) -> list[dict]:
-    return [{"title": title, "items": [{"label": label, "endpoint": endpoint} for label, endpoint in items]}
+    return [{"title": title, "items": [_item(user, *item) for item in items]}
             for title, test, items in _GROUPS if _allowed(user, test)]
 
 

@@ -75,6 +75,30 @@ class UserRole(BaseModel):
         indexes = ((("user", "role"), True),)
 
 
+def _user_with_roles_query(user_id):
+    return (User.select(User, UserRole.role.alias("role_name"))
+            .join(UserRole, JOIN.LEFT_OUTER, on=(UserRole.user == User.id))
+            .where(User.id == user_id).objects())
+
+
+_USER_WITH_ROLES = None
+
+
+def load_user_with_roles(user_id: int) -> "User | None":
+    """The signed-in user and their roles in one query (flask-login's user loader, every request)."""
+    global _USER_WITH_ROLES
+    if _USER_WITH_ROLES is None:
+        from models.prepared import Prepared
+
+        _USER_WITH_ROLES = Prepared(_user_with_roles_query, 1)
+    rows = _USER_WITH_ROLES.all(user_id)
+    if not rows:
+        return None
+    user = rows[0]
+    user._roles = {row.role_name for row in rows if row.role_name is not None}
+    return user
+
+
 class LoginFailure(BaseModel):
     """Failed sign-ins by address, for per-address throttling (per-account counts live on User)."""
 

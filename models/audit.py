@@ -187,6 +187,10 @@ ACTION_LABELS = {
     "import": "Nhập danh sách từ Excel",
     "mark": "Nhập điểm",
     "seed_demo_marks": "Tạo điểm mẫu",
+    "backup": "Sao lưu dữ liệu",
+    "restore": "Khôi phục dữ liệu",
+    "attendance": "Điểm danh",
+    "confirm": "Xác nhận",
 }
 
 ENTITY_LABELS = {
@@ -206,6 +210,12 @@ ENTITY_LABELS = {
     "lock": "Khoá/mở sổ điểm",
     "entry_window": "Thời gian nhập điểm",
     "mark": "Điểm",
+    "backup": "Bản sao lưu",
+    "attendance": "Điểm danh",
+    "attendance_lock": "Khoá điểm danh",
+    "calendar": "Lịch học",
+    "attendance_month": "Tháng điểm danh",
+    "attendance_delegate": "Người nhập điểm danh thay",
 }
 
 # field names of before/after in Vietnamese; others are shown as stored
@@ -227,6 +237,9 @@ FIELD_LABELS = {
     "mother_job": "Nghề nghiệp của mẹ", "mother_phone": "Điện thoại của mẹ",
     "guardian_job": "Nghề nghiệp người giám hộ", "guardian_phone": "Điện thoại người giám hộ",
     "classes": "Số lớp", "students": "Số học sinh",
+    "file": "Tệp", "sha256": "Mã SHA-256", "size": "Dung lượng (byte)", "pruned": "Bản cũ đã xoá",
+    "ok": "Thành công", "folder": "Thư mục", "created_at": "Lập lúc", "replaced": "Bản cũ giữ tại",
+    "value": "Giá trị",
 }
 
 

@@ -2,13 +2,16 @@
 
 `cell_lock` is the one lock check: the grid, the save endpoint and the corrections all call it.
 """
+import itertools
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from peewee import JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
 
-from models import BaseModel, DeletionRefused, KeptModel
+from models import BaseModel, DeletionRefused, KeptModel, db
 from models.accounts import User
+from models.prepared import Prepared
 from models.rules import locks as rules
 from models.rules.locks import KINDS, SCOPES, LockState
 from models.school import Grade, SchoolClass, SchoolYear, Semester, Subject
@@ -39,6 +42,14 @@ class EntryWindow(BaseModel):
         table_name = "entry_window"
         indexes = ((("semester", "kind"), False),)
 
+    def save(self, *args, **kwargs):
+        lock_rows_changed()
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        lock_rows_changed()
+        return super().delete_instance(*args, **kwargs)
+
     def as_rule(self) -> rules.Window:
         return rules.Window(self.kind, self.opens_at, self.closes_at)
 
@@ -65,6 +76,7 @@ class LockOverride(KeptModel):
     def save(self, *args, **kwargs):
         if self.id is not None and not kwargs.get("force_insert"):
             raise DeletionRefused("lock overrides are never changed; add a new one")
+        lock_rows_changed()
         return super().save(*args, **kwargs)
 
     def as_rule(self) -> rules.Override:
@@ -75,6 +87,72 @@ class LockOverride(KeptModel):
         return {True: "Khoá", False: "Mở"}.get(self.locked, "Trả về theo lịch")
 
 
+# --- the rows behind the lock check, kept in the process --------------------------------------------
+# Every save checks the lock. The windows and switches of a semester are kept here (the rows, never
+# the verdict: the verdict is computed from the clock at each check, so a window still closes at its
+# exact second). A write of either drops them at once and again after its commit; the short expiry
+# is a safety net for writes from another process (the CLI, a second server).
+
+CACHE_SECONDS = 5.0
+clock = time.monotonic  # tests inject their own
+_generations = itertools.count(1)
+_generation = 0
+
+
+def lock_rows_changed() -> None:
+    """Forget the kept windows and switches: now, and again when the writing transaction commits."""
+    global _generation
+    _generation = next(_generations)
+    try:
+        db.after_commit(_bump_after_commit)
+    except (ValueError, AttributeError):  # a manual transaction, or no after_commit: the bump above stays
+        pass
+
+
+def _bump_after_commit() -> None:
+    global _generation
+    _generation = next(_generations)
+
+
+@dataclass
+class _SemesterRows:
+    generation: int
+    loaded_at: float
+    windows: dict[str, list[rules.Window]]
+    overrides: list[tuple[str, rules.Override]]  # (target, switch) by time of the switch
+
+
+_WINDOWS = Prepared(lambda semester: EntryWindow.select(EntryWindow.kind, EntryWindow.opens_at, EntryWindow.closes_at)
+                    .where(EntryWindow.semester == semester).tuples(), 1)
+_OVERRIDES = Prepared(lambda semester: LockOverride.select(LockOverride.scope, LockOverride.target, LockOverride.locked,
+                                                           LockOverride.created_at, LockOverride.reason)
+                      .where(LockOverride.semester == semester)
+                      .order_by(LockOverride.created_at, LockOverride.id).tuples(), 1)
+
+
+def _load_rows(semester_id: int, generation: int) -> _SemesterRows:
+    windows: dict[str, list[rules.Window]] = {}
+    for kind, opens_at, closes_at in _WINDOWS.all(semester_id):
+        windows.setdefault(kind, []).append(rules.Window(kind, opens_at, closes_at))
+    overrides = [(target, rules.Override(scope, target, locked, created_at, reason))
+                 for scope, target, locked, created_at, reason in _OVERRIDES.all(semester_id)]
+    return _SemesterRows(generation, clock(), windows, overrides)
+
+
+def _semester_rows(semester) -> _SemesterRows:
+    """The semester's windows and switches, from the process's copy when it is still good."""
+    semester_id = semester if isinstance(semester, int) else semester.id
+    generation = _generation  # read before loading: a write during the load makes the copy stale
+    if db.in_transaction():  # may see rows that are later rolled back: never kept
+        return _load_rows(semester_id, generation)
+    store = db.obj.__dict__.setdefault("_sotruong_lock_rows", {})  # one per database
+    rows = store.get(semester_id)
+    if rows is None or rows.generation != generation or clock() - rows.loaded_at >= CACHE_SECONDS:
+        rows = _load_rows(semester_id, generation)
+        store[semester_id] = rows
+    return rows
+
+
 # --- the one lock check ----------------------------------------------------------------------------
 
 def _grade_number(school_class: SchoolClass) -> int:
@@ -82,9 +160,13 @@ def _grade_number(school_class: SchoolClass) -> int:
 
 
 def _overrides_for(semester, targets: list[str]) -> list[rules.Override]:
-    return [o.as_rule() for o in (LockOverride.select()
-                                  .where((LockOverride.semester == semester) & LockOverride.target.in_(targets))
-                                  .order_by(LockOverride.created_at, LockOverride.id))]
+    wanted = set(targets)
+    return [o for target, o in _semester_rows(semester).overrides if target in wanted]
+
+
+def _windows_for(semester, kinds=KINDS) -> list[rules.Window]:
+    windows = _semester_rows(semester).windows
+    return [w for kind in kinds for w in windows.get(kind, ())]
 
 
 def column_locks(school_class: SchoolClass, subject: Subject, semester: Semester,
@@ -92,7 +174,7 @@ def column_locks(school_class: SchoolClass, subject: Subject, semester: Semester
     """The lock state of each column kind of one class × subject × semester (two queries)."""
     now = now or datetime.now()
     grade = _grade_number(school_class)
-    windows = [w.as_rule() for w in EntryWindow.select().where(EntryWindow.semester == semester)]
+    windows = _windows_for(semester)
     overrides = _overrides_for(semester, ["", str(grade), str(school_class.id),
                                           f"{school_class.id}:{subject.id}"])
     return {kind: rules.lock_state(windows, overrides, kind, grade, school_class.id, subject.id, now,
@@ -107,8 +189,7 @@ def cell_lock(school_class: SchoolClass, subject: Subject, semester: Semester, k
         raise ValueError(f"Loại cột không hợp lệ: {kind}.")
     now = now or datetime.now()
     grade = _grade_number(school_class)
-    windows = [w.as_rule() for w in EntryWindow.select().where((EntryWindow.semester == semester)
-                                                                & (EntryWindow.kind == kind))]
+    windows = _windows_for(semester, (kind,))
     overrides = _overrides_for(semester, ["", str(grade), str(school_class.id),
                                           f"{school_class.id}:{subject.id}"])
     return rules.lock_state(windows, overrides, kind, grade, school_class.id, subject.id, now,

@@ -23,6 +23,7 @@ from peewee import (
 from models import DeletionRefused, KeptModel, db, write_transaction
 from models.accounts import User
 from models.people import STUDENT_LEFT, Student
+from models.prepared import Prepared
 from models.rules import tt22
 from models.school import (
     Enrolment,
@@ -191,13 +192,22 @@ class Grid:
         return self.semester.number == 2
 
 
+_PERIODS = Prepared(lambda grade, subject: GradeSubject.select(GradeSubject.periods_per_year)
+                    .where((GradeSubject.grade == grade) & (GradeSubject.subject == subject)).limit(1).tuples(), 2)
+
+
 def required_tx(school_class: SchoolClass, subject: Subject) -> int:
-    """The number of ĐĐGtx per semester for the subject in the class's grade (domain decision 4)."""
-    row = GradeSubject.get_or_none((GradeSubject.grade == school_class.grade_id)
-                                   & (GradeSubject.subject == subject.id))
-    if row is None:
+    """The number of ĐĐGtx per semester for the subject in the class's grade (domain decision 4).
+
+    Kept on the class object for the rest of the request (a save asks three times); never across requests.
+    """
+    known = school_class.__dict__.setdefault("_periods_per_year", {})
+    if subject.id not in known:
+        row = _PERIODS.first(school_class.grade_id, subject.id)
+        known[subject.id] = row[0] if row else None
+    if known[subject.id] is None:
         raise ValueError(f"Môn {subject.name} không có trong chương trình khối của lớp {school_class.name}.")
-    return tt22.tx_count(row.periods_per_year, subject.comment_only)
+    return tt22.tx_count(known[subject.id], subject.comment_only)
 
 
 def columns_for(tx_n: int) -> list[Column]:
@@ -212,6 +222,22 @@ def _cell_rows(school_class, subject, semester, student=None):
     return query
 
 
+_STUDENT_VALUES = Prepared(lambda school_class, subject, semester, student: MarkCell.select(
+    MarkCell.kind, MarkCell.idx, MarkCell.value).where(
+    (MarkCell.school_class == school_class) & (MarkCell.subject == subject) & (MarkCell.semester == semester)
+    & (MarkCell.student == student)).tuples(), 4)
+
+
+def _student_values(school_class, subject, semester, student) -> dict:
+    """One student's stored values of one class × subject × semester, by (kind, idx): one query."""
+    return {(kind, idx): value for kind, idx, value in _STUDENT_VALUES.all(
+        _id(school_class), _id(subject), _id(semester), _id(student))}
+
+
+def _id(row) -> int:
+    return row if isinstance(row, int) else row.id
+
+
 def _values_by_student(school_class, subject, semester, student=None) -> dict[int, dict]:
     values: dict[int, dict] = {}
     query = _cell_rows(school_class, subject, semester, student).select(
@@ -221,8 +247,17 @@ def _values_by_student(school_class, subject, semester, student=None) -> dict[in
     return values
 
 
+_SEMESTER = Prepared(lambda year, number: Semester.select()
+                     .where((Semester.year == year) & (Semester.number == number)).limit(1), 2)
+
+
+def semester_of(year_id: int, number: int) -> Semester | None:
+    """Học kì `number` of the school year."""
+    return _SEMESTER.first(year_id, number)
+
+
 def _first_semester(semester: Semester) -> Semester | None:
-    return Semester.get_or_none((Semester.year == semester.year_id) & (Semester.number == 1))
+    return semester_of(semester.year_id, 1)
 
 
 def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime | None = None) -> Grid:
@@ -263,12 +298,11 @@ def student_averages(assignment: TeachingAssignment, semester: Semester, student
     """One student's averages after a save (the grid's average cells)."""
     school_class, subject = assignment.school_class, assignment.subject
     tx_n = required_tx(school_class, subject)
-    this = _values_by_student(school_class, subject, semester, student).get(student.id, {})
+    this = _student_values(school_class, subject, semester, student)
     first = None
     if semester.number == 2:
         first_semester = _first_semester(semester)
-        first = (_values_by_student(school_class, subject, first_semester, student).get(student.id, {})
-                 if first_semester else {})
+        first = _student_values(school_class, subject, first_semester, student) if first_semester else {}
     return _averages(this, first, tx_n, subject.comment_only)
 
 
@@ -303,16 +337,32 @@ class SaveResult:
         return self.status in ("saved", "unchanged")
 
 
+_ENROLMENT = Prepared(lambda school_class, student: Enrolment.select().where(
+    (Enrolment.school_class == school_class) & (Enrolment.student == student)).limit(1), 2)
+
+
 def _enrolment(school_class: SchoolClass, student: Student) -> Enrolment | None:
-    return Enrolment.get_or_none((Enrolment.school_class == school_class) & (Enrolment.student == student))
+    return _ENROLMENT.first(_id(school_class), _id(student))
+
+
+_FIND_CELL = Prepared(lambda school_class, subject, semester, student, kind, idx: (
+    MarkCell.select(MarkCell, User).join(User, JOIN.LEFT_OUTER, on=(MarkCell.updated_by == User.id))
+    .where((MarkCell.school_class == school_class) & (MarkCell.subject == subject)
+           & (MarkCell.semester == semester) & (MarkCell.student == student) & (MarkCell.kind == kind)
+           & (MarkCell.idx == idx)).limit(1)), 6)
+
+_UPDATE_CELL = Prepared(lambda value, version, user, at, cell, stored_version: (
+    MarkCell.update(value=value, version=version, updated_by=user, updated_at=at)
+    .where((MarkCell.id == cell) & (MarkCell.version == stored_version))), 6)
+
+_ADD_CHANGE = Prepared(lambda cell, old, new, version, user, name, at: MarkChange.insert(
+    cell=cell, old_value=old, new_value=new, version=version, changed_by=user, changed_by_name=name,
+    changed_at=at), 7)
 
 
 def _find_cell(assignment, semester, student, kind, idx) -> MarkCell | None:
-    return (MarkCell.select(MarkCell, User).join(User, JOIN.LEFT_OUTER, on=(MarkCell.updated_by == User.id))
-            .where((MarkCell.school_class == assignment.school_class_id)
-                   & (MarkCell.subject == assignment.subject_id) & (MarkCell.semester == semester)
-                   & (MarkCell.student == student) & (MarkCell.kind == kind) & (MarkCell.idx == idx))
-            .first())
+    return _FIND_CELL.first(assignment.school_class_id, assignment.subject_id, _id(semester), _id(student),
+                            kind, idx)
 
 
 def cell_key(assignment: TeachingAssignment, semester: Semester, student: Student, kind: str, idx: int) -> str:
@@ -335,10 +385,12 @@ def _conflict(cell: MarkCell | None, typed: str, comment_only: bool) -> SaveResu
 
 
 def save_cell(assignment: TeachingAssignment, semester: Semester, student: Student, kind: str, idx: int,
-              text: str, expected_version: int, user: User, now: datetime | None = None) -> SaveResult:
+              text: str, expected_version: int, user: User, now: datetime | None = None,
+              enrolment: Enrolment | None = None) -> SaveResult:
     """Store one typed value if the cell may be written and nobody changed it since it was read.
 
     Refusals change nothing. A save of the value already stored is a no-op (no new version).
+    `enrolment`: the student's enrolment in the class when the caller already read it.
     """
     from models.audit import record
     from models.locks import cell_lock
@@ -354,7 +406,8 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     limit = required_tx(school_class, subject) if kind == "tx" else 1
     if not 1 <= idx <= limit:
         return SaveResult("forbidden", "Cột điểm không hợp lệ.", typed=typed)
-    enrolment = _enrolment(school_class, student)
+    if enrolment is None or enrolment.school_class_id != school_class.id or enrolment.student_id != student.id:
+        enrolment = _enrolment(school_class, student)
     if enrolment is None:
         return SaveResult("forbidden", f"Học sinh không thuộc lớp {school_class.name}.", typed=typed)
     if enrolment.left_on is not None or student.has_left:
@@ -390,13 +443,11 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
                 return _conflict(_find_cell(assignment, semester, student, kind, idx), typed,
                                  subject.comment_only)
         else:
-            updated = (MarkCell.update(value=new, version=version, updated_by=user.id, updated_at=now)
-                       .where((MarkCell.id == cell.id) & (MarkCell.version == stored_version)).execute())
+            updated = _UPDATE_CELL.run(new, version, user.id, now, cell.id, stored_version)
             if updated != 1:
                 return _conflict(_find_cell(assignment, semester, student, kind, idx), typed,
                                  subject.comment_only)
-        MarkChange.create(cell=cell.id, old_value=old, new_value=new, version=version, changed_by=user.id,
-                          changed_by_name=user.full_name, changed_at=now)
+        _ADD_CHANGE.run(cell.id, old, new, version, user.id, user.full_name, now)
         record("mark", "mark", cell_key(assignment, semester, student, kind, idx),
                before={"value": old}, after={"value": new})
     return SaveResult("saved", "", new, version, cell.corrected, typed)
@@ -474,3 +525,57 @@ def column_index(assignment: TeachingAssignment, kind: str, idx: int) -> int:
     """The position of a column on the grid (for keyboard navigation)."""
     tx_n = required_tx(assignment.school_class, assignment.subject)
     return idx - 1 if kind == "tx" else tx_n + (0 if kind == "gk" else 1)
+
+
+# --- corrections ----------------------------------------------------------------------------------
+# the grade book's side of models/corrections.py: writing an approved correction despite the lock,
+# and counting the corrected marks of a printed page (red ink in the paper book)
+
+def apply_correction(req, user: User, now: datetime) -> MarkCell:
+    """Write an approved mark correction despite the lock; call inside write_transaction().
+
+    Refused (ValueError) when the stored value changed since the request was filed.
+    """
+    from types import SimpleNamespace
+
+    from models.audit import record
+    from models.corrections import stale_message
+
+    if not db.in_transaction():
+        raise RuntimeError("apply_correction must run inside write_transaction()")
+    school_class, subject, semester, student = req.school_class, req.subject, req.semester, req.student
+    cell = (MarkCell.select()
+            .where((MarkCell.school_class == school_class) & (MarkCell.subject == subject)
+                   & (MarkCell.semester == semester) & (MarkCell.student == student)
+                   & (MarkCell.kind == req.kind) & (MarkCell.idx == req.idx)).first())
+    current = cell.value if cell else None
+    if current != req.old_value:
+        raise ValueError(stale_message(req, current))
+    if cell is None:
+        version = 1
+        cell = MarkCell.create(school_class=school_class, subject=subject, semester=semester, student=student,
+                               kind=req.kind, idx=req.idx, value=req.new_value, version=version,
+                               updated_by=user.id, updated_at=now, corrected=True)
+    else:
+        version = cell.version + 1
+        updated = (MarkCell.update(value=req.new_value, version=version, updated_by=user.id, updated_at=now,
+                                   corrected=True)
+                   .where((MarkCell.id == cell.id) & (MarkCell.version == cell.version)).execute())
+        if updated != 1:
+            raise ValueError(stale_message(req, current))
+    MarkChange.create(cell=cell.id, old_value=current, new_value=req.new_value, version=version,
+                      changed_by=user.id, changed_by_name=user.full_name, changed_at=now,
+                      correction_request_id=req.id)
+    # cell_key reads only the class and the subject of the assignment: the same key as save_cell's
+    page = SimpleNamespace(school_class=school_class, subject=subject)
+    record("mark", "mark", cell_key(page, semester, student, req.kind, req.idx),
+           before={"value": current}, after={"value": req.new_value}, reason=f"Sửa theo đề nghị #{req.id}")
+    return cell
+
+
+def correction_count(school_class: SchoolClass, subject: Subject, semester: Semester) -> int:
+    """Marks corrected by an applied request on one page of the book ("Trong trang này có … điểm được sửa chữa")."""
+    return (MarkCell.select()
+            .where((MarkCell.school_class == school_class) & (MarkCell.subject == subject)
+                   & (MarkCell.semester == semester) & MarkCell.corrected)
+            .count())

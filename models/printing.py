@@ -15,6 +15,8 @@ from pathlib import Path
 from flask import current_app, render_template
 
 FONT_FAMILY = "LiberationSerif"
+BASE_FONT = "LiberationSerif-Base"
+CACHE_ENV = "SOTRUONG_PRINT_CACHE_DIR"  # how the worker process learns the web app's cache folder
 # base-14 fonts have no Vietnamese letters: a PDF that uses one has silently lost its font
 BASE14 = ("Helvetica", "Times-Roman", "Times-Bold", "Times-Italic", "Courier", "Symbol", "ZapfDingbats")
 # xhtml2pdf only logs these; a sheet with a missing glyph or a blocked font must not be printed
@@ -54,11 +56,30 @@ def render_pdf(template_name: str, **context) -> bytes:
     return html_to_pdf(unicodedata.normalize("NFC", html))
 
 
+def _embedded_base_font(folder: Path) -> None:
+    """Make ReportLab's default fonts our TTF.
+
+    ReportLab selects Helvetica at every page start and before every table (drawing no text with it);
+    pointing both defaults at the embedded Liberation Serif keeps base-14 fonts out of the PDF, so a
+    real fallback to Helvetica is what the font check catches.
+    """
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import tables
+
+    if BASE_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(BASE_FONT, str(folder / "fonts" / "LiberationSerif-Regular.ttf")))
+    rl_config.canvas_basefontname = BASE_FONT
+    tables.CellStyle.fontname = BASE_FONT
+
+
 def html_to_pdf(html: str) -> bytes:
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
     folder = static_folder()
+    _embedded_base_font(folder)
     policy = ResourceAccessPolicy(base_dir=folder, allow_remote=False)
     handler = _Collect()
     logger = logging.getLogger("xhtml2pdf")
@@ -74,7 +95,7 @@ def html_to_pdf(html: str) -> bytes:
     if status.err or fatal:
         raise PrintError("; ".join(fatal) or f"xhtml2pdf: {status.err} lỗi")
     data = buf.getvalue()
-    bad = base14_fonts(data) if not os.environ.get("PRINT_NOCHECK") else set()
+    bad = base14_fonts(data)
     if bad:
         raise PrintError("PDF dùng phông chữ thay thế không có tiếng Việt: " + ", ".join(sorted(bad)))
     return data
@@ -120,7 +141,8 @@ def verification_code(data_version: str) -> str:
 # --- finished PDFs, kept while their data has not changed -----------------------------------------
 
 def cache_dir() -> Path:
-    path = Path(current_app.config.get("PRINT_CACHE_DIR") or Path(current_app.instance_path) / "print_cache")
+    path = Path(current_app.config.get("PRINT_CACHE_DIR") or os.environ.get(CACHE_ENV)
+                or Path(current_app.instance_path) / "print_cache")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -1,6 +1,14 @@
 """Every model of the application, in creation order (migrations and tests use this list)."""
 from models.accounts import LoginFailure, User, UserRole
+from models.attendance import (
+    AttendanceChange,
+    AttendanceDelegate,
+    AttendanceLock,
+    AttendanceMark,
+    AttendanceMonthConfirm,
+)
 from models.audit import AuditEntry
+from models.calendar import Holiday, MakeUpDay, SchoolCalendar
 from models.locks import EntryWindow, LockOverride
 from models.marks import MarkCell, MarkChange
 from models.people import Staff, StaffStatus, Student, StudentStatus
@@ -23,4 +31,6 @@ ALL_MODELS = [
     Student, StudentStatus, Staff, StaffStatus, DepartmentMember, SchoolClass, Enrolment,
     TeachingAssignment, User, UserRole, LoginFailure, AuditEntry,
     EntryWindow, LockOverride, MarkCell, MarkChange,
+    SchoolCalendar, Holiday, MakeUpDay,
+    AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
 ]

@@ -17,6 +17,7 @@ from models.backup import (
     Folder,
     backup_now,
     backup_warning,
+    created_at_of,
     list_backups,
     make_backup,
     nightly_backup,
@@ -235,6 +236,7 @@ def test_cli_backup_then_restore(app, school, tmp_path):
     done = runner.invoke(args=["restore", str(archive)], input="y\n")
     assert done.exit_code == 0, done.output
     assert "Cơ sở dữ liệu trước khi khôi phục được giữ tại:" in done.output
+    assert f"Bản sao lưu lập lúc {created_at_of(archive.name):%d/%m/%Y %H:%M}" in done.output
     assert str(_db_file(app).parent / "replaced") in done.output
     _reopen()
     assert Student.get_by_id(student.id).full_name == "Hoàng Anh"

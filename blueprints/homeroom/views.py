@@ -14,6 +14,8 @@ from models.school import Enrolment, class_roster, class_size
 def home():
     """The homeroom teacher's classes with their lists."""
     classes = homeroom_classes(current_user)
+    if not classes:  # an attendance delegate (giám thị) only enters attendance
+        return redirect(url_for("homeroom.attendance_classes_list"))
     if len(classes) == 1:
         return redirect(url_for("homeroom.class_list", class_id=classes[0].id))
     return render_template("homeroom/home.html", classes=[(c, class_size(c)) for c in classes])

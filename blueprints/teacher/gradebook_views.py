@@ -8,6 +8,7 @@ from blueprints.guards import own_assignment
 from blueprints.teacher import bp
 from models import marks
 from models.people import Student
+from models.prepared import Prepared
 from models.school import Enrolment, SchoolYear, Semester, assignments_of
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
@@ -17,8 +18,7 @@ CELL_CLASS = {"saved": "saved", "unchanged": "", "invalid": "error", "left": "er
 
 
 def _semester(assignment, number: int) -> Semester:
-    semester = Semester.get_or_none((Semester.year == assignment.school_class.year_id)
-                                    & (Semester.number == number))
+    semester = marks.semester_of(assignment.school_class.year_id, number)
     if semester is None:
         abort(404)
     return semester
@@ -31,14 +31,22 @@ def _int(name: str) -> int:
         abort(400)
 
 
+_STUDENT_IN_CLASS = Prepared(lambda student_id, class_id: (
+    Enrolment.select(Enrolment, Student).join(Student)
+    .where((Student.id == student_id) & (Enrolment.school_class == class_id)).limit(1)), 2)
+
+
+def _enrolment_of(assignment, student_id: int) -> Enrolment:
+    """The enrolment (with its student) of a student enrolled, now or before, in the assignment's class; 404 otherwise."""
+    enrolment = _STUDENT_IN_CLASS.first(student_id, assignment.school_class_id)
+    if enrolment is None:
+        abort(404)
+    return enrolment
+
+
 def _student_of(assignment, student_id: int) -> Student:
     """A student enrolled (now or before) in the assignment's class; 404 otherwise."""
-    student = (Student.select().join(Enrolment)
-               .where((Student.id == student_id) & (Enrolment.school_class == assignment.school_class_id))
-               .first())
-    if student is None:
-        abort(404)
-    return student
+    return _enrolment_of(assignment, student_id).student
 
 
 @bp.route("/gradebook")
@@ -69,10 +77,11 @@ def save_cell(assignment_id: int, semester_number: int):
     """Save one cell; answer with the cell and, out of band, the student's averages."""
     assignment = own_assignment(assignment_id)
     semester = _semester(assignment, semester_number)
-    student = _student_of(assignment, _int("student_id"))
+    enrolment = _enrolment_of(assignment, _int("student_id"))
+    student = enrolment.student
     kind, idx, row = request.form.get("kind", ""), _int("idx"), _int("row")
     result = marks.save_cell(assignment, semester, student, kind, idx, request.form.get("value", ""),
-                             _int("version"), current_user)
+                             _int("version"), current_user, enrolment=enrolment)
     if result.status == "forbidden":
         abort(400)
     comment_only = assignment.subject.comment_only

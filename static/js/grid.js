@@ -13,6 +13,7 @@
  *   paste of several lines (a column copied from Excel) fills down from the focused cell;
  *   tab-separated values fill to the right as well
  *   Alt+H                 the history of the focused cell (also the "Lịch sử" button)
+ *   Alt+E                 on a locked cell: the correction request form (also the "Đề nghị sửa điểm" button)
  */
 (function () {
   'use strict';
@@ -20,6 +21,7 @@
   var table = document.getElementById('grade-grid');
   if (!table) return;
   var historyBtn = document.getElementById('history-btn');
+  var correctionBtn = document.getElementById('correction-btn');
   var msgLine = document.getElementById('cell-msg');
   var lastCell = null;   // the last focused input, for the history button
 
@@ -46,6 +48,7 @@
     input._original = input.value;
     lastCell = input;
     if (historyBtn) historyBtn.disabled = false;
+    if (correctionBtn) correctionBtn.disabled = !input.dataset.correction;
     input._justFocused = true;
     setTimeout(function () { if (document.activeElement === input) input.select(); }, 0);
     var td = input.closest('td');
@@ -75,6 +78,10 @@
     var handled = false;
     if (evt.altKey) {
       if (evt.key === 'h' || evt.key === 'H') { openHistory(input); handled = true; }
+      else if ((evt.key === 'e' || evt.key === 'E' || evt.code === 'KeyE') && input.dataset.correction) {
+        window.location.assign(input.dataset.correction);
+        handled = true;
+      }
     } else if (evt.key === 'Enter') {
       move(input, evt.shiftKey ? -1 : 1, 0);
       handled = true;
@@ -127,6 +134,12 @@
   }
   if (historyBtn) {
     historyBtn.addEventListener('click', function () { openHistory(lastCell); });
+  }
+  // a locked cell only: the request form for it (seed 000 Điều 10)
+  if (correctionBtn) {
+    correctionBtn.addEventListener('click', function () {
+      if (lastCell && lastCell.dataset.correction) window.location.assign(lastCell.dataset.correction);
+    });
   }
   // When the history dialog closes, go back to the cell it was opened from.
   document.addEventListener('close', function (evt) {

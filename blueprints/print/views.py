@@ -1,0 +1,184 @@
+"""The monthly attendance sheet (print view and PDF), the office's signed-sheet page and print jobs."""
+import io
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from blueprints import htmx
+from blueprints.guards import own_attendance_class, refuse
+from blueprints.print import bp
+from models import attendance_sheets as sheets
+from models import print_jobs
+from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.rules import calendar as cal_rules
+from models.school import SchoolClass, SchoolYear
+
+OFFICE = ("admin", "principal", "vice_principal")
+
+
+def _month(year_month: str) -> str:
+    try:
+        cal_rules.parse_year_month(year_month)
+    except ValueError:
+        abort(404)
+    return year_month
+
+
+def _sheet_class(class_id: int) -> SchoolClass:
+    """The class, if the person is in the office or enters this class's attendance; else 403."""
+    if current_user.has_role(*OFFICE):
+        school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+        if school_class is None:
+            abort(404)
+        return school_class
+    return own_attendance_class(class_id)
+
+
+def _office():
+    if not current_user.has_role(*OFFICE):
+        abort(403)
+
+
+@bp.route("/attendance/<int:class_id>/<year_month>")
+def attendance_sheet(class_id: int, year_month: str):
+    """The monthly attendance sheet as the browser prints it (A3 landscape), with its signing steps."""
+    school_class = _sheet_class(class_id)
+    sheet = sheets.sheet_for(school_class, _month(year_month))
+    sheets.record_printed(school_class, sheet, current_user)
+    status = sheets.sheet_status(school_class, year_month, sheet=sheet)
+    back = (url_for("print.sheets_overview", year_month=year_month) if current_user.has_role(*OFFICE)
+            else url_for("homeroom.attendance_month", class_id=class_id, year_month=year_month))
+    return render_print_html(sheets.SHEET_TEMPLATE, status=status, back_url=back, labels=sheets.STEP_LABELS,
+                             may_record=sheets.may_record,
+                             pdf_url=url_for("print.attendance_sheet_pdf", class_id=class_id, year_month=year_month),
+                             **sheets.sheet_context(sheet))
+
+
+@bp.route("/attendance/<int:class_id>/<year_month>.pdf")
+def attendance_sheet_pdf(class_id: int, year_month: str):
+    """The monthly attendance sheet as a PDF download (reused from the cache while the data is unchanged)."""
+    school_class = _sheet_class(class_id)
+    sheet = sheets.sheet_for(school_class, _month(year_month))
+    try:
+        data = sheets.sheet_pdf(sheet)
+    except PrintError as failure:
+        current_app.logger.error("attendance sheet PDF failed: %s", failure)
+        abort(500)
+    sheets.record_printed(school_class, sheet, current_user)
+    return _pdf_download(io.BytesIO(data), sheets.download_name(sheet))
+
+
+def _default_month() -> str:
+    today = date.today()
+    return cal_rules.year_month(*cal_rules.previous_month(today.year, today.month))
+
+
+@bp.route("/sheets")
+def sheets_overview():
+    """The office's list: every class of the year for a month and which signing steps are missing."""
+    _office()
+    year_month = request.args.get("year_month") or _default_month()
+    try:
+        cal_rules.parse_year_month(year_month)
+    except ValueError:
+        flash("Tháng không hợp lệ (dạng YYYY-MM).", "error")
+        year_month = _default_month()
+    year = SchoolYear.current()
+    rows = sheets.office_overview(year, year_month) if year else []
+    job = print_jobs.running_job("attendance_month")
+    return render_template("print/sheets.html", rows=rows, year_month=year_month, steps=sheets.STEPS,
+                           labels=sheets.STEP_LABELS, may_record=sheets.may_record, running=job)
+
+
+@bp.route("/sheets/<int:class_id>/<year_month>/step", methods=["POST"])
+def record_sheet_step(class_id: int, year_month: str):
+    """Record one signing step (shown, signed, approved, filed) for a class-month."""
+    school_class = _sheet_class(class_id)
+    _month(year_month)
+    step = request.form.get("step", "")
+    if step not in sheets.STEPS or step == "printed":
+        abort(400)
+    if not sheets.may_record(current_user, school_class, step):
+        refuse("attendance_sheet", f"{school_class.id}:{year_month}", f"không được ghi bước {step}")
+    error = None
+    try:
+        sheets.record_step(school_class, year_month, step, current_user)
+    except ValueError as refused:
+        error = str(refused)
+    if htmx:
+        status = sheets.sheet_status(school_class, year_month)
+        return render_template("print/_sheet_row.html", row=status, steps=sheets.STEPS, labels=sheets.STEP_LABELS,
+                               may_record=sheets.may_record, year_month=year_month, error=error)
+    if error:
+        flash(error, "error")
+    else:
+        flash(f"Đã ghi: {sheets.STEP_LABELS[step]}.", "success")
+    target = request.form.get("next", "")
+    if not target.startswith("/print/"):
+        target = url_for("print.sheets_overview", year_month=year_month)
+    return redirect(target, 303)
+
+
+@bp.route("/jobs", methods=["POST"])
+def start_job():
+    """Start "In toàn trường" for a month in a worker process (or show the one already running)."""
+    if not current_user.has_role("admin"):
+        abort(403)
+    year_month = request.form.get("year_month", "")
+    try:
+        cal_rules.parse_year_month(year_month)
+    except ValueError:
+        flash("Tháng không hợp lệ (dạng YYYY-MM).", "error")
+        return redirect(url_for("print.sheets_overview"), 303)
+    year = SchoolYear.current()
+    if year is None:
+        flash("Chưa có năm học hiện tại.", "error")
+        return redirect(url_for("print.sheets_overview"), 303)
+    job, started = print_jobs.start_job(
+        "attendance_month", {"year_id": year.id, "year_month": year_month}, current_user,
+        current_app.config["DATABASE_URL"], _jobs_dir(), extra_env={CACHE_ENV: str(cache_dir())})
+    if not started:
+        flash("Đang có một lượt in toàn trường chạy; đây là tiến độ của lượt đó.", "info")
+    return redirect(url_for("print.job", job_id=job.id), 303)
+
+
+def _jobs_dir() -> Path:
+    return Path(current_app.config.get("PRINT_JOBS_DIR") or Path(current_app.instance_path) / "print_jobs")
+
+
+def _job(job_id: int) -> print_jobs.PrintJob:
+    _office()
+    job = print_jobs.PrintJob.get_or_none(print_jobs.PrintJob.id == job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+def job(job_id: int):
+    """A print job's progress; the fragment polls every second until the job is finished."""
+    item = _job(job_id)
+    if htmx:
+        # 286 tells htmx to stop polling once the job is finished
+        return render_template("print/_job_progress.html", job=item), 286 if item.finished else 200
+    return render_template("print/job.html", job=item)
+
+
+@bp.route("/jobs/<int:job_id>/download")
+def job_download(job_id: int):
+    """The finished job's PDF."""
+    item = _job(job_id)
+    if item.status != "done" or not Path(item.output_path).exists():
+        abort(404)
+    return _pdf_download(item.output_path, item.download_name)
+
+
+def _pdf_download(source, name: str):
+    """send_file with the UTF-8 name and a readable ASCII fallback (werkzeug's fallback drops "Đ")."""
+    resp = send_file(source, mimetype="application/pdf", as_attachment=True, download_name=name)
+    resp.headers["Content-Disposition"] = (f"attachment; filename={ascii_name(name)}; "
+                                           f"filename*=UTF-8''{quote(name)}")
+    return resp

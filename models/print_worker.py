@@ -1,0 +1,37 @@
+"""`python -m models.print_worker <job id>`: build one print job outside the web process.
+
+Started by models.print_jobs.start_job with the app's DATABASE_URL in the environment; runs at a
+lower priority so the web process keeps answering while it renders.
+"""
+import os
+import sys
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or not argv[1].isdigit():
+        print("usage: python -m models.print_worker <job id>", file=sys.stderr)
+        return 2
+    try:
+        os.nice(10)
+    except OSError:  # not permitted (or not on this platform): render at normal priority
+        pass
+    from app import create_app
+    from models import db
+    from models.print_jobs import PrintJob, run_job
+
+    app = create_app({"AUTO_MIGRATE": False})
+    with app.app_context(), db.connection_context():
+        job = PrintJob.get_or_none(PrintJob.id == int(argv[1]))
+        if job is None:
+            print(f"no print job {argv[1]}", file=sys.stderr)
+            return 1
+        try:
+            run_job(job)
+        except Exception as failure:  # already written to the job row; the exit code tells the rest
+            print(f"print job {job.id} failed: {failure}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,191 @@
+"""Signed monthly sheets: print routes and who may open them, the signing steps, outdated prints, print jobs."""
+import io
+import time
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from models.attendance import month_sheet, save_mark
+from models.attendance_sheets import AttendanceSheetStep, record_step, sheet_status
+from models.audit import AuditEntry
+from models.print_jobs import PrintJob, start_job
+from models.printing import verification_code
+
+SHEET = "/print/attendance/{}/2024-10"
+
+
+@pytest.fixture(autouse=True)
+def print_dirs(app, tmp_path):
+    app.config["PRINT_CACHE_DIR"] = str(tmp_path / "print_cache")
+    app.config["PRINT_JOBS_DIR"] = str(tmp_path / "print_jobs")
+
+
+def _mark(school, name, day, value, version=0):
+    result = save_mark(school["classes"]["6A1"], school["students"][name], day, 1, value, version,
+                       school["users"]["chunhiem"], now=datetime(2024, 10, 31, 12))
+    assert result.status == "saved", result.message
+
+
+def _steps(school_class):
+    return [s.step for s in AttendanceSheetStep.select().where(AttendanceSheetStep.school_class == school_class)
+            .order_by(AttendanceSheetStep.id)]
+
+
+def test_homeroom_teacher_prints_own_class_and_the_print_is_recorded(client, login_as, school):
+    login_as("chunhiem")
+    c = school["classes"]["6A1"]
+    resp = client.get(SHEET.format(c.id))
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "Sổ gọi tên và ghi điểm" in html and "Đặng Quốc Đạt" in html
+    assert "data-print" in html and "Tải PDF" in html and "<script>" not in html
+    assert verification_code(month_sheet(c, 2024, 10).data_version) in html
+    assert _steps(c) == ["printed"]
+    client.get(SHEET.format(c.id))
+    assert _steps(c) == ["printed"]  # the same person and data: one print
+    step = AttendanceSheetStep.get(school_class=c)
+    assert step.data_version == month_sheet(c, 2024, 10).data_version
+    assert AuditEntry.select().where(AuditEntry.action == "sheet_printed").count() == 1
+
+
+def test_pdf_download_has_a_readable_name(client, login_as, school):
+    login_as("chunhiem")
+    c = school["classes"]["6A1"]
+    resp = client.get(SHEET.format(c.id) + ".pdf")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/pdf"
+    disposition = resp.headers["Content-Disposition"]
+    assert "filename=Diem-danh-6A1-2024-10.pdf" in disposition
+    assert "filename*=UTF-8''%C4%90i%E1%BB%83m-danh-6A1-2024-10.pdf" in disposition
+    assert len(PdfReader(io.BytesIO(resp.data)).pages) == 1
+    assert _steps(c) == ["printed"]
+
+
+@pytest.mark.parametrize("username, status", [
+    ("admin", 200), ("hieutruong", 200), ("phohieutruong", 200), ("chunhiem", 200),
+    ("giaovien", 403), ("yte", 403), ("ketoan", 403),
+])
+def test_who_may_open_a_class_sheet(client, login_as, school, username, status):
+    login_as(username)
+    c = school["classes"]["6A1"]
+    assert client.get(SHEET.format(c.id)).status_code == status
+    assert client.get(SHEET.format(c.id) + ".pdf").status_code == status
+
+
+def test_another_class_homeroom_teacher_is_refused(client, login_as, school):
+    login_as("chunhiem")
+    other = school["classes"]["6A2"]
+    assert client.get(SHEET.format(other.id)).status_code == 403
+    assert client.get(SHEET.format(other.id) + ".pdf").status_code == 403
+    assert AuditEntry.select().where(AuditEntry.action == "refused").count() == 2
+    assert _steps(other) == []
+
+
+def test_anonymous_and_bad_month(client, login_as, school):
+    c = school["classes"]["6A1"]
+    resp = client.get(SHEET.format(c.id))
+    assert resp.status_code == 302 and "/login" in resp.location
+    login_as("admin")
+    assert client.get(f"/print/attendance/{c.id}/2024-13").status_code == 404
+    assert client.get("/print/attendance/9999/2024-10").status_code == 404
+
+
+def test_sheet_outdated_after_a_change(app, school):
+    c = school["classes"]["6A1"]
+    chunhiem = school["users"]["chunhiem"]
+    record_step(c, "2024-10", "printed", chunhiem, now=datetime(2024, 11, 1, 8))
+    status = sheet_status(c, "2024-10")
+    assert not status.outdated and status.done["printed"].by == chunhiem.full_name
+    assert status.missing == ["shown", "signed", "approved", "filed"]
+    _mark(school, "Vũ Ánh", date(2024, 10, 10), "K")
+    status = sheet_status(c, "2024-10")
+    assert status.outdated
+    assert "printed" in status.missing
+    with pytest.raises(ValueError, match="cần in lại"):
+        record_step(c, "2024-10", "signed", chunhiem)
+    record_step(c, "2024-10", "printed", chunhiem)
+    assert not sheet_status(c, "2024-10").outdated
+
+
+def test_step_before_printing_is_refused(app, school):
+    with pytest.raises(ValueError, match="chưa được in"):
+        record_step(school["classes"]["6A1"], "2024-10", "shown", school["users"]["chunhiem"])
+    assert _steps(school["classes"]["6A1"]) == []
+
+
+def test_signing_steps_by_their_roles(client, auth, school):
+    c = school["classes"]["6A1"]
+    url = f"/print/sheets/{c.id}/2024-10/step"
+    auth.login("chunhiem")
+    client.get(SHEET.format(c.id))
+    for step in ("shown", "signed"):
+        resp = auth.post(url, {"step": step, "next": SHEET.format(c.id)})
+        assert resp.status_code == 303
+    assert auth.post(url, {"step": "approved"}).status_code == 403
+    auth.logout()
+    auth.login("giaovien")
+    assert auth.post(url, {"step": "signed"}).status_code == 403
+    auth.logout()
+    auth.login("hieutruong")
+    resp = auth.htmx_post(url, {"step": "approved"})
+    assert resp.status_code == 200
+    assert f'id="sheet-{c.id}"' in resp.get_data(as_text=True)
+    assert auth.htmx_post(url, {"step": "filed"}).status_code == 403
+    auth.logout()
+    auth.login("admin")
+    assert auth.post(url, {"step": "filed"}).status_code == 303
+    assert _steps(c) == ["printed", "shown", "signed", "approved", "filed"]
+    assert sheet_status(c, "2024-10").complete
+    assert AuditEntry.select().where(AuditEntry.action.startswith("sheet_")).count() == 5
+
+
+def test_office_page_lists_every_class_and_missing_steps(client, login_as, school):
+    c = school["classes"]["6A1"]
+    record_step(c, "2024-10", "printed", school["users"]["chunhiem"])
+    _mark(school, "Vũ Ánh", date(2024, 10, 10), "P")
+    login_as("admin")
+    html = client.get("/print/sheets?year_month=2024-10").get_data(as_text=True)
+    for name in ("6A1", "6A2", "7A1"):
+        assert f">{name}</a>" in html
+    assert "Đã thay đổi sau khi in — cần in lại" in html
+    assert "In toàn trường tháng 10/2024" in html
+
+
+@pytest.mark.parametrize("username", ["chunhiem", "giaovien", "yte"])
+def test_office_pages_refused_to_others(client, login_as, school, username):
+    auth = login_as(username)
+    assert client.get("/print/sheets?year_month=2024-10").status_code == 403
+    assert auth.post("/print/jobs", {"year_month": "2024-10"}).status_code == 403
+
+
+def test_second_start_returns_the_running_job(app, school, tmp_path):
+    user = school["users"]["admin"]
+    params = {"year_id": school["year"].id, "year_month": "2024-10"}
+    first, started = start_job("attendance_month", params, user, "", tmp_path, spawn=False)
+    assert started
+    again, started = start_job("attendance_month", params, user, "", tmp_path, spawn=False)
+    assert not started and again.id == first.id
+    assert PrintJob.select().count() == 1
+
+
+def test_whole_school_job_runs_in_a_worker_process(client, auth, school, app):
+    auth.login("admin")
+    resp = auth.post("/print/jobs", {"year_month": "2024-10"})
+    assert resp.status_code == 303
+    job = PrintJob.get()
+    assert job.pid and job.pid != __import__("os").getpid()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = PrintJob.get_by_id(job.id)
+        if job.status in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert job.status == "done", job.error
+    assert (job.progress, job.total) == (3, 3)
+    page = client.get(f"/print/jobs/{job.id}", headers={"HX-Request": "true"})
+    assert page.status_code == 286  # htmx stops polling
+    assert "Tải PDF toàn trường" in page.get_data(as_text=True)
+    pdf = client.get(f"/print/jobs/{job.id}/download")
+    assert pdf.status_code == 200
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 3
