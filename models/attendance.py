@@ -20,6 +20,7 @@ from peewee import (
     IntegerField,
     IntegrityError,
     TextField,
+    fn,
 )
 
 from models import BaseModel, DeletionRefused, KeptModel, db, write_transaction
@@ -706,3 +707,19 @@ def end_delegate(delegate_id: int, now: datetime | None = None) -> None:
     AttendanceDelegate.update(ended_at=now or datetime.now()).where(AttendanceDelegate.id == row.id).execute()
     record("undelegate", "attendance_delegate", f"{row.school_class.year.name}/{row.school_class.name}",
            before={"staff": row.staff.code, "class": row.school_class.name})
+
+
+def month_to_open(school_class: SchoolClass, months: list[tuple[int, int]], today: date) -> tuple[int, int]:
+    """Which month the grid opens on: this month inside the school year; outside it, the first month
+    after the last confirmed one (the month still being entered), else the year's last month."""
+    target = (today.year, today.month)
+    if not months or target in months:
+        return target
+    confirmed = (AttendanceMonthConfirm.select(fn.MAX(AttendanceMonthConfirm.month))
+                 .where(AttendanceMonthConfirm.school_class == school_class).scalar())
+    if confirmed:
+        year, month = (int(x) for x in confirmed.split("-"))
+        following = (year + month // 12, month % 12 + 1)
+        if following in months:
+            return following
+    return months[-1] if target > months[-1] else months[0]

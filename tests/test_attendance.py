@@ -245,3 +245,19 @@ def test_admin_pages_and_lock_form(login_as, school, c6a1):
     assert AuditEntry.select().where(AuditEntry.entity == "calendar").count() == 1
     auth.logout()
     assert login_as("chunhiem").client.get("/admin/calendar").status_code == 403
+
+
+def test_grid_opens_on_the_month_after_the_last_confirmed_one_outside_the_year(school):
+    from datetime import date as _date
+
+    from models.attendance import AttendanceMonthConfirm, month_to_open
+
+    c = school["classes"]["6A1"]
+    months = [(2024, m) for m in range(9, 13)] + [(2025, m) for m in range(1, 6)]
+    assert month_to_open(c, months, _date(2024, 11, 5)) == (2024, 11)  # inside the year: this month
+    assert month_to_open(c, months, _date(2026, 11, 25)) == (2025, 5)  # nothing confirmed: the last
+    from models import write_transaction
+
+    with write_transaction():
+        AttendanceMonthConfirm.create(school_class=c, month="2024-11", confirmed_at=datetime(2024, 12, 2))
+    assert month_to_open(c, months, _date(2026, 11, 25)) == (2024, 12)

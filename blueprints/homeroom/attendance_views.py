@@ -52,11 +52,7 @@ def attendance_classes_list():
 def attendance(class_id: int):
     """Open the grid on this month, or on the last month of the school year when today is outside it."""
     school_class = own_attendance_class(class_id)
-    months = _span_months(school_class)
-    today = date.today()
-    target = (today.year, today.month)
-    if months and target not in months:
-        target = months[-1] if target > months[-1] else months[0]
+    target = att.month_to_open(school_class, _span_months(school_class), date.today())
     return redirect(url_for("homeroom.attendance_month", class_id=class_id,
                             year_month=cal_rules.year_month(*target)))
 
