@@ -26,6 +26,7 @@ _GROUPS = [
         ("Lịch học", "admin.calendar"),
         ("Khoá điểm danh", "admin.attendance_locks"),
         ("Người nhập điểm danh thay", "admin.attendance_delegates"),
+        ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Học sinh", "admin.students"),
         ("Cán bộ, giáo viên", "admin.staff_list"),
         ("Tài khoản", "admin.accounts"),
@@ -36,6 +37,7 @@ _GROUPS = [
         ("Tổng quan", "vice_principal.home"),
         ("Lớp học", "vice_principal.classes"),
         ("Giáo viên", "vice_principal.teachers"),
+        ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
     ]),
     ("Chủ nhiệm", "homeroom", [

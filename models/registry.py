@@ -7,11 +7,13 @@ from models.attendance import (
     AttendanceMark,
     AttendanceMonthConfirm,
 )
+from models.attendance_sheets import AttendanceSheetStep
 from models.audit import AuditEntry
 from models.calendar import Holiday, MakeUpDay, SchoolCalendar
 from models.locks import EntryWindow, LockOverride
 from models.marks import MarkCell, MarkChange
 from models.people import Staff, StaffStatus, Student, StudentStatus
+from models.print_jobs import PrintJob
 from models.school import (
     Department,
     DepartmentMember,
@@ -33,4 +35,5 @@ ALL_MODELS = [
     EntryWindow, LockOverride, MarkCell, MarkChange,
     SchoolCalendar, Holiday, MakeUpDay,
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
+    AttendanceSheetStep, PrintJob,
 ]
