@@ -4,6 +4,7 @@ The same template serves both (print CSS in static/css/print.css with the vendor
 xhtml2pdf renders one document at a time per process and holds the GIL, so anything larger than one
 sheet is built by the worker process (models/print_worker.py), never inside the web process.
 """
+import functools
 import hashlib
 import io
 import logging
@@ -147,9 +148,21 @@ def cache_dir() -> Path:
     return path
 
 
+@functools.cache
+def layout_version() -> str:
+    """A hash of the print templates, print CSS and fonts: a new layout must not reuse old PDFs."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder, pattern in (("templates/print", "*.html"), ("static/css", "print.css"), ("static/fonts", "*.ttf")):
+        for path in sorted((root / folder).glob(pattern)):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cached_pdf(kind: str, data_version: str, build) -> bytes:
-    """The PDF for this kind of document and data version: from the cache, or built once and stored."""
-    key = hashlib.sha256(f"{kind}\x1f{data_version}".encode()).hexdigest()
+    """The PDF for this kind of document, data version and layout: from the cache, or built once and stored."""
+    key = hashlib.sha256(f"{kind}\x1f{data_version}\x1f{layout_version()}".encode()).hexdigest()
     path = cache_dir() / f"{key}.pdf"
     if path.exists():
         return path.read_bytes()

@@ -41,6 +41,9 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": database_url_for_test(tmp_path),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "PRINT_CACHE_DIR": str(tmp_path / "print_cache"),
+        "PRINT_JOBS_DIR": str(tmp_path / "print_jobs"),
+        "BACKUP_DIR": str(tmp_path / "backups"),
     })
     db.connect(reuse_if_open=True)
     yield app
