@@ -37,6 +37,10 @@ _GROUPS = [
         ("Tổng quan", "vice_principal.home"),
         ("Lớp học", "vice_principal.classes"),
         ("Giáo viên", "vice_principal.teachers"),
+        ("Tiến độ nhập điểm", "vice_principal.progress"),
+        ("Phổ điểm", "vice_principal.distribution"),
+        ("Điểm bất thường", "vice_principal.anomalies"),
+        ("Nhận xét sổ điểm", "vice_principal.comments"),
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
     ]),
@@ -54,6 +58,7 @@ _GROUPS = [
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
+        ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
     ]),
     ("Y tế", ("nurse",), [

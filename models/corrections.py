@@ -170,7 +170,7 @@ def check_filing_open(semester: Semester, now: datetime, close_days: int = CLOSE
 
     last = filing_deadline(semester, close_days)
     if last is not None and now.date() > last:
-        raise ValueError(f"Đã hết hạn đề nghị sửa điểm {semester.label.lower()}: hạn cuối là ngày "
+        raise ValueError(f"Đã hết hạn đề nghị sửa điểm {semester.label}: hạn cuối là ngày "
                          f"{format_date(last)} ({close_days} ngày trước ngày kiểm tra cuối kì "
                          f"{format_date(semester.final_tests_on)}).")
 

@@ -20,7 +20,7 @@ from peewee import (
     IntegrityError,
 )
 
-from models import DeletionRefused, KeptModel, db, write_transaction
+from models import DeletionRefused, KeptModel, db, is_sqlite, write_transaction
 from models.accounts import User
 from models.people import STUDENT_LEFT, Student
 from models.prepared import Prepared
@@ -271,7 +271,10 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
     locks = column_locks(school_class, subject, semester, now=now)
     for column in columns:
         column.locked, column.lock_reason = locks[column.kind].locked, locks[column.kind].reason
-    cells = {(c.student_id, c.kind, c.idx): c for c in _cell_rows(school_class, subject, semester)}
+    cells = {(student_id, kind, idx): (value, version, corrected)
+             for student_id, kind, idx, value, version, corrected in _cell_rows(school_class, subject, semester)
+             .select(MarkCell.student, MarkCell.kind, MarkCell.idx, MarkCell.value, MarkCell.version,
+                     MarkCell.corrected).tuples()}
     first_values = None
     if semester.number == 2:
         first = _first_semester(semester)
@@ -284,9 +287,9 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
             stored = cells.get((student.id, column.kind, column.idx))
             state = CellState(column, editable=not entry.has_left and not column.locked)
             if stored is not None:
-                state.value, state.version, state.corrected = stored.value, stored.version, stored.corrected
-                state.display = display(stored.value, comment_only)
-                values[(column.kind, column.idx)] = stored.value
+                state.value, state.version, state.corrected = stored
+                state.display = display(state.value, comment_only)
+                values[(column.kind, column.idx)] = state.value
             row_cells.append(state)
         first = first_values.get(student.id, {}) if first_values is not None else None
         grid.rows.append(GridRow(entry.number, student, entry.has_left, row_cells,
@@ -384,6 +387,22 @@ def _conflict(cell: MarkCell | None, typed: str, comment_only: bool) -> SaveResu
                       cell.updated_at)
 
 
+def _unchanged_or_conflict(cell: MarkCell | None, new: str | None, expected_version: int, typed: str,
+                           comment_only: bool, raced: bool = False) -> SaveResult | None:
+    """The answer when the save writes nothing: the value is already there, or the version is stale."""
+    stored_version = cell.version if cell else 0
+    if (cell.value if cell else None) == new:  # the value already there (or still empty)
+        return SaveResult("unchanged", "", new, stored_version, cell.corrected if cell else False, typed)
+    if raced or expected_version != stored_version:
+        return _conflict(cell, typed, comment_only)
+    return None
+
+
+def _create_cell(school_class, subject, semester, student, kind, idx, value, user_id, now) -> MarkCell:
+    return MarkCell.create(school_class=school_class, subject=subject, semester=semester, student=student,
+                           kind=kind, idx=idx, value=value, version=1, updated_by=user_id, updated_at=now)
+
+
 def save_cell(assignment: TeachingAssignment, semester: Semester, student: Student, kind: str, idx: int,
               text: str, expected_version: int, user: User, now: datetime | None = None,
               enrolment: Enrolment | None = None) -> SaveResult:
@@ -424,32 +443,32 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     except ValueError as wrong:
         return SaveResult("invalid", str(wrong), typed=typed)
 
+    # read first, outside the write lock; the write below only happens if the cell still has the version
+    # read here (UPDATE … WHERE version = read), so a change in between is a conflict, never overwritten
+    cell = _find_cell(assignment, semester, student, kind, idx)
+    refused = _unchanged_or_conflict(cell, new, expected_version, typed, subject.comment_only)
+    if refused is not None:
+        return refused
+    old = cell.value if cell else None
+    version = (cell.version if cell else 0) + 1
+    user_id, user_name = user.id, user.full_name
+    key = cell_key(assignment, semester, student, kind, idx)
     with write_transaction():
-        cell = _find_cell(assignment, semester, student, kind, idx)
-        stored_version = cell.version if cell else 0
-        if (cell.value if cell else None) == new:  # the value already there (or still empty)
-            return SaveResult("unchanged", "", new, stored_version, cell.corrected if cell else False, typed)
-        if expected_version != stored_version:
-            return _conflict(cell, typed, subject.comment_only)
-        old = cell.value if cell else None
-        version = stored_version + 1
         if cell is None:
             try:
-                with db.atomic():  # a savepoint: a concurrent first save must not abort the transaction
-                    cell = MarkCell.create(school_class=school_class, subject=subject, semester=semester,
-                                           student=student, kind=kind, idx=idx, value=new, version=version,
-                                           updated_by=user.id, updated_at=now)
-            except IntegrityError:
-                return _conflict(_find_cell(assignment, semester, student, kind, idx), typed,
-                                 subject.comment_only)
-        else:
-            updated = _UPDATE_CELL.run(new, version, user.id, now, cell.id, stored_version)
-            if updated != 1:
-                return _conflict(_find_cell(assignment, semester, student, kind, idx), typed,
-                                 subject.comment_only)
-        _ADD_CHANGE.run(cell.id, old, new, version, user.id, user.full_name, now)
-        record("mark", "mark", cell_key(assignment, semester, student, kind, idx),
-               before={"value": old}, after={"value": new})
+                if is_sqlite():  # a failed statement does not end a sqlite transaction
+                    cell = _create_cell(school_class, subject, semester, student, kind, idx, new, user_id, now)
+                else:
+                    with db.atomic():  # a savepoint: a concurrent first save must not abort the transaction
+                        cell = _create_cell(school_class, subject, semester, student, kind, idx, new, user_id, now)
+            except IntegrityError:  # someone else saved it first
+                return _unchanged_or_conflict(_find_cell(assignment, semester, student, kind, idx), new,
+                                              expected_version, typed, subject.comment_only, raced=True)
+        elif _UPDATE_CELL.run(new, version, user_id, now, cell.id, cell.version) != 1:
+            return _unchanged_or_conflict(_find_cell(assignment, semester, student, kind, idx), new,
+                                          expected_version, typed, subject.comment_only, raced=True)
+        _ADD_CHANGE.run(cell.id, old, new, version, user_id, user_name, now)
+        record("mark", "mark", key, before={"value": old}, after={"value": new})
     return SaveResult("saved", "", new, version, cell.corrected, typed)
 
 

@@ -444,11 +444,12 @@ def _cell_anomalies(cells: dict[int, _Cell], subjects: dict[int, Subject], windo
                 result.append(Anomaly("after_lock", f"{shown}: sửa ngoài thời gian nhập điểm (khi có lệnh mở sổ)",
                                       change.at, who=change.by_name, **base, _cell=cell))
             # (c) a change that moves a mark across 3,5 / 5,0 / 6,5 / 8,0
-            if not comment_only and change.new is not None and last_value is not None:
-                lines = crossed(Decimal(last_value), Decimal(change.new))
+            previous = change.old if change.old is not None else last_value
+            if not comment_only and change.new is not None and previous is not None:
+                lines = crossed(Decimal(previous), Decimal(change.new))
                 if lines:
                     via = " (xoá rồi nhập lại)" if change.old is None else ""
-                    detail = (f"{_show(last_value, False)} → {_show(change.new, False)}{via}: qua ngưỡng "
+                    detail = (f"{_show(previous, False)} → {_show(change.new, False)}{via}: qua ngưỡng "
                               + ", ".join(tt22.format_mark(t) for t in lines))
                     result.append(Anomaly("crossing", detail, change.at, who=change.by_name, **base, _cell=cell))
             if change.new is not None:

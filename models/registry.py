@@ -10,8 +10,10 @@ from models.attendance import (
 from models.attendance_sheets import AttendanceSheetStep
 from models.audit import AuditEntry
 from models.calendar import Holiday, MakeUpDay, SchoolCalendar
+from models.corrections import CorrectionRequest, CorrectionStep
 from models.locks import EntryWindow, LockOverride
 from models.marks import MarkCell, MarkChange
+from models.monitoring import ClassBookComment
 from models.people import Staff, StaffStatus, Student, StudentStatus
 from models.print_jobs import PrintJob
 from models.school import (
@@ -27,6 +29,7 @@ from models.school import (
     Subject,
     TeachingAssignment,
 )
+from models.verification import PrintedPage
 
 ALL_MODELS = [
     School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,
@@ -35,5 +38,5 @@ ALL_MODELS = [
     EntryWindow, LockOverride, MarkCell, MarkChange,
     SchoolCalendar, Holiday, MakeUpDay,
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
-    AttendanceSheetStep, PrintJob,
+    AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
 ]

@@ -248,7 +248,7 @@ def test_requests_close_a_week_before_the_final_tests(client, school, switch, cl
     clock["now"] = datetime(2024, 12, 17, 8, 0)  # final tests 23/12: the last day was 16/12
     resp = _file(giaovien, _new_url(school, idx=1))
     assert resp.status_code == 422
-    assert "Đã hết hạn đề nghị sửa điểm học kì i: hạn cuối là ngày 16/12/2024" in resp.get_data(as_text=True)
+    assert "Đã hết hạn đề nghị sửa điểm Học kì I: hạn cuối là ngày 16/12/2024" in resp.get_data(as_text=True)
     assert CorrectionRequest.select().count() == 0
     clock["now"] = datetime(2024, 12, 16, 16, 0)
     assert _file(giaovien, _new_url(school, idx=1)).status_code == 303

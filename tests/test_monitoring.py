@@ -204,6 +204,15 @@ def test_changes_after_the_schedule_closed_and_corrections_are_flagged(book, hk1
     assert "7,0 → 7,5: sửa theo đề nghị sửa điểm số 42" in details
 
 
+def test_a_crossing_from_a_value_loaded_without_history_is_flagged(book, hk1):
+    a = assignment_of(book, "6A1")
+    with write_transaction():  # a value loaded by the demo or an import: no MarkChange row
+        MarkCell.create(school_class=a.school_class_id, subject=a.subject_id, semester=hk1,
+                        student=book["students"][STUDENTS_6A1[0]], kind="tx", idx=1, value="6.0", version=1)
+    put(book, hk1, "8")  # its first recorded change
+    assert [a.detail for a in kinds_for(hk1, "crossing")] == ["6,0 → 8,0: qua ngưỡng 6,5, 8,0"]
+
+
 @pytest.mark.parametrize("mark, flagged", [("7.7", False), ("7.8", True)])
 def test_a_class_mean_far_from_the_grade_mean(book, hk1, mark, flagged):
     for name in STUDENTS_6A1:

@@ -65,3 +65,8 @@ def test_svg_escapes_its_title_and_draws_an_empty_group():
 def test_svg_needs_ten_bins():
     with pytest.raises(ValueError):
         histogram.render_svg([1, 2, 3])
+
+
+@pytest.mark.parametrize("peak, step", [(0, 1), (4, 1), (5, 2), (9, 5), (40, 10), (114, 50), (1000, 250)])
+def test_the_count_axis_uses_round_steps(peak, step):
+    assert histogram.nice_step(peak) == step

@@ -1,7 +1,7 @@
 """The subject teacher's grade book (sổ điểm): their assignments with progress, the grid, one cell's save."""
 import json
 
-from flask import abort, make_response, render_template, request
+from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.guards import own_assignment
@@ -49,6 +49,14 @@ def _student_of(assignment, student_id: int) -> Student:
     return _enrolment_of(assignment, student_id).student
 
 
+def _cell_urls(assignment, semester) -> dict:
+    """The save address and the history address's prefix, built once for all the cells of a page."""
+    history = url_for("teacher.cell_history", assignment_id=assignment.id, semester_number=semester.number,
+                      student_id=0, kind="tx", idx=0)
+    return {"save": url_for("teacher.save_cell", assignment_id=assignment.id, semester_number=semester.number),
+            "history": history.removesuffix("0/tx/0")}
+
+
 @bp.route("/gradebook")
 def gradebook():
     """Sổ điểm: the teacher's classes × subjects this year, with how much of each semester is entered."""
@@ -69,7 +77,8 @@ def grid(assignment_id: int, semester_number: int):
         book = marks.grid_for(assignment, semester)
     except ValueError:  # the subject is not in the grade's programme
         abort(404)
-    return render_template("teacher/grid.html", grid=book, assignment=assignment, semester=semester)
+    return render_template("teacher/grid.html", grid=book, assignment=assignment, semester=semester,
+                           cell_urls=_cell_urls(assignment, semester))
 
 
 @bp.route("/gradebook/<int:assignment_id>/<int:semester_number>/cell", methods=["POST"])

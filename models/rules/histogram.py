@@ -61,6 +61,18 @@ def format_mean(value: Decimal | None) -> str:
     return "" if value is None else format(value.quantize(TWO_DECIMALS), "f").replace(".", ",")
 
 
+def nice_step(peak: int, lines: int = 4) -> int:
+    """A round step (1, 2, 5, 10, 20, 25, 50, …) giving at most about `lines` guide lines up to `peak`."""
+    target = max(1, -(-peak // lines))
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = int(factor * magnitude)
+            if step == factor * magnitude and step >= target:
+                return step
+        magnitude *= 10
+
+
 # --- the drawing ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -106,7 +118,8 @@ def render_svg(counts: Sequence[int], title: str = "", mean: Decimal | None = No
         raise ValueError("Phổ điểm cần đúng 10 khoảng điểm.")
     lay = layout
     total = sum(counts)
-    peak = max(max(counts), 1)
+    step = nice_step(max(counts))
+    top_count = step * max(1, -(-max(counts) // step))  # the count axis ends on a round number
     base_y = lay.top + lay.plot_height
     bin_w = lay.plot_width / BIN_COUNT
     label = f"{title}: {total} điểm" if title else f"{total} điểm"
@@ -118,22 +131,24 @@ def render_svg(counts: Sequence[int], title: str = "", mean: Decimal | None = No
     if title:
         parts.append(_text(lay.left, 16, title, anchor="start", size=13, weight="bold"))
     parts.append(_text(lay.width - lay.right, 16, f"{total} điểm", anchor="end", size=11))
-    # horizontal guide lines at a few round counts, with the count axis labelled
-    step = max(1, -(-peak // 4))
-    for level in range(0, peak + 1, step):
-        y = base_y - level / peak * lay.plot_height
+    # horizontal guide lines at round counts, with the count axis labelled
+    for level in range(0, top_count + 1, step):
+        y = base_y - level / top_count * lay.plot_height
         parts.append(f'<line x1="{lay.left}" y1="{_num(y)}" x2="{_num(lay.left + lay.plot_width)}" '
                      f'y2="{_num(y)}" stroke="#ccc" stroke-width="0.5"/>')
         parts.append(_text(lay.left - 4, y + 4, str(level), anchor="end", size=10))
     parts.append(_text(12, lay.top + lay.plot_height / 2, "Số điểm", size=10, rotate=True))
+    labels = []
     for i, count in enumerate(counts):
         if not count:
             continue
-        h = count / peak * lay.plot_height
+        h = count / top_count * lay.plot_height
         x = lay.left + i * bin_w
         parts.append(f'<rect x="{_num(x + 2)}" y="{_num(base_y - h)}" width="{_num(bin_w - 4)}" '
                      f'height="{_num(h)}" fill="#c8c8c8" stroke="#000" stroke-width="1"/>')
-        parts.append(_text(x + bin_w / 2, base_y - h - 3, str(count), size=11, weight="bold"))
+        # a white halo keeps the count legible where a mean line passes behind it
+        labels.append(_text(x + bin_w / 2, base_y - h - 3, str(count), size=11, weight="bold")
+                      .replace("<text ", '<text stroke="#fff" stroke-width="3" paint-order="stroke" ', 1))
     # the axes and the marks 0..10 under the bin edges
     parts.append(f'<line x1="{lay.left}" y1="{_num(base_y)}" x2="{_num(lay.left + lay.plot_width)}" '
                  f'y2="{_num(base_y)}" stroke="#000" stroke-width="1"/>')
@@ -158,5 +173,6 @@ def render_svg(counts: Sequence[int], title: str = "", mean: Decimal | None = No
                      f'y2="{_num(legend_y - 4)}" stroke="#000" stroke-width="2"{dash}/>')
         parts.append(_text(legend_x + 26, legend_y, f"{name}: {format_mean(value)}", anchor="start", size=11))
         legend_x += 150
+    parts.extend(labels)
     parts.append("</svg>")
     return "".join(parts)
