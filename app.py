@@ -43,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     for key in ("DATABASE_URL", "SECRET_KEY"):
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    # any other setting from the environment: SOTRUONG_OFFICE_HOURS=07:00-17:30 sets OFFICE_HOURS
+    app.config.from_prefixed_env("SOTRUONG")
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
