@@ -413,10 +413,17 @@ def window_rows(semester: Semester, now: datetime | None = None) -> list[WindowR
 
 
 def semester_today(year: SchoolYear | None, today: date | None = None) -> Semester | None:
-    """The semester of `year` holding today, else the last one already started, else the first."""
+    """The semester of `year` holding today; after the year has ended, the last one with marks in it
+    (a past year is looked at for what was entered); else the last one already started, else the first."""
+    from models.marks import MarkCell
+
     if year is None:
         return None
     today = today or date.today()
     semesters = list(Semester.select().where(Semester.year == year).order_by(Semester.number))
+    if semesters and today > semesters[-1].ends_on:
+        with_marks = [s for s in semesters if MarkCell.select().where(MarkCell.semester == s).exists()]
+        if with_marks:
+            return with_marks[-1]
     started = [s for s in semesters if s.starts_on <= today]
     return started[-1] if started else (semesters[0] if semesters else None)

@@ -15,13 +15,15 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-# (file name, username, path)
+# (file name, username, path, link to follow on that page or None)
 SHOTS = [
-    ("login.png", None, "/login"),
-    ("admin-home.png", "admin", "/admin/"),
-    ("admin-students.png", "admin", "/admin/students"),
-    ("homeroom-class.png", "chunhiem", "/homeroom/"),
-    ("teacher-home.png", "giaovien", "/teacher/"),
+    ("login.png", None, "/login", None),
+    ("admin-home.png", "admin", "/admin/", None),
+    ("admin-students.png", "admin", "/admin/students", None),
+    ("homeroom-class.png", "chunhiem", "/homeroom/", None),
+    ("gradebook-grid.png", "giaovien", "/teacher/gradebook", "text=Mở sổ >> nth=0"),
+    ("attendance-grid.png", "chunhiem", "/homeroom/attendance", None),
+    ("vp-distribution.png", "phohieutruong", "/vice-principal/distribution", None),
 ]
 
 
@@ -40,7 +42,7 @@ def main() -> None:
         time.sleep(1.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, username, path in SHOTS + [tuple(x.split(",")) for x in extra]:
+            for name, username, path, follow in SHOTS + [tuple(x.split(",")) + (None,) for x in extra]:
                 page = browser.new_page(viewport={"width": 1280, "height": 820}, locale="vi-VN")
                 if username:
                     page.goto(base + "/login")
@@ -49,10 +51,19 @@ def main() -> None:
                     page.click("#login-btn")
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if follow:
+                    page.click(follow)
+                    page.wait_for_load_state("networkidle")
                 page.screenshot(path=str(ROOT / "docs" / name))
                 page.close()
                 print("docs/" + name)
             browser.close()
+        # the A3 monthly sheet as the office prints it
+        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "print-attendance", "--class", "6A1",
+                        "--month", "2024-10", "--out", str(folder / "sheet.pdf")], cwd=ROOT, env=env, check=True)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(folder / "sheet.pdf"),
+                        str(ROOT / "docs" / "attendance-sheet")], check=True)
+        print("docs/attendance-sheet.png")
     finally:
         server.terminate()
 

@@ -311,3 +311,21 @@ def test_non_admin_is_refused(hk1, login_as, username):
     assert auth.post(f"/admin/locks/windows?semester_id={hk1.id}",
                      {"kind": "tx", "opens_at": "01/10/2024", "closes_at": "02/10/2024"}).status_code == 403
     assert LockOverride.select().count() == 0 and EntryWindow.select().count() == 0
+
+
+def test_after_the_year_pages_open_on_the_last_semester_with_marks(school):
+    from datetime import date as _date
+
+    from models.locks import semester_today
+    from models.marks import MarkCell
+
+    year = school["year"]
+    assert semester_today(year, _date(2024, 10, 1)).number == 1
+    assert semester_today(year, _date(2025, 3, 1)).number == 2
+    assert semester_today(year, _date(2026, 11, 25)).number == 2  # nothing entered anywhere yet
+    first = Semester.get((Semester.year == year) & (Semester.number == 1))
+    with write_transaction():
+        MarkCell.create(school_class=school["classes"]["6A1"], subject=school["subjects"]["TOAN"], semester=first,
+                        student=school["students"]["Vũ Ánh"], kind="tx", idx=1, value="8.0", version=1,
+                        updated_by=None, updated_at=datetime(2024, 10, 1))
+    assert semester_today(year, _date(2026, 11, 25)).number == 1
