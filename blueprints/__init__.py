@@ -203,11 +203,12 @@ def init_app(app: Flask) -> None:
     from blueprints.homeroom import bp as homeroom_bp
     from blueprints.nurse import bp as nurse_bp
     from blueprints.print import bp as print_bp
+    from blueprints.print.verify_views import bp as verify_bp
     from blueprints.teacher import bp as teacher_bp
     from blueprints.vice_principal import bp as vice_principal_bp
 
     for bp in (auth_bp, teacher_bp, homeroom_bp, vice_principal_bp, admin_bp, nurse_bp, accountant_bp, print_bp,
-               corrections_bp):
+               corrections_bp, verify_bp):
         app.register_blueprint(bp)
 
     from blueprints.commands import register_commands

@@ -73,6 +73,12 @@ class Prepared:
         rows = self.all(*args)
         return rows[0] if rows else None
 
+    def insert(self, *args) -> int:
+        """Run an INSERT; the new row's id (RETURNING on PostgreSQL, lastrowid on SQLite)."""
+        _, cursor = self._cursor(args)
+        row = cursor.fetchone() if cursor.description else None
+        return row[0] if row else cursor.lastrowid
+
     def run(self, *args) -> int:
         """Run a write (UPDATE, INSERT without RETURNING); the number of rows it changed."""
         _, cursor = self._cursor(args)

@@ -50,3 +50,125 @@ def register_print_commands(app: Flask) -> None:
         Path(out).write_bytes(data)
         click.echo(f"Đã ghi bảng điểm danh tháng {month[5:]}/{month[:4]} của {what} vào {out} "
                    f"({len(data) // 1024} KB, {time.perf_counter() - started:.1f} giây).")
+
+    @app.cli.command("print-class-book")
+    @click.option("--class", "class_name", required=True, help="Tên lớp, ví dụ 6A1.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
+    def print_class_book(class_name, out):
+        """Write the class book (Sổ theo dõi và đánh giá học sinh theo lớp học, A3) of one class as a PDF."""
+        from models.class_book import book_pdf, build_book
+        from models.school import SchoolClass, SchoolYear
+
+        started = time.perf_counter()
+        with db.connection_context():
+            year = SchoolYear.current()
+            if year is None:
+                raise click.ClickException("Chưa có năm học hiện tại.")
+            school_class = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == class_name))
+            if school_class is None:
+                raise click.ClickException(f"Không có lớp {class_name} trong năm học {year.name}.")
+            book = build_book(school_class)
+            data = book_pdf(book, progress=lambda done, total: click.echo(f"  {done}/{total} trang", err=True))
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi sổ theo dõi lớp {school_class.name} ({len(book.pages)} trang) vào {out} "
+                   f"({len(data) // 1024} KB, {time.perf_counter() - started:.1f} giây).")
+
+    register_book_commands(app)
+
+
+def register_book_commands(app: Flask) -> None:
+    """print-teacher-book, print-hoc-ba and archive (the A4 books and the year-end archive)."""
+
+    @app.cli.command("print-teacher-book")
+    @click.option("--assignment", "assignment_id", type=int, help="Mã phân công giảng dạy.")
+    @click.option("--teacher", help="Tên đăng nhập của giáo viên.")
+    @click.option("--class", "class_name", help="Tên lớp, ví dụ 6A1.")
+    @click.option("--subject", help="Mã môn, ví dụ TOAN.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
+    def print_teacher_book(assignment_id, teacher, class_name, subject, out):
+        """Write a teacher's book (one teacher × class × subject) as a PDF."""
+        from models import teacher_book
+        from models.school import TeachingAssignment
+
+        started = time.perf_counter()
+        with db.connection_context():
+            if assignment_id:
+                assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == assignment_id)
+            elif teacher and class_name and subject:
+                assignment = teacher_book.find_assignment(teacher, class_name, subject)
+            else:
+                raise click.ClickException("Cần --assignment <mã>, hoặc --teacher, --class và --subject.")
+            if assignment is None:
+                raise click.ClickException("Không tìm thấy phân công giảng dạy này.")
+            book = teacher_book.build(assignment)
+            data = teacher_book.pdf(book, use_cache=False)
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi sổ của giáo viên {book.teacher_name} ({book.subject_name} {book.class_name}) vào {out} "
+                   f"({len(book.pages)} trang, {time.perf_counter() - started:.1f} giây).")
+
+    @app.cli.command("print-hoc-ba")
+    @click.option("--student", "student_code", help="Mã định danh của học sinh.")
+    @click.option("--class", "class_name", help="Tên lớp: học bạ của cả lớp trong một tệp.")
+    @click.option("--year", "year_name", help="Năm học, ví dụ 2024-2025 (mặc định: năm hiện tại).")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
+    def print_hoc_ba(student_code, class_name, year_name, out):
+        """Write the học bạ of one student (or of every student of a class) for a school year as a PDF."""
+        from models import hoc_ba
+        from models.people import Student
+        from models.school import SchoolClass, SchoolYear
+
+        if bool(student_code) == bool(class_name):
+            raise click.ClickException("Cần chọn đúng một trong hai: --student <mã> hoặc --class <lớp>.")
+        started = time.perf_counter()
+        with db.connection_context():
+            year = SchoolYear.get_or_none(SchoolYear.name == year_name) if year_name else SchoolYear.current()
+            if year is None:
+                raise click.ClickException("Không có năm học này.")
+            if student_code:
+                student = Student.get_or_none(Student.code == student_code)
+                page = hoc_ba.student_page(student, year) if student else None
+                if page is None:
+                    raise click.ClickException(f"Không có học sinh {student_code} trong năm học {year.name}.")
+                pages = [page]
+            else:
+                school_class = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == class_name))
+                if school_class is None:
+                    raise click.ClickException(f"Không có lớp {class_name} trong năm học {year.name}.")
+                pages = hoc_ba.class_pages(school_class)
+            data = hoc_ba.pdf(pages)
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi {len(pages)} học bạ năm học {year.name} vào {out} "
+                   f"({len(data) // 1024} KB, {time.perf_counter() - started:.1f} giây).")
+
+    @app.cli.command("archive")
+    @click.option("--year", "year_name", required=True, help="Năm học, ví dụ 2024-2025.")
+    @click.option("--out", required=True, type=click.Path(file_okay=False), help="Thư mục ghi tệp ZIP.")
+    @click.option("--workers", default=1, show_default=True, help="Số tiến trình dựng PDF.")
+    @click.option("--class", "class_names", multiple=True, help="Chỉ những lớp này (thử nghiệm).")
+    def archive_year(year_name, out, workers, class_names):
+        """Write the year-end archive (class books, every học bạ, manifest.json) as one ZIP in --out."""
+        from datetime import datetime
+
+        from flask import current_app
+
+        from models import archive
+        from models.school import SchoolClass, SchoolYear
+
+        started = time.perf_counter()
+        with db.connection_context():
+            year = SchoolYear.get_or_none(SchoolYear.name == year_name)
+            if year is None:
+                raise click.ClickException(f"Không có năm học {year_name}.")
+            ids = None
+            if class_names:
+                ids = [c.id for c in SchoolClass.select().where((SchoolClass.year == year)
+                                                                 & SchoolClass.name.in_(class_names))]
+            path = Path(out) / archive.archive_name(year, datetime.now())
+
+            def progress(done, total):
+                click.echo(f"  {done}/{total}", err=True)
+
+            result = archive.build_archive(year, path, workers=workers, class_ids=ids,
+                                           database_url=current_app.config["DATABASE_URL"], progress=progress)
+        click.echo(f"Đã ghi {result.path}: {result.classes} lớp, {result.students} học bạ, {result.files} tệp "
+                   f"({result.path.stat().st_size // 1048576} MB, {time.perf_counter() - started:.1f} giây).")

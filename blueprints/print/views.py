@@ -182,3 +182,11 @@ def _pdf_download(source, name: str):
     resp.headers["Content-Disposition"] = (f"attachment; filename={ascii_name(name)}; "
                                            f"filename*=UTF-8''{quote(name)}")
     return resp
+
+
+from blueprints.print import (  # noqa: E402,F401
+    archive_views,
+    class_book_views,  # noqa: E402,F401
+    hoc_ba_views,
+    teacher_book_views,
+)

@@ -50,7 +50,10 @@
     if (historyBtn) historyBtn.disabled = false;
     if (correctionBtn) correctionBtn.disabled = !input.dataset.correction;
     input._justFocused = true;
-    setTimeout(function () { if (document.activeElement === input) input.select(); }, 0);
+    // only if nothing was typed meanwhile: keys can reach the input before this timer (a busy page)
+    setTimeout(function () {
+      if (document.activeElement === input && input.value === input._original) input.select();
+    }, 0);
     var td = input.closest('td');
     if (msgLine) {
       msgLine.textContent = td && td.title && !td.classList.contains('saved') ? td.title : '';

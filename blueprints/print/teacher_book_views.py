@@ -1,0 +1,42 @@
+"""The teacher's book (Sổ theo dõi và đánh giá học sinh của giáo viên): print view and PDF."""
+import io
+
+from flask import abort, current_app, url_for
+from flask_login import current_user
+
+from blueprints.guards import refuse
+from blueprints.print import bp
+from blueprints.print.views import _pdf_download
+from models import teacher_book as books
+from models.printing import PrintError
+from models.school import TeachingAssignment
+
+
+def _book_assignment(assignment_id: int) -> TeachingAssignment:
+    """The assignment, if the person is its teacher, the admin, the principal or a vice-principal; else 403."""
+    assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == assignment_id)
+    if assignment is None:
+        abort(404)
+    if not books.may_print(current_user, assignment):
+        refuse("assignment", assignment.id, "không được in sổ của giáo viên khác")
+    return assignment
+
+
+@bp.route("/teacher-book/<int:assignment_id>")
+def teacher_book(assignment_id: int):
+    """The teacher's book as the browser prints it (A4 portrait), with "Tải PDF"."""
+    book = books.build(_book_assignment(assignment_id))
+    return books.html(book, pdf_url=url_for("print.teacher_book_pdf", assignment_id=assignment_id),
+                      back_url=url_for("auth.index"))
+
+
+@bp.route("/teacher-book/<int:assignment_id>.pdf")
+def teacher_book_pdf(assignment_id: int):
+    """The teacher's book as a PDF download (reused from the cache while its data is unchanged)."""
+    book = books.build(_book_assignment(assignment_id))
+    try:
+        data = books.pdf(book)
+    except PrintError as failure:
+        current_app.logger.error("teacher book PDF failed: %s", failure)
+        abort(500)
+    return _pdf_download(io.BytesIO(data), books.download_name(book))

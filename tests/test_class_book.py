@@ -1,0 +1,132 @@
+"""The A3 class book: page data, the PDF read back with pypdf, per-page verification codes, permissions."""
+import io
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from models import write_transaction
+from models.class_book import book_pdf, build_book, promotion
+from models.locks import switch_lock
+from models.marks import MarkCell, save_cell
+from models.printing import pdf_fonts
+from models.school import Semester
+from models.verification import PrintedPage, check_code, compute_code
+
+TODAY = date(2025, 2, 10)
+NOW = datetime(2025, 2, 10, 9, 30)
+A3_LANDSCAPE = (1190.55, 841.89)
+
+
+@pytest.fixture
+def marked(school):
+    """6A1 with Toán marks in HK I for two students (entered after an unlock switch)."""
+    hk1 = Semester.get((Semester.year == school["year"]) & (Semester.number == 1))
+    with write_transaction():
+        switch_lock("school", "", False, "Mở sổ để kiểm thử", None, semester=hk1, now=datetime(2024, 9, 1))
+    teacher = school["users"]["giaovien"]
+    for name, values in (("Nguyễn Thị An", ("7", "8", "9", "7,5", "8", "7,5")),
+                         ("Lê Văn An", ("6", "6", "7", "5", "6", "6"))):
+        student = school["students"][name]
+        for (kind, idx), value in zip((("tx", 1), ("tx", 2), ("tx", 3), ("tx", 4), ("gk", 1), ("ck", 1)), values,
+                                      strict=True):
+            result = save_cell(school["assignment"], hk1, student, kind, idx, value, 0, teacher,
+                               now=datetime(2024, 10, 1, 8))
+            assert result.ok, result
+    school["hk1"] = hk1
+    return school
+
+
+def _pages(data: bytes):
+    return PdfReader(io.BytesIO(data)).pages
+
+
+def _page(book, key):
+    return next(p for p in book.pages if p.key == key)
+
+
+def test_book_order_and_subject_page_data(app, marked):
+    book = build_book(marked["classes"]["6A1"], today=TODAY)
+    kinds = [p.kind for p in book.pages]
+    assert kinds[:4] == ["cover", "class", "particulars", "changes"]
+    assert kinds.index("attendance") < kinds.index("subject") < kinds.index("summary") < kinds.index("year")
+    assert kinds[-1] == "comments"
+    assert [p.key for p in book.pages if p.kind == "attendance"][0] == "attendance-2024-09"
+    assert "attendance-2025-03" not in [p.key for p in book.pages]
+    toan = _page(book, "subject-1-TOAN").data
+    an = next(r for r in toan["rows"] if r["label"] == "Nguyễn Thị An")
+    assert an["cells"]["CK"] == "7,5" and an["cells"]["HK"] == "7,8"  # (7+8+9+7,5 + 2·8 + 3·7,5) / 9 = 7,78
+    assert toan["Giáo viên"] == [marked["users"]["giaovien"].full_name]
+    assert toan["Số điểm sửa chữa"] == 0
+    summary = _page(book, "summary-1").data
+    assert next(r for r in summary["rows"] if r["label"] == "Nguyễn Thị An")["Học tập"] == "—"  # GDTC missing
+
+
+def test_promotion_rule():
+    assert promotion(None, None, 46) == "Không được lên lớp"
+    assert promotion(None, "Tốt", 3) == "—"
+    assert promotion("Khá", "Đạt", 45) == "Được lên lớp"
+    assert promotion("Chưa đạt", "Tốt", 0) == "Không được lên lớp"
+
+
+def test_pdf_is_a3_landscape_with_liberation_serif_names_and_corrections(app, marked, tmp_path):
+    cell = MarkCell.get((MarkCell.student == marked["students"]["Lê Văn An"]) & (MarkCell.kind == "ck"))
+    with write_transaction():
+        MarkCell.update(corrected=True).where(MarkCell.id == cell.id).execute()
+    with app.app_context():
+        book = build_book(marked["classes"]["6A1"], today=TODAY)
+        data = book_pdf(book, now=NOW)
+    pages = _pages(data)
+    assert len(pages) == len(book.pages)
+    for page in pages:
+        assert abs(float(page.mediabox.width) - A3_LANDSCAPE[0]) < 0.5
+        assert abs(float(page.mediabox.height) - A3_LANDSCAPE[1]) < 0.5
+    for fonts in pdf_fonts(data):
+        assert any("LiberationSerif" in f for f in fonts), fonts
+        assert not any(f.split("+")[-1].startswith(("Helvetica", "Times", "Courier")) for f in fonts)
+    index = [p.key for p in book.pages].index("subject-1-TOAN")
+    text = pages[index].extract_text()
+    assert "Nguyễn Thị An" in text
+    assert "Trong trang này có 1 điểm được sửa chữa" in " ".join(text.split())
+    assert f"Trang {index + 1}/{len(book.pages)}" in text
+    assert "10/02/2025 09:30" in text
+    code = compute_code("class_book", book.params(book.pages[index]), book.pages[index].data)
+    assert code in text
+    assert "lớp 6A1 – năm học 2024-2025" in text
+
+
+def test_a_mark_change_changes_only_its_pages_code_and_verify_lists_it(app, marked):
+    c = marked["classes"]["6A1"]
+    with app.app_context():
+        before = build_book(c, today=TODAY)
+        codes = {p.key: compute_code("class_book", before.params(p), p.data) for p in before.pages}
+        from models.verification import page_codes
+        page_codes("class_book", [(before.params(p), p.data) for p in before.pages])
+    assert PrintedPage.select().count() == len(before.pages)
+    toan = codes["subject-1-TOAN"]
+    result = check_code(toan)
+    assert result.found and result.still_matches, result
+    cell = MarkCell.get((MarkCell.student == marked["students"]["Nguyễn Thị An"]) & (MarkCell.kind == "ck"))
+    assert save_cell(marked["assignment"], marked["hk1"], marked["students"]["Nguyễn Thị An"], "ck", 1, "8",
+                     cell.version, marked["users"]["giaovien"], now=datetime(2024, 10, 2, 8)).ok
+    after = build_book(c, today=TODAY)
+    changed = {p.key for p in after.pages if compute_code("class_book", after.params(p), p.data) != codes[p.key]}
+    # the mark's page, the HK II page printing ĐTBmhk I and the summary printing ĐTBmhk; nothing else
+    assert changed == {"subject-1-TOAN", "subject-2-TOAN", "summary-1"}
+    result = check_code(toan)
+    assert result.found and not result.still_matches
+    assert "Nguyễn Thị An, CK: 7,5 → 8,0" in result.differences
+    assert "Nguyễn Thị An, HK: 7,8 → 7,9" in result.differences
+
+
+
+@pytest.mark.parametrize("username, status", [("admin", 200), ("hieutruong", 200), ("phohieutruong", 200),
+                                              ("chunhiem", 200), ("giaovien", 403)])
+def test_who_may_open_the_class_book(app, school, login_as, username, status):
+    auth = login_as(username)
+    assert auth.client.get(f"/print/class-book/{school['classes']['6A1'].id}").status_code == status
+
+
+def test_verify_page_for_staff(app, school, login_as):
+    resp = login_as("giaovien").client.get("/verify/00000-00000")
+    assert resp.status_code == 200 and "Không tìm thấy" in resp.get_data(as_text=True)
