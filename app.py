@@ -33,6 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="sotruong_session",
+        # the idle check keeps its own timestamp; re-signing the cookie on every cell save costs time
+        SESSION_REFRESH_EACH_REQUEST=False,
         REMEMBER_COOKIE_HTTPONLY=True,
         IDLE_MINUTES=120,  # an idle session ends after this many minutes
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,

@@ -52,8 +52,7 @@ with db.connection_context(), write_transaction():
 # waiting in the listen backlog: 200 teachers, each with a keep-alive connection, never all get in.
 # Until app.py sets it, the benchmark runs app.py unchanged with the limit raised.
 CONNECTION_LIMIT = 1000
-RUN_WITH_LIMIT = ("import functools, os, runpy, sys, waitress; "
-                  "sys.setswitchinterval(float(os.environ.get('BENCH_SWITCH', sys.getswitchinterval()))); "
+RUN_WITH_LIMIT = ("import functools, runpy, waitress; "
                   "waitress.serve = functools.partial(waitress.serve, connection_limit={limit}); "
                   "runpy.run_path({script!r}, run_name='__main__')")
 

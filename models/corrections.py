@@ -187,15 +187,18 @@ def parse_office_hours(text: str) -> tuple[time, time]:
     return opens, closes
 
 
-def in_office_hours(now: datetime, office_hours: str = OFFICE_HOURS) -> bool:
-    """Monday to Saturday, inside the configured hours."""
+def in_office_hours(now: datetime, office_hours: str = OFFICE_HOURS, office_days: int = 6) -> bool:
+    """Inside the configured hours, on the first `office_days` days of the week (6: Monday to Saturday)."""
     opens, closes = parse_office_hours(office_hours)
-    return now.weekday() <= 5 and opens <= now.time() < closes
+    return now.weekday() < office_days and opens <= now.time() < closes
 
 
-def office_hours_label(office_hours: str = OFFICE_HOURS) -> str:
+OFFICE_DAY_LABELS = {5: "thứ Hai đến thứ Sáu", 6: "thứ Hai đến thứ Bảy", 7: "mọi ngày trong tuần"}
+
+
+def office_hours_label(office_hours: str = OFFICE_HOURS, office_days: int = 6) -> str:
     opens, closes = parse_office_hours(office_hours)
-    return f"{opens:%H:%M} – {closes:%H:%M}, thứ Hai đến thứ Bảy"
+    return f"{opens:%H:%M} – {closes:%H:%M}, {OFFICE_DAY_LABELS.get(office_days, 'thứ Hai đến thứ Bảy')}"
 
 
 @dataclass
@@ -550,14 +553,14 @@ def reject(req: CorrectionRequest, user, comment: str, now: datetime | None = No
 
 
 def apply(req: CorrectionRequest, user, now: datetime | None = None,
-          office_hours: str = OFFICE_HOURS) -> CorrectionRequest:
+          office_hours: str = OFFICE_HOURS, office_days: int = 6) -> CorrectionRequest:
     """The admin writes the approved value into the locked book, in one transaction with the request's state."""
     from models import marks
     from models.audit import record
 
     now = now or datetime.now()
-    if not in_office_hours(now, office_hours):
-        raise ValueError(f"Chỉ áp dụng sửa điểm trong giờ hành chính ({office_hours_label(office_hours)}). "
+    if not in_office_hours(now, office_hours, office_days):
+        raise ValueError(f"Chỉ áp dụng sửa điểm trong giờ hành chính ({office_hours_label(office_hours, office_days)}). "
                          f"Bây giờ là {now:%H:%M} {_weekday(now)}.")
     with write_transaction():
         current = CorrectionRequest.get_by_id(req.id)

@@ -32,6 +32,11 @@ def _office_hours() -> str:
     return _config("OFFICE_HOURS", corr.OFFICE_HOURS)
 
 
+def _office_days() -> int:
+    """OFFICE_DAYS: 5 (Monday–Friday), 6 (Monday–Saturday, the default) or 7."""
+    return int(_config("OFFICE_DAYS", 6))
+
+
 def _arg_int(name: str) -> int:
     value = request.args.get(name, "")
     if not value.isdigit():
@@ -157,8 +162,8 @@ def apply_queue():
     if not corr.can_apply(current_user):
         abort(403)
     return render_template("corrections/list.html", rows=corr.apply_queue(), queue="apply",
-                           title="Áp dụng sửa điểm đã duyệt", office_hours=corr.office_hours_label(_office_hours()),
-                           in_hours=corr.in_office_hours(now(), _office_hours()), form=CommentForm())
+                           title="Áp dụng sửa điểm đã duyệt", office_hours=corr.office_hours_label(_office_hours(), _office_days()),
+                           in_hours=corr.in_office_hours(now(), _office_hours(), _office_days()), form=CommentForm())
 
 
 def _request_for(request_id: int, check) -> corr.CorrectionRequest:
@@ -175,8 +180,8 @@ def _detail(req, form=None, error: str = "", status: int = 200):
     return render_template("corrections/detail.html", req=req, steps=corr.steps_of(req), form=form or CommentForm(),
                            error=error, is_head=corr.is_head_for(req, current_user),
                            can_decide=corr.can_decide(current_user), can_apply=corr.can_apply(current_user),
-                           office_hours=corr.office_hours_label(_office_hours()),
-                           in_hours=corr.in_office_hours(now(), _office_hours())), status
+                           office_hours=corr.office_hours_label(_office_hours(), _office_days()),
+                           in_hours=corr.in_office_hours(now(), _office_hours(), _office_days())), status
 
 
 @bp.route("/<int:request_id>")
@@ -244,7 +249,8 @@ def reject(request_id: int):
 def apply(request_id: int):
     """The admin applies an approved request to the locked book, in office hours."""
     return _step(request_id, lambda r, u: corr.can_apply(u),
-                 lambda r, c: corr.apply(r, current_user, now=now(), office_hours=_office_hours()),
+                 lambda r, c: corr.apply(r, current_user, now=now(), office_hours=_office_hours(),
+                                         office_days=_office_days()),
                  "Đã áp dụng đề nghị #{id}: giá trị trong sổ đã được sửa.")
 
 

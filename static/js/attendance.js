@@ -67,8 +67,19 @@
     }
   });
 
+  // a locked session: Alt+E or a double click opens the correction request for it
+  function requestCorrection(input) {
+    if (input && input.dataset && input.dataset.correction) window.location.href = input.dataset.correction;
+  }
+  table.addEventListener('dblclick', function (evt) { requestCorrection(evt.target); });
+
   table.addEventListener('keydown', function (evt) {
     var input = evt.target;
+    if (isCell(input) && evt.altKey && (evt.key === 'e' || evt.key === 'E')) {
+      evt.preventDefault();
+      requestCorrection(input);
+      return;
+    }
     if (!isCell(input) || evt.ctrlKey || evt.metaKey || evt.altKey) return;
     var key = evt.key;
     var handled = true;

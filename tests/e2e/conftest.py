@@ -1,10 +1,16 @@
 """Browser tests: the demo school served by `python app.py` in its own process, driven in Debian's Chromium."""
+import contextlib
+import json
 import os
 import shutil
 import socket
+import sqlite3
+import struct
 import subprocess
 import sys
+import textwrap
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -21,17 +27,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class DemoServer(str):
+    """The server's base address (a str, as the tests use it) that also knows its database."""
+
+    db_path: Path
+    db_url: str
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """The demo school on a fresh database, served by waitress in a child process."""
     folder = tmp_path_factory.mktemp("e2e")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder}/e2e.db", SECRET_KEY="e2e-secret",
-               HOST="127.0.0.1", PORT=str(_free_port()))
+               HOST="127.0.0.1", PORT=str(_free_port()),
+               # settings (app.config.from_prefixed_env): office hours all day, so that the admin can
+               # apply a correction whenever the tests run; uploads and print caches in the temp folder
+               SOTRUONG_OFFICE_HOURS="00:00-23:59", SOTRUONG_OFFICE_DAYS="7", SOTRUONG_UPLOAD_DIR=str(folder / "uploads"),
+               SOTRUONG_PRINT_CACHE_DIR=str(folder / "print_cache"))
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = open(folder / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{env['PORT']}"
+    base = DemoServer(f"http://127.0.0.1:{env['PORT']}")
+    base.db_path, base.db_url = folder / "e2e.db", env["DATABASE_URL"]
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -62,14 +80,33 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+def _new_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = _new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Another browser (its own context: its own cookies) on demand; all closed after the test."""
+    pages = []
+
+    def make():
+        pages.append(_new_page(browser))
+        return pages[-1]
+
+    yield make
+    for p in pages:
+        p.context.close()
 
 
 def login(page, base, username, password="sotruong-demo"):
@@ -78,3 +115,36 @@ def login(page, base, username, password="sotruong-demo"):
     page.fill("#password", password)
     page.click("#login-btn")
     page.wait_for_load_state("networkidle")
+
+
+def csrf_headers(page) -> dict:
+    """The CSRF header every htmx request of the page carries (hx-headers on <body>)."""
+    return json.loads(page.locator("body").get_attribute("hx-headers"))
+
+
+def run_python(server: DemoServer, code: str) -> str:
+    """Set up what has no UI worth clicking: `code` runs in a child process on the server's database,
+    after `app = create_app()` and inside a database connection."""
+    script = "from app import create_app\nfrom models import db\napp = create_app()\nwith db.connection_context():\n"
+    script += "".join(f"    {line}\n" for line in textwrap.dedent(code).strip().splitlines())
+    env = dict(os.environ, DATABASE_URL=server.db_url, SECRET_KEY="e2e-secret")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    return out.stdout
+
+
+def query(server: DemoServer, sql: str, *params):
+    """Read the server's database directly (what is stored, whatever the page shows)."""
+    with contextlib.closing(sqlite3.connect(server.db_path, timeout=10)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def tiny_png(path: Path) -> Path:
+    """A valid 1×1 PNG (evidence for a correction request)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    return path
