@@ -46,3 +46,38 @@ def test_admin_new_student_form_never_breaks(client, login_as, school, data):
     assert resp.status_code in (302, 303, 422), resp.status_code
     if resp.status_code == 422:
         assert Student.select().count() == count
+
+
+MARK_TEXT = st.one_of(TEXT, st.from_regex(r"\A[0-9]{1,3}([.,][0-9]{0,3})?\Z"), st.sampled_from(["10", "85", "8,5", "đ"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=MARK_TEXT)
+def test_grade_cell_never_breaks_and_a_refusal_stores_nothing(client, login_as, school, text):
+    from datetime import datetime
+
+    from models import write_transaction
+    from models.locks import switch_lock
+    from models.marks import MarkCell
+    from models.rules import tt22
+    from models.school import Semester
+
+    auth = _signed_in(client, login_as, "giaovien")
+    semester = Semester.get(Semester.number == 1)
+    if not getattr(client, "book_open", False):
+        with write_transaction():
+            switch_lock("school", "", False, "Mở sổ để kiểm thử", None, semester=semester, now=datetime(2024, 1, 1))
+        client.book_open = True
+    student = school["students"]["Nguyễn Thị An"]
+    cell = MarkCell.get_or_none((MarkCell.student == student.id) & (MarkCell.kind == "gk"))
+    before = (cell.value, cell.version) if cell else (None, 0)
+    resp = auth.htmx_post(f"/teacher/gradebook/{school['assignment'].id}/1/cell",
+                          {"student_id": student.id, "kind": "gk", "idx": 1, "row": 1, "value": text,
+                           "version": before[1]})
+    assert resp.status_code in (200, 422), resp.status_code
+    after = MarkCell.get_or_none((MarkCell.student == student.id) & (MarkCell.kind == "gk"))
+    if resp.status_code == 422:
+        assert (after.value, after.version) == before if after else before == (None, 0)
+        assert "Traceback" not in resp.get_data(as_text=True)
+    elif text.strip():
+        assert tt22.parse_mark(text) == tt22.parse_mark(tt22.format_mark(tt22.parse_mark(after.value)))
