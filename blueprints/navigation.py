@@ -32,6 +32,7 @@ _GROUPS = [
         ("Tài khoản", "admin.accounts"),
         ("Nhật ký thay đổi", "admin.audit_log"),
         ("Sao lưu dữ liệu", "admin.backups"),
+        ("Lưu trữ cuối năm", "print.archive_page"),
     ]),
     ("Ban giám hiệu", ("principal", "vice_principal"), [
         ("Tổng quan", "vice_principal.home"),

@@ -153,7 +153,7 @@ def layout_version() -> str:
     """A hash of the print templates, print CSS and fonts: a new layout must not reuse old PDFs."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for folder, pattern in (("templates/print", "*.html"), ("static/css", "print.css"), ("static/fonts", "*.ttf")):
+    for folder, pattern in (("templates/print", "*.html"), ("static/css", "print*.css"), ("static/fonts", "*.ttf")):
         for path in sorted((root / folder).glob(pattern)):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
