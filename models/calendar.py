@@ -3,6 +3,7 @@
 The pure rules are in models/rules/calendar.py; this file stores the school's choices and turns
 them into rule objects for a year.
 """
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -78,7 +79,32 @@ def settings_for(year: SchoolYear) -> SchoolCalendar:
     return row or SchoolCalendar(year=year, days_per_week=6, sessions_per_day=1, auto_lock_day=None)
 
 
-def year_calendar(year: SchoolYear) -> YearCalendar:
+# the calendar is read on every attendance save and changes a few times a year: keep it for a few
+# seconds (another process may write it), and drop it at once when this process writes it
+_CACHE_SECONDS = 5.0
+_cache: dict[tuple[object, int], tuple[float, "YearCalendar"]] = {}
+
+
+def forget_calendars() -> None:
+    """Drop the kept calendars (called by every write that changes one)."""
+    _cache.clear()
+
+
+def year_calendar(year: SchoolYear, clock=time.monotonic) -> YearCalendar:
+    from models import db
+
+    # a token on the database object, not id(): a new database may reuse a freed object's id
+    token = db.obj.__dict__.setdefault("_calendar_cache_token", object())
+    key = (token, year.id)
+    kept = _cache.get(key)
+    if kept is not None and clock() - kept[0] < _CACHE_SECONDS:
+        return kept[1]
+    calendar = _load_calendar(year)
+    _cache[key] = (clock(), calendar)
+    return calendar
+
+
+def _load_calendar(year: SchoolYear) -> YearCalendar:
     settings = settings_for(year)
     holidays = [rules.Holiday(h.starts_on, h.ends_on, h.name)
                 for h in Holiday.select().where(Holiday.year == year).order_by(Holiday.starts_on)]
@@ -109,6 +135,7 @@ def set_schedule(year: SchoolYear, days_per_week: int, sessions_per_day: int,
         SchoolCalendar.create(year=year, **after)
     else:
         SchoolCalendar.update(**after).where(SchoolCalendar.id == row.id).execute()
+    forget_calendars()
     record("schedule", "calendar", year.name, before=before or None, after=after)
 
 
@@ -129,6 +156,7 @@ def add_holiday(year: SchoolYear, starts_on: date, ends_on: date, name: str) -> 
     rules.check_range(starts_on, ends_on)
     _inside_year(year, starts_on, ends_on)
     row = Holiday.create(year=year, starts_on=starts_on, ends_on=ends_on, name=name)
+    forget_calendars()
     record("holiday", "calendar", year.name, after={"name": name, "starts_on": starts_on, "ends_on": ends_on})
     return row
 
@@ -140,6 +168,7 @@ def remove_holiday(year: SchoolYear, holiday_id: int) -> None:
     if row is None:
         raise ValueError("Không tìm thấy ngày nghỉ này.")
     Holiday.delete().where(Holiday.id == row.id).execute()
+    forget_calendars()
     record("remove_holiday", "calendar", year.name,
            before={"name": row.name, "starts_on": row.starts_on, "ends_on": row.ends_on})
 
@@ -155,6 +184,7 @@ def add_makeup(year: SchoolYear, day: date, sessions: int, name: str) -> MakeUpD
     if MakeUpDay.select().where((MakeUpDay.year == year) & (MakeUpDay.day == day)).exists():
         raise ValueError(f"Ngày {day:%d/%m/%Y} đã là ngày học bù.")
     row = MakeUpDay.create(year=year, day=day, sessions=sessions, name=name)
+    forget_calendars()
     record("makeup", "calendar", year.name, after={"day": day, "sessions": sessions, "name": name})
     return row
 
@@ -166,6 +196,7 @@ def remove_makeup(year: SchoolYear, makeup_id: int) -> None:
     if row is None:
         raise ValueError("Không tìm thấy ngày học bù này.")
     MakeUpDay.delete().where(MakeUpDay.id == row.id).execute()
+    forget_calendars()
     record("remove_makeup", "calendar", year.name, before={"day": row.day, "sessions": row.sessions,
                                                              "name": row.name})
 

@@ -403,6 +403,9 @@ def check_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_w
 def update_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_weeks: int,
                     final_tests_on=None) -> Semester:
     """Change (or create, if missing) one semester's dates after checking them."""
+    from models.calendar import forget_calendars
+
+    forget_calendars()  # the year's terms change
     from models.audit import record
 
     if number not in (1, 2):
