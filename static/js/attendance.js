@@ -17,6 +17,7 @@
   if (!table) return;
   var CYCLE = { '': 'P', P: 'K', K: '' };
   var focusedId = null;
+  var pending = {};   // a key pressed while the cell's previous save was on its way: applied after the swap
 
   function isCell(el) {
     return el && el.tagName === 'INPUT' && el.hasAttribute('data-row') && table.contains(el);
@@ -42,7 +43,10 @@
 
   function set(input, value) {
     if (input.dataset.locked || !input.hasAttribute('hx-post')) return;
-    if (input.classList.contains('htmx-request')) return;   // the previous save of this cell is on its way
+    if (input.classList.contains('htmx-request')) {   // the previous save of this cell is on its way
+      pending[input.id] = value;
+      return;
+    }
     if (input.value === value) return;
     input.value = value;
     if (window.htmx) window.htmx.trigger(input, 'save');
@@ -103,6 +107,11 @@
     if (!input) return;
     if (input.id === focusedId && (document.activeElement === document.body || !document.activeElement)) {
       input.focus();
+    }
+    if (Object.prototype.hasOwnProperty.call(pending, input.id)) {
+      var value = pending[input.id];
+      delete pending[input.id];
+      set(input, value);   // saved with the version the server just returned
     }
   });
 })();
