@@ -1,8 +1,9 @@
 """The one permission check per blueprint, and the object-level checks views call."""
 from flask import abort, request
 from flask_login import current_user, login_required
+from peewee import Select
 
-from models import write_transaction
+from models import db, write_transaction
 from models.audit import record
 from models.prepared import Prepared
 from models.school import SchoolClass, SchoolYear, TeachingAssignment
@@ -41,7 +42,7 @@ def require_homeroom():
 
     @login_required
     def guard():
-        if not homeroom_classes(current_user) and not attendance_classes(current_user):
+        if not _ENTERS_ATTENDANCE.first(current_user.staff_id)[0]:
             abort(403)
 
     return guard
@@ -55,12 +56,48 @@ def attendance_classes(user, year: SchoolYear | None = None) -> list[SchoolClass
     return own + [c for c in delegated_classes(user, year) if c not in own]
 
 
+def _current_year_id():
+    """SchoolYear.current() as a subquery: the year marked current, else the latest one."""
+    from peewee import fn
+
+    return fn.COALESCE(SchoolYear.select(SchoolYear.id).where(SchoolYear.is_current).limit(1),
+                       SchoolYear.select(SchoolYear.id).order_by(SchoolYear.start_year.desc()).limit(1))
+
+
+def _delegated(staff, school_class=None):
+    from models.attendance import AttendanceDelegate
+
+    where = ((AttendanceDelegate.staff == staff) & (AttendanceDelegate.year == _current_year_id())
+             & AttendanceDelegate.ended_at.is_null())
+    if school_class is not None:
+        where &= AttendanceDelegate.school_class == school_class
+    return fn_exists(AttendanceDelegate.select(AttendanceDelegate.id).where(where))
+
+
+def fn_exists(query):
+    from peewee import fn
+
+    return fn.EXISTS(query)
+
+
+def _homeroom(staff):
+    return (SchoolClass.year == _current_year_id()) & (SchoolClass.homeroom_teacher == staff)
+
+
+# one statement each: the same answers as homeroom_classes()/attendance_classes(), for the hot paths
+_ENTERS_ATTENDANCE = Prepared(lambda staff: Select(columns=[
+    fn_exists(SchoolClass.select(SchoolClass.id).where(_homeroom(staff))) | _delegated(staff)]).bind(db).tuples(), 1)
+_ATTENDANCE_CLASS = Prepared(lambda class_id, staff: (
+    SchoolClass.select(SchoolClass, SchoolYear, (_homeroom(staff) | _delegated(staff, SchoolClass.id)).alias("allowed"))
+    .join(SchoolYear).where(SchoolClass.id == class_id).limit(1)), 2)
+
+
 def own_attendance_class(class_id: int) -> SchoolClass:
     """The class, if the current user is its homeroom teacher or an attendance delegate this year; else 403."""
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    school_class = _ATTENDANCE_CLASS.first(class_id, current_user.staff_id)
     if school_class is None:
         abort(404)
-    if school_class not in attendance_classes(current_user):
+    if not school_class.allowed:
         refuse("school_class", school_class.id, "không được giao nhập điểm danh lớp này")
     return school_class
 

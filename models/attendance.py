@@ -23,10 +23,11 @@ from peewee import (
     fn,
 )
 
-from models import BaseModel, DeletionRefused, KeptModel, db, write_transaction
+from models import BaseModel, DeletionRefused, KeptModel, db, is_sqlite, write_transaction
 from models.accounts import User
 from models.calendar import YearCalendar, year_calendar
 from models.people import Staff, Student
+from models.prepared import Prepared
 from models.rules import calendar as rules
 from models.rules.dates import format_date, weekday_short
 from models.rules.locks import LockState
@@ -358,6 +359,24 @@ def day_total(school_class: SchoolClass, day: date) -> int:
             .count())
 
 
+_CELL_TOTALS = Prepared(lambda school_class, student, first, last, day: (
+    AttendanceMark.select(AttendanceMark.student, AttendanceMark.day, AttendanceMark.value)
+    .where((AttendanceMark.school_class == school_class) & AttendanceMark.value.in_(VALUES)
+           & (((AttendanceMark.student == student) & (AttendanceMark.day >= first) & (AttendanceMark.day <= last))
+              | (AttendanceMark.day == day))).tuples()), 5)
+
+
+def cell_totals(school_class: SchoolClass, student: Student, day: date) -> tuple[StudentMonthTotals, int]:
+    """What a saved cell shows beside it, in one query: the student's month totals and the day's total."""
+    days = rules.month_days(day.year, day.month)
+    counts, on_day = {"P": 0, "K": 0}, 0
+    for student_id, marked_on, value in _CELL_TOTALS.all(school_class.id, student.id, days[0], days[-1], day):
+        if student_id == student.id and days[0] <= marked_on <= days[-1]:
+            counts[value] += 1
+        on_day += marked_on == day
+    return StudentMonthTotals(counts["P"] + counts["K"], counts["P"], counts["K"]), on_day
+
+
 def _count(query) -> dict:
     counts = {"P": 0, "K": 0}
     for (value,) in query.tuples():
@@ -373,6 +392,13 @@ def _month_label(year_month: str) -> str:
     return f"tháng {m}/{y}"
 
 
+_LATEST_SWITCH = Prepared(lambda year_month, school_class: (
+    AttendanceLock.select()
+    .where((AttendanceLock.month == year_month)
+           & ((AttendanceLock.school_class == school_class) | AttendanceLock.school_class.is_null()))
+    .order_by(AttendanceLock.created_at.desc(), AttendanceLock.id.desc()).limit(1)), 2)
+
+
 def month_lock(school_class: SchoolClass, year_month: str, now: datetime | None = None) -> LockState:
     """Whether the class's attendance of that month may be written now, and why not.
 
@@ -380,10 +406,7 @@ def month_lock(school_class: SchoolClass, year_month: str, now: datetime | None 
     decides; without one, the auto-lock day of the calendar does.
     """
     now = now or datetime.now()
-    switch = (AttendanceLock.select()
-              .where((AttendanceLock.month == year_month)
-                     & ((AttendanceLock.school_class == school_class) | AttendanceLock.school_class.is_null()))
-              .order_by(AttendanceLock.created_at.desc(), AttendanceLock.id.desc()).first())
+    switch = _LATEST_SWITCH.first(year_month, school_class.id)
     label = _month_label(year_month)
     if switch is not None:
         scope = f"lớp {school_class.name}" if switch.school_class_id else "toàn trường"
@@ -392,9 +415,7 @@ def month_lock(school_class: SchoolClass, year_month: str, now: datetime | None 
                                    f"{switch.created_at:%d/%m/%Y %H:%M}", switch.reason)
         return LockState(False, f"Điểm danh {label} được mở lại ({scope})", switch.reason)
     y, m = rules.parse_year_month(year_month)
-    from models.calendar import settings_for
-
-    at = rules.auto_lock_at(y, m, settings_for(school_class.year).auto_lock_day)
+    at = rules.auto_lock_at(y, m, year_calendar(school_class.year).auto_lock_day)
     if at is not None and now >= at:
         return LockState(True, f"Điểm danh {label} đã tự động khoá từ 00:00 ngày {format_date(at)}")
     return LockState(False, "")
@@ -455,12 +476,34 @@ def parse_value(text: str | None) -> str | None:
     return value
 
 
+_FIND_MARK = Prepared(lambda school_class, student, day, session: (
+    AttendanceMark.select(AttendanceMark, User)
+    .join(User, JOIN.LEFT_OUTER, on=(AttendanceMark.updated_by == User.id))
+    .where((AttendanceMark.school_class == school_class) & (AttendanceMark.student == student)
+           & (AttendanceMark.day == day) & (AttendanceMark.session == session)).limit(1)), 4)
+_ADD_MARK = Prepared(lambda student, school_class, day, session, value, version, user, at: AttendanceMark.insert(
+    student=student, school_class=school_class, day=day, session=session, value=value, version=version,
+    updated_by=user, updated_at=at), 8)
+_UPDATE_MARK = Prepared(lambda value, version, user, at, mark, stored_version: (
+    AttendanceMark.update(value=value, version=version, updated_by=user, updated_at=at)
+    .where((AttendanceMark.id == mark) & (AttendanceMark.version == stored_version))), 6)
+_ADD_CHANGE = Prepared(lambda mark, old, new, version, user, at: AttendanceChange.insert(
+    mark=mark, old_value=old, new_value=new, version=version, changed_by=user, changed_at=at), 6)
+_ENROLMENT = Prepared(lambda school_class, student: Enrolment.select(Enrolment, Student).join(Student).where(
+    (Enrolment.school_class == school_class) & (Enrolment.student == student)).limit(1), 2)
+
+
+def _id(row) -> int:
+    return row if isinstance(row, int) else row.id
+
+
 def _find_mark(school_class, student, day, session) -> AttendanceMark | None:
-    return (AttendanceMark.select(AttendanceMark, User)
-            .join(User, JOIN.LEFT_OUTER, on=(AttendanceMark.updated_by == User.id))
-            .where((AttendanceMark.school_class == school_class) & (AttendanceMark.student == student)
-                   & (AttendanceMark.day == day) & (AttendanceMark.session == session))
-            .first())
+    return _FIND_MARK.first(_id(school_class), _id(student), day, session)
+
+
+def enrolment_in(school_class: SchoolClass, student_id: int) -> Enrolment | None:
+    """The student's enrolment in the class, with the student (`.student`), in one query; None if not in it."""
+    return _ENROLMENT.first(school_class.id, student_id)
 
 
 def _conflict(mark: AttendanceMark | None) -> SaveResult:
@@ -479,10 +522,12 @@ def mark_key(school_class: SchoolClass, student: Student, day: date, session: in
 
 
 def save_mark(school_class: SchoolClass, student: Student, day: date, session: int, value: str | None,
-              expected_version: int, user: User, now: datetime | None = None) -> SaveResult:
+              expected_version: int, user: User, now: datetime | None = None,
+              enrolment: Enrolment | None = None) -> SaveResult:
     """Store one session's mark if it may be written and nobody changed it since it was read.
 
     Refusals change nothing; saving the value already stored is a no-op (no new version).
+    `enrolment`: the student's enrolment in the class when the caller already read it.
     """
     from models.audit import record
 
@@ -491,7 +536,8 @@ def save_mark(school_class: SchoolClass, student: Student, day: date, session: i
         new = parse_value(value)
     except ValueError as wrong:
         return SaveResult("invalid", str(wrong))
-    enrolment = Enrolment.get_or_none((Enrolment.school_class == school_class) & (Enrolment.student == student))
+    if enrolment is None or enrolment.school_class_id != school_class.id or enrolment.student_id != student.id:
+        enrolment = _ENROLMENT.first(school_class.id, student.id)
     if enrolment is None:
         return SaveResult("forbidden", f"Học sinh không thuộc lớp {school_class.name}.")
     cal = year_calendar(school_class.year)
@@ -521,20 +567,19 @@ def save_mark(school_class: SchoolClass, student: Student, day: date, session: i
         version = stored_version + 1
         if mark is None:
             try:
-                with db.atomic():  # a savepoint: a concurrent first save must not abort the transaction
-                    mark = AttendanceMark.create(student=student, school_class=school_class, day=day,
-                                                 session=session, value=new, version=version,
-                                                 updated_by=user.id, updated_at=now)
+                if is_sqlite():  # a failed statement does not end a sqlite transaction
+                    mark_id = _ADD_MARK.insert(student.id, school_class.id, day, session, new, version, user.id, now)
+                else:
+                    with db.atomic():  # a savepoint: a concurrent first save must not abort the transaction
+                        mark_id = _ADD_MARK.insert(student.id, school_class.id, day, session, new, version,
+                                                   user.id, now)
             except IntegrityError:
                 return _conflict(_find_mark(school_class, student, day, session))
         else:
-            updated = (AttendanceMark.update(value=new, version=version, updated_by=user.id, updated_at=now)
-                       .where((AttendanceMark.id == mark.id) & (AttendanceMark.version == stored_version))
-                       .execute())
-            if updated != 1:
+            mark_id = mark.id
+            if _UPDATE_MARK.run(new, version, user.id, now, mark.id, stored_version) != 1:
                 return _conflict(_find_mark(school_class, student, day, session))
-        AttendanceChange.create(mark=mark.id, old_value=old, new_value=new, version=version,
-                                changed_by=user.id, changed_at=now)
+        _ADD_CHANGE.run(mark_id, old, new, version, user.id, now)
         record("attendance", "attendance", mark_key(school_class, student, day, session),
                before={"value": old}, after={"value": new})
     return SaveResult("saved", "", new, version)

@@ -9,9 +9,7 @@ from blueprints.homeroom import bp
 from models import attendance as att
 from models import write_transaction
 from models.calendar import year_calendar
-from models.people import Student
 from models.rules import calendar as cal_rules
-from models.school import Enrolment
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "not_school": 422, "not_enrolled": 422,
@@ -85,24 +83,24 @@ def attendance_cell(class_id: int, year_month: str):
         day = date(year, month, day_number)
     except ValueError:
         abort(400)
-    student = (Student.select().join(Enrolment)
-               .where((Student.id == student_id) & (Enrolment.school_class == school_class)).first())
-    if student is None:
+    enrolment = att.enrolment_in(school_class, student_id)
+    if enrolment is None:
         from blueprints.guards import refuse
 
         refuse("school_class", school_class.id, "học sinh không thuộc lớp")
+    student = enrolment.student
     result = att.save_mark(school_class, student, day, session, request.form.get("value"), version,
-                                  current_user)
+                           current_user, enrolment=enrolment)
     if result.status == "forbidden":
         abort(403)
     cell = att.GridCell(day, session, result.value, result.version,
-                               markable=result.status not in ("not_school", "not_enrolled"),
-                               editable=result.status not in ("locked", "not_school", "not_enrolled"))
-    totals = att.student_month_totals(school_class, student, year, month)
+                        markable=result.status not in ("not_school", "not_enrolled"),
+                        editable=result.status not in ("locked", "not_school", "not_enrolled"))
+    totals, day_total = att.cell_totals(school_class, student, day)
     return render_template(
         "homeroom/_attendance_cell.html", cell=cell, student=student, school_class=school_class,
         year_month=year_month, row=_int_or("row"), col=_int_or("col"), state=CELL_CLASS[result.status],
-        message=result.message, totals=totals, day_total=att.day_total(school_class, day),
+        message=result.message, totals=totals, day_total=day_total,
         day_span=max(1, year_calendar(school_class.year).sessions_on(day)), oob=True), STATUS[result.status]
 
 
