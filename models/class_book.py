@@ -13,7 +13,6 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from models import verification
 from models.attendance import absence_totals, month_sheet, principal_name
@@ -455,23 +454,14 @@ register_job_kind()
 
 def run_job(job) -> None:
     """The worker's body for a class book: progress after each rendered page."""
-    from models.print_jobs import set_progress
+    from models.print_jobs import run_into_file
 
-    try:
-        school_class = SchoolClass.get_by_id(job.parameters["class_id"])
-        book = build_book(school_class)
-        set_progress(job.id, status="running", total=len(book.pages), progress=0, pid=os.getpid())
-        data = book_pdf(book, progress=lambda done, total: set_progress(job.id, progress=done),
-                        by=job.created_by_id)
-        path = Path(job.output_path)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        set_progress(job.id, status="done", finished_at=datetime.now())
-    except Exception as failure:  # the job row is the only place the office sees what went wrong
-        set_progress(job.id, status="failed", error=f"{type(failure).__name__}: {failure}"[:2000],
-                     finished_at=datetime.now())
-        raise
+    def build(start, progress) -> bytes:
+        book = build_book(SchoolClass.get_by_id(job.parameters["class_id"]))
+        start(len(book.pages))
+        return book_pdf(book, progress=progress, by=job.created_by_id)
+
+    run_into_file(job, build)
 
 
 def job_class_id(job) -> int | None:

@@ -126,26 +126,36 @@ def set_progress(job_id: int, **fields) -> None:
         PrintJob.update(**fields).where(PrintJob.id == job_id).execute()
 
 
-def run_job(job: PrintJob) -> None:
-    """The worker's body: build the document, reporting progress after each class."""
-    from models.attendance_sheets import school_classes, school_month_pdf
-    from models.school import SchoolYear
+def run_into_file(job: PrintJob, build) -> None:
+    """What every job kind shares: build(start, progress) returns the PDF bytes, written atomically to the
+    job's output file; the row shows running, progress, done or failed. start(total) is called once the
+    number of steps is known, progress(done, total) after each step."""
+    def start(total: int) -> None:
+        set_progress(job.id, status="running", total=total, progress=0, pid=os.getpid())
 
-    params = job.parameters
     try:
-        if job.kind != "attendance_month":
-            raise ValueError(f"unknown job kind {job.kind}")
-        year = SchoolYear.get_by_id(params["year_id"])
-        classes = school_classes(year)
-        set_progress(job.id, status="running", total=len(classes), progress=0, pid=os.getpid())
-        data = school_month_pdf(classes, params["year_month"],
-                                progress=lambda done, total: set_progress(job.id, progress=done))
+        data = build(start, lambda done, total=None: set_progress(job.id, progress=done))
         path = Path(job.output_path)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # atomic: a download never sees half a file
         set_progress(job.id, status="done", finished_at=datetime.now())
     except Exception as failure:  # the job row is the only place the office sees what went wrong
         set_progress(job.id, status="failed", error=f"{type(failure).__name__}: {failure}"[:2000],
                      finished_at=datetime.now())
         raise
+
+
+def run_job(job: PrintJob) -> None:
+    """The worker's body: build the whole school's month, reporting progress after each class."""
+    from models.attendance_sheets import school_classes, school_month_pdf
+    from models.school import SchoolYear
+
+    def build(start, progress) -> bytes:
+        if job.kind != "attendance_month":
+            raise ValueError(f"unknown job kind {job.kind}")
+        classes = school_classes(SchoolYear.get_by_id(job.parameters["year_id"]))
+        start(len(classes))
+        return school_month_pdf(classes, job.parameters["year_month"], progress=progress)
+
+    run_into_file(job, build)

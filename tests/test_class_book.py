@@ -130,3 +130,30 @@ def test_who_may_open_the_class_book(app, school, login_as, username, status):
 def test_verify_page_for_staff(app, school, login_as):
     resp = login_as("giaovien").client.get("/verify/00000-00000")
     assert resp.status_code == 200 and "Không tìm thấy" in resp.get_data(as_text=True)
+
+
+def test_the_book_is_built_by_the_worker_process_and_then_downloaded(app, school, client, login_as):
+    import os
+    import time
+
+    from models.print_jobs import PrintJob
+
+    auth = login_as("admin")
+    c = school["classes"]["6A1"]
+    resp = auth.post(f"/print/class-book/{c.id}/build")
+    assert resp.status_code == 303 and "job=" in resp.location
+    job = PrintJob.get()
+    assert job.kind == "class_book" and job.pid and job.pid != os.getpid()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = PrintJob.get_by_id(job.id)
+        if job.status in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    assert job.status == "done", job.error
+    assert job.total > 0 and job.progress == job.total
+    fragment = client.get(f"/print/class-book/{c.id}/job/{job.id}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 286  # htmx stops polling
+    pdf = client.get(f"/print/class-book/{c.id}.pdf")
+    assert pdf.status_code == 200
+    assert len(_pages(pdf.data)) == job.total
