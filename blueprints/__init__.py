@@ -39,16 +39,17 @@ def app_response(body: str, status: int):
 SEEN_RESOLUTION_SECONDS = 30
 
 
-def _lazy(compute):
-    """A value computed on first use, then kept (for one template render)."""
+def _per_request(name: str, compute):
+    """A template global computed on first use in a request, then kept in `g` for the rest of it."""
+    from flask import g
     from werkzeug.local import LocalProxy
 
-    cache = []
+    key = "_layout_" + name
 
     def get():
-        if not cache:
-            cache.append(compute())
-        return cache[0]
+        if key not in g:
+            setattr(g, key, compute())
+        return getattr(g, key)
 
     return LocalProxy(get)
 
@@ -91,7 +92,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _actor_and_idle():
         address = request.remote_addr or ""
-        if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if user.is_authenticated:
             now = datetime.now().timestamp()
             last = session.get("seen")
             if last and now - last > app.config["IDLE_MINUTES"] * 60:
@@ -101,7 +103,7 @@ def init_app(app: Flask) -> None:
                 return unauthorized()
             if not last or now - last >= SEEN_RESOLUTION_SECONDS:
                 session["seen"] = now  # a new signed cookie: not on every grade-cell save
-            request.audit_token = set_actor(Actor(current_user.id, current_user.username, address))
+            request.audit_token = set_actor(Actor(user.id, user.username, address))
         else:
             request.audit_token = set_actor(Actor(None, "khách", address))
 
@@ -113,10 +115,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _force_password_change():
-        if not current_user.is_authenticated or request.endpoint in (
-                "auth.change_password", "auth.logout", "static"):
+        user = current_user._get_current_object()
+        if not user.is_authenticated or request.endpoint in ("auth.change_password", "auth.logout", "static"):
             return None
-        if current_user.must_change_password or current_user.password_expired():
+        if user.must_change_password or user.password_expired():
             if htmx:
                 return unauthorized()
             return redirect(url_for("auth.change_password"))
@@ -182,19 +184,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
 
     from blueprints.navigation import navigation_for
+    from models.accounts import ROLES
+    from models.school import School, SchoolYear
 
-    @app.context_processor
-    def _layout_context():
-        from models.accounts import ROLES
-        from models.school import School, SchoolYear
-
-        # computed only when a template uses them: an htmx fragment (a grade cell) renders no layout
-        return {
-            "school": _lazy(School.current),
-            "current_year": _lazy(SchoolYear.current),
-            "nav": _lazy(lambda: navigation_for(current_user) if current_user.is_authenticated else []),
-            "role_labels": ROLES,
-        }
+    # the layout's values, as globals rather than a context processor run for every render: each is
+    # read from the database only when a template uses it (an htmx fragment, a grade cell, uses none)
+    app.jinja_env.globals.update(
+        school=_per_request("school", School.current),
+        current_year=_per_request("current_year", SchoolYear.current),
+        nav=_per_request("nav", lambda: navigation_for(current_user) if current_user.is_authenticated else []),
+        role_labels=ROLES,
+    )
 
     from blueprints.accountant import bp as accountant_bp
     from blueprints.admin import bp as admin_bp

@@ -86,10 +86,10 @@ def _homeroom(staff):
 
 # one statement each: the same answers as homeroom_classes()/attendance_classes(), for the hot paths
 _ENTERS_ATTENDANCE = Prepared(lambda staff: Select(columns=[
-    fn_exists(SchoolClass.select(SchoolClass.id).where(_homeroom(staff))) | _delegated(staff)]).bind(db).tuples(), 1)
+    fn_exists(SchoolClass.select(SchoolClass.id).where(_homeroom(staff))) | _delegated(staff)]).bind(db).tuples(), 1, cached=True)
 _ATTENDANCE_CLASS = Prepared(lambda class_id, staff: (
     SchoolClass.select(SchoolClass, SchoolYear, (_homeroom(staff) | _delegated(staff, SchoolClass.id)).alias("allowed"))
-    .join(SchoolYear).where(SchoolClass.id == class_id).limit(1)), 2)
+    .join(SchoolYear).where(SchoolClass.id == class_id).limit(1)), 2, cached=True)
 
 
 def own_attendance_class(class_id: int) -> SchoolClass:
@@ -121,7 +121,7 @@ def _assignment_query(assignment_id):
             .where(TeachingAssignment.id == assignment_id).limit(1))
 
 
-_ASSIGNMENT = Prepared(_assignment_query, 1)
+_ASSIGNMENT = Prepared(_assignment_query, 1, cached=True)
 
 
 def own_assignment(assignment_id: int) -> TeachingAssignment:

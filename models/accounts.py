@@ -90,7 +90,7 @@ def load_user_with_roles(user_id: int) -> "User | None":
     if _USER_WITH_ROLES is None:
         from models.prepared import Prepared
 
-        _USER_WITH_ROLES = Prepared(_user_with_roles_query, 1)
+        _USER_WITH_ROLES = Prepared(_user_with_roles_query, 1, cached=True)
     rows = _USER_WITH_ROLES.all(user_id)
     if not rows:
         return None

@@ -108,6 +108,12 @@ class AuditEntry(KeptModel):
 _FIELDS = ("at", "user_id", "username", "address", "action", "entity", "entity_id", "before", "after", "reason",
            "prev_hash", "hash")
 _HEAD = Prepared(lambda: AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1).tuples(), 0)
+_HEAD_ROW = Prepared(lambda: AuditEntry.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())
+                     .limit(1).tuples(), 0)
+_HEAD_BEFORE = Prepared(lambda entry_id: AuditEntry.select(AuditEntry.hash).where(AuditEntry.id < entry_id)
+                        .order_by(AuditEntry.id.desc()).limit(1).tuples(), 1)
+_RELINK = Prepared(lambda prev_hash, new_hash, entry_id: AuditEntry.update(prev_hash=prev_hash, hash=new_hash)
+                   .where(AuditEntry.id == entry_id), 3)
 _INSERT = Prepared(lambda *values: AuditEntry.insert(**dict(zip(_FIELDS, values, strict=True))), len(_FIELDS))
 
 
@@ -116,7 +122,8 @@ def record(action: str, entity: str, entity_id, before=None, after=None, reason:
     """Append one entry; call inside write_transaction() so the entry commits with the change."""
     if not db.in_transaction():
         raise RuntimeError("audit.record must run inside write_transaction()")
-    if not is_sqlite():
+    sqlite = is_sqlite()
+    if not sqlite:
         # postgres: serialise chain appends; sqlite already has one writer under BEGIN IMMEDIATE
         db.execute_sql("SELECT pg_advisory_xact_lock(727274)")
     actor = actor or current_actor()
@@ -131,11 +138,52 @@ def record(action: str, entity: str, entity_id, before=None, after=None, reason:
         before=canonical(before),
         after=canonical(after),
         reason=reason or "",
-        prev_hash=AuditEntry.head(),
     )
+    if not sqlite:
+        entry.prev_hash = AuditEntry.head()
+        entry.hash = entry.content_hash()
+        entry.id = _INSERT.insert(*(getattr(entry, name) for name in _FIELDS))
+        return entry
+    head = _known_head()
+    entry.prev_hash = head[1]
     entry.hash = entry.content_hash()
     entry.id = _INSERT.insert(*(getattr(entry, name) for name in _FIELDS))
+    if entry.id != head[0] + 1:  # another process appended since this one last committed: link to theirs
+        before = _HEAD_BEFORE.first(entry.id)
+        entry.prev_hash = before[0] if before else GENESIS
+        entry.hash = entry.content_hash()
+        _RELINK.run(entry.prev_hash, entry.hash, entry.id)
+    _remember_head(entry.id, entry.hash)
     return entry
+
+
+# sqlite: the chain's head as this process last committed it, so that an append need not read it first.
+# Under BEGIN IMMEDIATE nobody else writes during the transaction; a write by another process between two
+# transactions shows as a new id other than head + 1 (ids are the rowid: the largest one + 1) and the entry
+# is re-linked above. A head appended inside a transaction becomes the known one only when it commits.
+_committed_head: tuple = (None, 0, GENESIS)  # (database, id, hash)
+
+
+def _known_head() -> tuple[int, str]:
+    pending = getattr(db.top_transaction(), "audit_head", None)
+    if pending is not None:
+        return pending
+    database, entry_id, entry_hash = _committed_head
+    if database is db.obj:
+        return entry_id, entry_hash
+    row = _HEAD_ROW.first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def _remember_head(entry_id: int, entry_hash: str) -> None:
+    database = db.obj
+    db.top_transaction().audit_head = (entry_id, entry_hash)
+
+    def committed():
+        global _committed_head
+        _committed_head = (database, entry_id, entry_hash)
+
+    db.after_commit(committed)
 
 
 @dataclass

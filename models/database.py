@@ -51,7 +51,10 @@ def open_database(url: str) -> Database:
 
 
 def bind_database(database: Database) -> None:
+    from models import reference_cache
+
     db.initialize(database)
+    reference_cache.install(database)
 
 
 def migrate() -> list[str]:

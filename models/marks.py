@@ -193,7 +193,8 @@ class Grid:
 
 
 _PERIODS = Prepared(lambda grade, subject: GradeSubject.select(GradeSubject.periods_per_year)
-                    .where((GradeSubject.grade == grade) & (GradeSubject.subject == subject)).limit(1).tuples(), 2)
+                    .where((GradeSubject.grade == grade) & (GradeSubject.subject == subject)).limit(1).tuples(), 2,
+                    cached=True)
 
 
 def required_tx(school_class: SchoolClass, subject: Subject) -> int:
@@ -248,7 +249,7 @@ def _values_by_student(school_class, subject, semester, student=None) -> dict[in
 
 
 _SEMESTER = Prepared(lambda year, number: Semester.select()
-                     .where((Semester.year == year) & (Semester.number == number)).limit(1), 2)
+                     .where((Semester.year == year) & (Semester.number == number)).limit(1), 2, cached=True)
 
 
 def semester_of(year_id: int, number: int) -> Semester | None:
@@ -297,11 +298,12 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
     return grid
 
 
-def student_averages(assignment: TeachingAssignment, semester: Semester, student: Student) -> Averages:
-    """One student's averages after a save (the grid's average cells)."""
+def student_averages(assignment: TeachingAssignment, semester: Semester, student: Student,
+                     values: dict | None = None) -> Averages:
+    """One student's averages after a save (the grid's average cells); `values`: the page's, when known."""
     school_class, subject = assignment.school_class, assignment.subject
     tx_n = required_tx(school_class, subject)
-    this = _student_values(school_class, subject, semester, student)
+    this = values if values is not None else _student_values(school_class, subject, semester, student)
     first = None
     if semester.number == 2:
         first_semester = _first_semester(semester)
@@ -334,6 +336,7 @@ class SaveResult:
     typed: str = ""  # what the person typed (kept in the cell when refused)
     by_name: str = ""  # conflict: who stored the value now there
     at: datetime | None = None  # conflict: when
+    values: dict | None = None  # saved or unchanged: the student's values of the page, by (kind, idx)
 
     @property
     def ok(self) -> bool:
@@ -361,6 +364,23 @@ _UPDATE_CELL = Prepared(lambda value, version, user, at, cell, stored_version: (
 _ADD_CHANGE = Prepared(lambda cell, old, new, version, user, name, at: MarkChange.insert(
     cell=cell, old_value=old, new_value=new, version=version, changed_by=user, changed_by_name=name,
     changed_at=at), 7)
+
+
+# one query for everything a save reads: the cell itself and the student's other values (the averages)
+_STUDENT_CELLS = Prepared(lambda school_class, subject, semester, student: MarkCell.select(
+    MarkCell.kind, MarkCell.idx, MarkCell.id, MarkCell.value, MarkCell.version, MarkCell.corrected).where(
+    (MarkCell.school_class == school_class) & (MarkCell.subject == subject) & (MarkCell.semester == semester)
+    & (MarkCell.student == student)).tuples(), 4)
+
+
+@dataclass
+class _Stored:
+    """A stored cell as a save needs it (the conflict message reads the full row)."""
+
+    id: int
+    value: str | None
+    version: int
+    corrected: bool
 
 
 def _find_cell(assignment, semester, student, kind, idx) -> MarkCell | None:
@@ -445,9 +465,17 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
 
     # read first, outside the write lock; the write below only happens if the cell still has the version
     # read here (UPDATE … WHERE version = read), so a change in between is a conflict, never overwritten
-    cell = _find_cell(assignment, semester, student, kind, idx)
+    values, cell = {}, None
+    for k, i, cell_id, value, version, corrected in _STUDENT_CELLS.all(
+            school_class.id, subject.id, semester.id, student.id):
+        values[(k, i)] = value
+        if k == kind and i == idx:
+            cell = _Stored(cell_id, value, version, corrected)
+    if cell is not None and cell.version != expected_version and cell.value != new:
+        cell = _find_cell(assignment, semester, student, kind, idx)  # the full row names who changed it
     refused = _unchanged_or_conflict(cell, new, expected_version, typed, subject.comment_only)
     if refused is not None:
+        refused.values = values if refused.ok else None
         return refused
     old = cell.value if cell else None
     version = (cell.version if cell else 0) + 1
@@ -469,7 +497,8 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
                                           expected_version, typed, subject.comment_only, raced=True)
         _ADD_CHANGE.run(cell.id, old, new, version, user_id, user_name, now)
         record("mark", "mark", key, before={"value": old}, after={"value": new})
-    return SaveResult("saved", "", new, version, cell.corrected, typed)
+    values[(kind, idx)] = new
+    return SaveResult("saved", "", new, version, cell.corrected, typed, values=values)
 
 
 # --- history and progress -------------------------------------------------------------------------

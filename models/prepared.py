@@ -6,11 +6,30 @@ call only binds the real values and reads the rows through the query's own curso
 results are the same model instances (joins included) or tuples that the peewee query would give.
 The row reader peewee sets up on the first call (which column goes to which model, the converters)
 is kept too: it depends only on the query and the columns, which never change.
+
+`cached=True` keeps the raw rows in models/reference_cache.py (for rows that rarely change and are
+read on every request): a hit runs no SQL at all and still returns new instances.
 """
-from models import db
+from peewee import Model
+
+from models import db, reference_cache
 
 _SENTINEL_BASE = -1_000_000_007
 _PER_CURSOR = ("cursor", "count", "index", "populated", "row_cache")
+
+
+def _copy(row):
+    """A model instance that shares nothing changeable with `row` (joined instances copied too)."""
+    if isinstance(row, dict):
+        return dict(row)
+    if not isinstance(row, Model):
+        return row  # a tuple: immutable
+    copy = object.__new__(type(row))
+    copy.__dict__.update(row.__dict__)
+    copy.__data__ = dict(row.__data__)
+    copy._dirty = set(row._dirty)
+    copy.__rel__ = {name: _copy(other) for name, other in row.__rel__.items()}
+    return copy
 
 
 class Prepared:
@@ -20,9 +39,10 @@ class Prepared:
     goes (equality or IN lists); any other constant in it is kept as built.
     """
 
-    def __init__(self, build, arity: int):
+    def __init__(self, build, arity: int, cached: bool = False):
         self._build = build
         self._arity = arity
+        self._cached = cached
         self._compiled: dict[tuple, tuple] = {}
         self._readers: dict[tuple, tuple] = {}  # key -> (wrapper class, its state after initialize())
 
@@ -51,8 +71,20 @@ class Prepared:
 
     def all(self, *args) -> list:
         """Every row, as the query's row type (model instances, tuples, dicts)."""
-        query, cursor = self._cursor(args)
         reader = self._readers.get(self._key())
+        if self._cached and reader is not None:
+            cache_key = (self, db.obj, args)
+            rows = reference_cache.get(cache_key)
+            if rows is None:
+                read_in = reference_cache.generation()
+                _, cursor = self._cursor(args)
+                try:
+                    rows = self._rows(reader, cursor.fetchall())
+                finally:
+                    cursor.close()
+                reference_cache.put(cache_key, rows, read_in)
+            return [_copy(row) for row in rows]
+        query, cursor = self._cursor(args)
         if reader is None:  # peewee reads the first result and sets up its reader; keep that
             wrapper = query._get_cursor_wrapper(cursor)
             rows = list(wrapper)
@@ -60,13 +92,17 @@ class Prepared:
                 state = {k: v for k, v in wrapper.__dict__.items() if k not in _PER_CURSOR}
                 self._readers[self._key()] = (type(wrapper), state)
             return rows
+        try:
+            return self._rows(reader, cursor.fetchall())
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def _rows(reader, raw: list) -> list:
         wrapper_class, state = reader
         wrapper = wrapper_class.__new__(wrapper_class)
         wrapper.__dict__.update(state)
-        try:
-            return [wrapper.process_row(row) for row in cursor.fetchall()]
-        finally:
-            cursor.close()
+        return [wrapper.process_row(row) for row in raw]
 
     def first(self, *args):
         """The first row or None."""

@@ -303,3 +303,17 @@ def test_gradebook_lists_assignments_with_progress(login_as, unlocked, client, h
     assert "Sổ điểm" in page and "Toán" in page and "6A1" in page
     assert "2/42 ô" in page  # 7 students × (4 TX + GK + CK)
     assert url(unlocked) in page
+
+
+def test_a_saved_cell_keeps_the_grid_addresses(login_as, unlocked):
+    """The answer builds the save and history addresses from its own; they must be the grid's."""
+    auth = login_as("giaovien")
+    sid = student(unlocked).id
+    grid = auth.client.get(url(unlocked)).get_data(as_text=True)
+    saved = post_cell(auth, unlocked, "8").get_data(as_text=True)
+
+    def addresses(html):
+        cell = re.search(rf'<input[^>]*id="c-{sid}-tx1"[^>]*>', html, re.S).group(0)
+        return re.search(r'data-history="([^"]+)"', cell).group(1), re.search(r'hx-post="([^"]+)"', cell).group(1)
+
+    assert addresses(saved) == addresses(grid) == (f"{url(unlocked)}/history/{sid}/tx/1", f"{url(unlocked)}/cell")

@@ -33,7 +33,7 @@ def _int(name: str) -> int:
 
 _STUDENT_IN_CLASS = Prepared(lambda student_id, class_id: (
     Enrolment.select(Enrolment, Student).join(Student)
-    .where((Student.id == student_id) & (Enrolment.school_class == class_id)).limit(1)), 2)
+    .where((Student.id == student_id) & (Enrolment.school_class == class_id)).limit(1)), 2, cached=True)
 
 
 def _enrolment_of(assignment, student_id: int) -> Enrolment:
@@ -55,6 +55,11 @@ def _cell_urls(assignment, semester) -> dict:
                       student_id=0, kind="tx", idx=0)
     return {"save": url_for("teacher.save_cell", assignment_id=assignment.id, semester_number=semester.number),
             "history": history.removesuffix("0/tx/0")}
+
+
+def _cell_urls_from_save(save_path: str) -> dict:
+    """_cell_urls() for a save's answer, from the save's own address (…/<semester>/cell)."""
+    return {"save": save_path, "history": save_path.removesuffix("cell") + "history/"}
 
 
 @bp.route("/gradebook")
@@ -90,16 +95,18 @@ def save_cell(assignment_id: int, semester_number: int):
     student = enrolment.student
     kind, idx, row = request.form.get("kind", ""), _int("idx"), _int("row")
     result = marks.save_cell(assignment, semester, student, kind, idx, request.form.get("value", ""),
-                             _int("version"), current_user, enrolment=enrolment)
+                             _int("version"), current_user._get_current_object(), enrolment=enrolment)
     if result.status == "forbidden":
         abort(400)
     comment_only = assignment.subject.comment_only
     cell = marks.state_after(result, kind, idx, comment_only)
     col = marks.column_index(assignment, kind, idx)
-    averages = marks.student_averages(assignment, semester, student) if result.ok else None
+    averages = marks.student_averages(assignment, semester, student, result.values) if result.ok else None
+    urls = _cell_urls_from_save(request.script_root + request.path)
     resp = make_response(render_template("teacher/_cell.html", cell=cell, student=student, row=row, col=col,
                                          state=CELL_CLASS[result.status], result=result, assignment=assignment,
-                                         semester=semester, averages=averages, oob=True), STATUS[result.status])
+                                         semester=semester, averages=averages, oob=True, cell_urls=urls),
+                         STATUS[result.status])
     if not result.ok:  # the message line may be scrolled away on a long class: a toast too
         level = "warning" if result.status == "conflict" else "error"
         resp.headers["HX-Trigger"] = json.dumps({"showMessage": {"level": level, "text": result.message}})
