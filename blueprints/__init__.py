@@ -8,6 +8,7 @@ from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 
+from blueprints.security_headers import SecurityHeaders
 from models import db
 from models.audit import Actor, reset_actor, set_actor
 from models.rules.dates import format_date, format_datetime
@@ -16,10 +17,6 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()
 
-# a content-security-policy with no inline script or style: every script is a static file
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-       "base-uri 'self'; object-src 'none'")
 
 
 def message_response(text: str, status: int, level: str = "error"):
@@ -124,17 +121,7 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("auth.change_password"))
         return None
 
-    @app.after_request
-    def _security_headers(resp):
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        resp.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.endpoint != "static":
-            resp.headers.setdefault("Cache-Control", "no-store")
-            resp.vary.add("HX-Request")
-        return resp
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
 
     def _error(status: int, title: str, text: str):
         if htmx:

@@ -6,18 +6,21 @@ A cell is (class, subject, semester, student, kind, idx); kind is "tx" (ĐĐGtx)
 included, adds one to the version and appends a MarkChange; a save against a stale version is
 refused, never applied (two people, one cell).
 """
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from peewee import (
     JOIN,
+    SQL,
     BooleanField,
     CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
     IntegrityError,
+    fn,
 )
 
 from models import DeletionRefused, KeptModel, db, is_sqlite, write_transaction
@@ -366,11 +369,29 @@ _ADD_CHANGE = Prepared(lambda cell, old, new, version, user, name, at: MarkChang
     changed_at=at), 7)
 
 
-# one query for everything a save reads: the cell itself and the student's other values (the averages)
-_STUDENT_CELLS = Prepared(lambda school_class, subject, semester, student: MarkCell.select(
-    MarkCell.kind, MarkCell.idx, MarkCell.id, MarkCell.value, MarkCell.version, MarkCell.corrected).where(
-    (MarkCell.school_class == school_class) & (MarkCell.subject == subject) & (MarkCell.semester == semester)
-    & (MarkCell.student == student)).tuples(), 4)
+def _student_cells_query(school_class, subject, semester, student):
+    """One statement and one row for everything a save reads: the cell and the student's other values.
+
+    The row is a JSON array of [kind, idx, id, value, version, corrected]: sqlite's driver lets the other
+    threads run at every row it steps through, and on a busy evening each of those hand-overs costs more
+    than reading the row.
+    """
+    fields = (MarkCell.kind, MarkCell.idx, MarkCell.id, MarkCell.value, MarkCell.version, MarkCell.corrected)
+    if is_sqlite():
+        rows = fn.json_group_array(fn.json_array(*fields))
+    else:
+        rows = fn.COALESCE(fn.json_agg(fn.json_build_array(*fields)), SQL("'[]'::json"))
+    return MarkCell.select(rows).where(
+        (MarkCell.school_class == school_class) & (MarkCell.subject == subject) & (MarkCell.semester == semester)
+        & (MarkCell.student == student)).tuples()
+
+
+_STUDENT_CELLS = Prepared(_student_cells_query, 4)
+
+
+def _student_cells(school_class_id, subject_id, semester_id, student_id) -> list:
+    found = _STUDENT_CELLS.first(school_class_id, subject_id, semester_id, student_id)[0]
+    return json.loads(found) if isinstance(found, str) else found
 
 
 @dataclass
@@ -466,11 +487,11 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     # read first, outside the write lock; the write below only happens if the cell still has the version
     # read here (UPDATE … WHERE version = read), so a change in between is a conflict, never overwritten
     values, cell = {}, None
-    for k, i, cell_id, value, version, corrected in _STUDENT_CELLS.all(
-            school_class.id, subject.id, semester.id, student.id):
+    for k, i, cell_id, value, version, corrected in _student_cells(school_class.id, subject.id, semester.id,
+                                                                   student.id):
         values[(k, i)] = value
         if k == kind and i == idx:
-            cell = _Stored(cell_id, value, version, corrected)
+            cell = _Stored(cell_id, value, version, bool(corrected))
     if cell is not None and cell.version != expected_version and cell.value != new:
         cell = _find_cell(assignment, semester, student, kind, idx)  # the full row names who changed it
     refused = _unchanged_or_conflict(cell, new, expected_version, typed, subject.comment_only)

@@ -65,11 +65,20 @@ def put(key, rows, read_in: int) -> None:
 
 def changes_cached_rows(sql: str) -> bool:
     """Whether a statement may change a cached row: any write except to the busy tables."""
-    head = sql.lstrip()[:10].upper()
-    if head.startswith(_READ_OR_CONTROL):
-        return False
-    match = _WRITE.match(sql)
-    return match is None or match.group(1) not in BUSY_TABLES
+    verdict = _verdicts.get(sql)
+    if verdict is None:
+        head = sql.lstrip()[:10].upper()
+        if head.startswith(_READ_OR_CONTROL):
+            verdict = False
+        else:
+            match = _WRITE.match(sql)
+            verdict = match is None or match.group(1) not in BUSY_TABLES
+        if len(_verdicts) < 2048:  # the hot paths run the same few texts (prepared queries) again and again
+            _verdicts[sql] = verdict
+    return verdict
+
+
+_verdicts: dict[str, bool] = {}
 
 
 def install(database) -> None:

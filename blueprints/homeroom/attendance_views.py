@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints.fragments import render_fragment
 from blueprints.guards import attendance_classes, own_attendance_class
 from blueprints.homeroom import bp
 from models import attendance as att
@@ -97,7 +98,7 @@ def attendance_cell(class_id: int, year_month: str):
                         markable=result.status not in ("not_school", "not_enrolled"),
                         editable=result.status not in ("locked", "not_school", "not_enrolled"))
     totals, day_total = att.cell_totals(school_class, student, day)
-    return render_template(
+    return render_fragment(
         "homeroom/_attendance_cell.html", cell=cell, student=student, school_class=school_class,
         year_month=year_month, row=_int_or("row"), col=_int_or("col"), state=CELL_CLASS[result.status],
         message=result.message, totals=totals, day_total=day_total,

@@ -4,6 +4,7 @@ import json
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints.fragments import render_fragment
 from blueprints.guards import own_assignment
 from blueprints.teacher import bp
 from models import marks
@@ -103,7 +104,7 @@ def save_cell(assignment_id: int, semester_number: int):
     col = marks.column_index(assignment, kind, idx)
     averages = marks.student_averages(assignment, semester, student, result.values) if result.ok else None
     urls = _cell_urls_from_save(request.script_root + request.path)
-    resp = make_response(render_template("teacher/_cell.html", cell=cell, student=student, row=row, col=col,
+    resp = make_response(render_fragment("teacher/_cell.html", cell=cell, student=student, row=row, col=col,
                                          state=CELL_CLASS[result.status], result=result, assignment=assignment,
                                          semester=semester, averages=averages, oob=True, cell_urls=urls),
                          STATUS[result.status])
