@@ -71,13 +71,16 @@ class AuditEntry(KeptModel):
     username = CharField()
     address = CharField(default="")
     action = CharField(index=True)
-    entity = CharField(index=True)
-    entity_id = CharField(index=True)
+    entity = CharField()  # (entity, entity_id): one index, see Meta
+    entity_id = CharField()
     before = TextField(default="")
     after = TextField(default="")
     reason = TextField(default="")
     prev_hash = CharField(max_length=64)
-    hash = CharField(max_length=64, unique=True)
+    hash = CharField(max_length=64)  # no index: every save writes one, and the chain is checked by walking it
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False),)
 
     def save(self, *args, **kwargs):
         if self.id is not None and not kwargs.get("force_insert"):

@@ -53,7 +53,7 @@ class MarkCell(KeptModel):
     idx = IntegerField()  # 1..n for tx, 1 for gk and ck
     value = CharField(max_length=4, null=True)
     version = IntegerField(default=1)
-    updated_by = ForeignKeyField(User, null=True, backref="+")
+    updated_by = ForeignKeyField(User, null=True, backref="+", index=False)  # never looked up by it
     updated_at = DateTimeField(null=True)
     corrected = BooleanField(default=False)  # set by an applied correction request (red ink)
 

@@ -22,3 +22,32 @@ def test_migrating_twice_changes_nothing(app):
     from models.database import migrate
 
     assert migrate() == []
+
+
+def _declared_indexes(model) -> set:
+    found = set()
+    for index in model._meta.fields_to_index():
+        found.add((tuple(f.column_name for f in index._expressions), bool(index._unique)))
+    return found
+
+
+def _stored_indexes(table: str) -> set:
+    return {(tuple(i.columns), bool(i.unique)) for i in db.obj.get_indexes(table)
+            if not i.name.startswith("sqlite_autoindex") and not i.name.endswith("_pkey")}
+
+
+def test_every_model_has_exactly_its_indexes_after_migrating(app):
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        assert _stored_indexes(table) == _declared_indexes(model), table
+
+
+def test_the_busy_tables_carry_only_the_indexes_they_need(app):
+    from models.audit import AuditEntry
+    from models.marks import MarkCell
+
+    assert _stored_indexes("audit_entry") == {(("at",), False), (("user_id",), False), (("action",), False),
+                                              (("entity", "entity_id"), False)}
+    assert (("updated_by_id",), False) not in _stored_indexes("mark_cell")
+    assert _declared_indexes(AuditEntry) == _stored_indexes("audit_entry")
+    assert _declared_indexes(MarkCell) == _stored_indexes("mark_cell")
