@@ -171,13 +171,14 @@ class Capacity:
 def compare(ours: Capacity, bare: Capacity, seconds: float, rounds: int = 5) -> dict:
     """Both servers up, bursts taken in turn: a machine that slows down for a while slows both.
 
-    Each figure is the median of its bursts; the ratio is the median of the rounds' ratios.
+    Each burst follows a second of the same load, not counted (the server had been idle while the
+    other one ran). Each figure is the median of its bursts; the ratio is the median of the rounds' ratios.
     """
-    ours.burst(1.0)
-    bare.burst(1.0)  # warm both up
     samples = []
     for _ in range(rounds):
+        ours.burst(1.0)
         o, o_cpu = ours.burst(seconds / rounds)
+        bare.burst(1.0)
         b, b_cpu = bare.burst(seconds / rounds)
         samples.append((o, b, o_cpu, b_cpu, o / b))
     column = lambda k: statistics.median(s[k] for s in samples)  # noqa: E731

@@ -23,7 +23,7 @@ from peewee import (
     fn,
 )
 
-from models import DeletionRefused, KeptModel, db, is_sqlite, write_transaction
+from models import DeletionRefused, KeptModel, db, is_sqlite
 from models.accounts import User
 from models.people import STUDENT_LEFT, Student
 from models.prepared import Prepared
@@ -452,7 +452,8 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     Refusals change nothing. A save of the value already stored is a no-op (no new version).
     `enrolment`: the student's enrolment in the class when the caller already read it.
     """
-    from models.audit import record
+    from models import group_commit
+    from models.audit import current_actor, record
     from models.locks import cell_lock
     from models.rules.text import nfc
 
@@ -502,7 +503,11 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     version = (cell.version if cell else 0) + 1
     user_id, user_name = user.id, user.full_name
     key = cell_key(assignment, semester, student, kind, idx)
-    with write_transaction():
+    actor = current_actor()  # the write may run in another request's thread (group commit)
+
+    def write() -> SaveResult | None:
+        """The statements; None when stored, the answer when someone else changed the cell first."""
+        nonlocal cell
         if cell is None:
             try:
                 if is_sqlite():  # a failed statement does not end a sqlite transaction
@@ -517,7 +522,12 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
             return _unchanged_or_conflict(_find_cell(assignment, semester, student, kind, idx), new,
                                           expected_version, typed, subject.comment_only, raced=True)
         _ADD_CHANGE.run(cell.id, old, new, version, user_id, user_name, now)
-        record("mark", "mark", key, before={"value": old}, after={"value": new})
+        record("mark", "mark", key, before={"value": old}, after={"value": new}, actor=actor)
+        return None
+
+    raced = group_commit.run(write)
+    if raced is not None:
+        return raced
     values[(kind, idx)] = new
     return SaveResult("saved", "", new, version, cell.corrected, typed, values=values)
 
