@@ -1,9 +1,12 @@
 """The reference for the capacity figure: a bare Flask endpoint with login, CSRF and one SQLite upsert,
-set up as shared/stack-probe.md §4 measured it (pooled connections, one process-wide write lock)."""
+set up as shared/stack-probe.md §4 measured it: pooled connections, one process-wide write lock, the
+endpoint refuses a request that is not htmx's (flask-htmx) and answers with a cell rendered by
+render_template from a template file (bare_templates/_cell.html)."""
 import os
 import threading
 
-from flask import Flask, render_template_string, request
+from flask import Flask, abort, render_template, render_template_string, request
+from flask_htmx import HTMX
 from flask_login import LoginManager, UserMixin, login_required, login_user
 from flask_wtf.csrf import CSRFProtect
 from peewee import CharField, IntegerField, Model
@@ -30,7 +33,8 @@ class User(UserMixin):
     id = "1"
 
 
-app = Flask(__name__)
+app = Flask(__name__, template_folder="bare_templates")
+htmx = HTMX(app)
 app.config.update(SECRET_KEY="bare", WTF_CSRF_TIME_LIMIT=None, SESSION_COOKIE_NAME="sotruong_session")
 CSRFProtect(app)
 login_manager = LoginManager(app)
@@ -38,8 +42,6 @@ login_manager.user_loader(lambda _: User())
 LOGIN = ('<form method="post"><input name="csrf_token" type="hidden" value="{{ csrf_token() }}">'
          '<input name="username"><input name="password"></form>')
 ACCOUNT = """<body hx-headers='{{ {"X-CSRFToken": csrf_token()}|tojson }}'></body>"""
-CELL = '<td class="cell saved"><input value="{{ value }}"></td>'
-CELL_TEMPLATE = app.jinja_env.from_string(CELL)  # compiled once, as a template file would be
 
 
 @app.before_request
@@ -70,11 +72,13 @@ def account():
 @app.route("/cell", methods=["POST"])
 @login_required
 def cell():
+    if not htmx:
+        abort(400)
     student, col, value = int(request.form["student_id"]), request.form["kind"], request.form["value"]
     with lock, db.atomic():
         (Cell.insert(student=student, col=col, value=value)
          .on_conflict(conflict_target=[Cell.student, Cell.col], update={Cell.value: value}).execute())
-    return CELL_TEMPLATE.render(value=value)
+    return render_template("_cell.html", value=value)
 
 
 if __name__ == "__main__":

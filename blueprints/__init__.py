@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 
 from blueprints.security_headers import SecurityHeaders
+from blueprints.session_cookie import RememberingSessionInterface
 from models import db
 from models.audit import Actor, reset_actor, set_actor
 from models.rules.dates import format_date, format_datetime
@@ -52,6 +53,7 @@ def _per_request(name: str, compute):
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = RememberingSessionInterface()
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
