@@ -8,6 +8,7 @@ from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 
+from blueprints import csrf_check
 from blueprints.security_headers import SecurityHeaders
 from blueprints.session_cookie import RememberingSessionInterface
 from models import db
@@ -55,6 +56,7 @@ def _per_request(name: str, compute):
 def init_app(app: Flask) -> None:
     app.session_interface = RememberingSessionInterface()
     csrf.init_app(app)
+    csrf_check.install(app, csrf)
     htmx.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
