@@ -1,8 +1,9 @@
 """Grade-book speed (issue 3): deadline night, capacity against a bare endpoint, and grid render time.
 
-Run: .venv/bin/python bench/grade_saves.py [--seconds 60] [--teachers 200]
+Run: .venv/bin/python bench/grade_saves.py [--seconds 60] [--teachers 200] [--capacity-seconds 30 --rounds 6]
 Targets on a 2-core machine: deadline night median ≤ 20 ms, p95 ≤ 50 ms, no error, every acknowledged
-value stored; capacity ≥ 70 % of the bare endpoint; a 45-student grid renders in ≤ 50 ms median.
+value stored; capacity ≥ 70 % of the bare endpoint (bench/bare_app.py, both servers up, bursts taken in
+turn, medians reported); a 45-student grid renders in ≤ 50 ms median.
 """
 import argparse
 import json
