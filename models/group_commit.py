@@ -11,11 +11,13 @@ A write is a function that runs its statements and returns a result. It must not
 it runs in (pass the audit actor explicitly). If one raises, the whole round is rolled back and every
 writer of the round gets that exception: nothing of theirs is stored, and each answers with an error.
 A refused write (a stale version) returns normally having changed nothing.
-On PostgreSQL, which has no single writer to queue on, each write simply runs in its own transaction.
+On PostgreSQL, which has no single writer to queue on, each write simply runs in its own transaction;
+a write submitted by a thread already inside a transaction runs in that transaction (queueing behind
+another leader would wait for the write lock this thread holds).
 """
 import threading
 
-from models import is_sqlite, write_transaction
+from models import db, is_sqlite, write_transaction
 
 
 class _Slot:
@@ -37,7 +39,7 @@ _leading = False
 
 def run(write):
     """Run `write()` inside a write transaction, shared with the writes waiting at the same moment."""
-    if not is_sqlite():
+    if not is_sqlite() or db.in_transaction():
         with write_transaction():
             return write()
     global _leading

@@ -129,3 +129,16 @@ def test_a_save_run_by_another_thread_is_logged_under_its_own_teacher(app, schoo
     assert results == {0: "saved", 1: "saved", 2: "saved"}
     logged = {e.entity_id.rsplit("/", 2)[1]: e.username for e in AuditEntry.select().where(AuditEntry.action == "mark")}
     assert logged == {students[0].code: "giaovien", students[1].code: "totruong", students[2].code: "chunhiem"}
+
+
+def test_a_write_from_inside_a_transaction_runs_in_it_even_while_another_round_waits(app):
+    """A thread that holds the write lock must not queue behind a leader waiting for that lock."""
+    results = {}
+    with models.write_transaction():
+        other = _in_thread(_entry(1), results, 1)  # leads a round, waits for the lock this thread holds
+        _wait_for(lambda: group_commit._leading and not group_commit._queue)
+        assert group_commit.run(_entry(2)) == 2  # runs here and now, inside this transaction
+    other.join(10)
+    assert results == {1: ("ok", 1)}
+    assert sorted(e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "group")) == ["1", "2"]
+    assert verify_chain().ok
