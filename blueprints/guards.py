@@ -1,7 +1,7 @@
 """The one permission check per blueprint, and the object-level checks views call."""
 from flask import abort, request
 from flask_login import current_user, login_required
-from peewee import Select
+from peewee import Select, fn
 
 from models import db, write_transaction
 from models.audit import record
@@ -58,8 +58,6 @@ def attendance_classes(user, year: SchoolYear | None = None) -> list[SchoolClass
 
 def _current_year_id():
     """SchoolYear.current() as a subquery: the year marked current, else the latest one."""
-    from peewee import fn
-
     return fn.COALESCE(SchoolYear.select(SchoolYear.id).where(SchoolYear.is_current).limit(1),
                        SchoolYear.select(SchoolYear.id).order_by(SchoolYear.start_year.desc()).limit(1))
 
@@ -71,13 +69,7 @@ def _delegated(staff, school_class=None):
              & AttendanceDelegate.ended_at.is_null())
     if school_class is not None:
         where &= AttendanceDelegate.school_class == school_class
-    return fn_exists(AttendanceDelegate.select(AttendanceDelegate.id).where(where))
-
-
-def fn_exists(query):
-    from peewee import fn
-
-    return fn.EXISTS(query)
+    return fn.EXISTS(AttendanceDelegate.select(AttendanceDelegate.id).where(where))
 
 
 def _homeroom(staff):
@@ -86,7 +78,8 @@ def _homeroom(staff):
 
 # one statement each: the same answers as homeroom_classes()/attendance_classes(), for the hot paths
 _ENTERS_ATTENDANCE = Prepared(lambda staff: Select(columns=[
-    fn_exists(SchoolClass.select(SchoolClass.id).where(_homeroom(staff))) | _delegated(staff)]).bind(db).tuples(), 1, cached=True)
+    fn.EXISTS(SchoolClass.select(SchoolClass.id).where(_homeroom(staff))) | _delegated(staff)]).bind(db).tuples(), 1,
+    cached=True)
 _ATTENDANCE_CLASS = Prepared(lambda class_id, staff: (
     SchoolClass.select(SchoolClass, SchoolYear, (_homeroom(staff) | _delegated(staff, SchoolClass.id)).alias("allowed"))
     .join(SchoolYear).where(SchoolClass.id == class_id).limit(1)), 2, cached=True)

@@ -32,6 +32,11 @@ class KeptModel(BaseModel):
         raise DeletionRefused(f"{cls.__name__} records are never deleted")
 
 
+def row_id(row) -> int:
+    """The id of a row given as a model instance or already as its id."""
+    return row if isinstance(row, int) else row.id
+
+
 def is_sqlite() -> bool:
     return isinstance(db.obj, SqliteDatabase)
 

@@ -23,7 +23,7 @@ from peewee import (
     fn,
 )
 
-from models import BaseModel, DeletionRefused, KeptModel, db, is_sqlite, write_transaction
+from models import BaseModel, DeletionRefused, KeptModel, db, is_sqlite, row_id, write_transaction
 from models.accounts import User
 from models.calendar import YearCalendar, year_calendar
 from models.people import Staff, Student
@@ -31,7 +31,7 @@ from models.prepared import Prepared
 from models.rules import calendar as rules
 from models.rules.dates import format_date, weekday_short
 from models.rules.locks import LockState
-from models.school import Enrolment, School, SchoolClass, SchoolYear, Semester, class_roster
+from models.school import Enrolment, School, SchoolClass, SchoolYear, Semester, class_roster, enrolment_in
 
 VALUES = ("P", "K")
 VALUE_LABELS = {"P": "Nghỉ có phép", "K": "Nghỉ không phép", None: "Có mặt"}
@@ -489,21 +489,10 @@ _UPDATE_MARK = Prepared(lambda value, version, user, at, mark, stored_version: (
     .where((AttendanceMark.id == mark) & (AttendanceMark.version == stored_version))), 6)
 _ADD_CHANGE = Prepared(lambda mark, old, new, version, user, at: AttendanceChange.insert(
     mark=mark, old_value=old, new_value=new, version=version, changed_by=user, changed_at=at), 6)
-_ENROLMENT = Prepared(lambda school_class, student: Enrolment.select(Enrolment, Student).join(Student).where(
-    (Enrolment.school_class == school_class) & (Enrolment.student == student)).limit(1), 2)
-
-
-def _id(row) -> int:
-    return row if isinstance(row, int) else row.id
 
 
 def _find_mark(school_class, student, day, session) -> AttendanceMark | None:
-    return _FIND_MARK.first(_id(school_class), _id(student), day, session)
-
-
-def enrolment_in(school_class: SchoolClass, student_id: int) -> Enrolment | None:
-    """The student's enrolment in the class, with the student (`.student`), in one query; None if not in it."""
-    return _ENROLMENT.first(school_class.id, student_id)
+    return _FIND_MARK.first(row_id(school_class), row_id(student), day, session)
 
 
 def _conflict(mark: AttendanceMark | None) -> SaveResult:
@@ -537,7 +526,7 @@ def save_mark(school_class: SchoolClass, student: Student, day: date, session: i
     except ValueError as wrong:
         return SaveResult("invalid", str(wrong))
     if enrolment is None or enrolment.school_class_id != school_class.id or enrolment.student_id != student.id:
-        enrolment = _ENROLMENT.first(school_class.id, student.id)
+        enrolment = enrolment_in(school_class.id, student.id)
     if enrolment is None:
         return SaveResult("forbidden", f"Học sinh không thuộc lớp {school_class.name}.")
     cal = year_calendar(school_class.year)

@@ -101,14 +101,13 @@ class AuditEntry(KeptModel):
 
     @classmethod
     def head(cls) -> str:
-        last = _HEAD.first()
-        return last[0] if last else GENESIS
+        last = _HEAD_ROW.first()
+        return last[1] if last else GENESIS
 
 
 # built once: peewee's SQL building cost more than the two statements themselves, inside the write lock
 _FIELDS = ("at", "user_id", "username", "address", "action", "entity", "entity_id", "before", "after", "reason",
            "prev_hash", "hash")
-_HEAD = Prepared(lambda: AuditEntry.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1).tuples(), 0)
 _HEAD_ROW = Prepared(lambda: AuditEntry.select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())
                      .limit(1).tuples(), 0)
 _HEAD_BEFORE = Prepared(lambda entry_id: AuditEntry.select(AuditEntry.hash).where(AuditEntry.id < entry_id)
@@ -128,17 +127,17 @@ def record(action: str, entity: str, entity_id, before=None, after=None, reason:
         # postgres: serialise chain appends; sqlite already has one writer under BEGIN IMMEDIATE
         db.execute_sql("SELECT pg_advisory_xact_lock(727274)")
     actor = actor or current_actor()
-    # the row as a list in _FIELDS order: building a model instance field by field cost more than the INSERT
+    # the row as a list in _FIELDS order, hashed and inserted as is; the model instance is built once, at the end
     row = [datetime.now(), actor.user_id, actor.username, actor.address or "", action, entity, str(entity_id),
            canonical(before), canonical(after), reason or "", "", ""]
     head = _known_head() if sqlite else (None, AuditEntry.head())
     row[10] = head[1]
-    row[11] = _content_hash(*row[10:11], *row[:10])
+    row[11] = _content_hash(row[10], *row[:10])
     entry_id = _INSERT.insert(*row)
     if sqlite and entry_id != head[0] + 1:  # another process appended since this one last committed: link to theirs
         before_row = _HEAD_BEFORE.first(entry_id)
         row[10] = before_row[0] if before_row else GENESIS
-        row[11] = _content_hash(*row[10:11], *row[:10])
+        row[11] = _content_hash(row[10], *row[:10])
         _RELINK.run(row[10], row[11], entry_id)
     if sqlite:
         _remember_head(entry_id, row[11])

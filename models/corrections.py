@@ -16,7 +16,7 @@ from peewee import JOIN, CharField, DateField, DateTimeField, ForeignKeyField, I
 from models import KeptModel, db, write_transaction
 from models.accounts import User
 from models.people import Student
-from models.school import DepartmentMember, SchoolClass, Semester, Subject
+from models.school import DepartmentMember, SchoolClass, Semester, Subject, enrolment_in
 
 # state → label; the order is the path a request takes
 STATES = {
@@ -344,7 +344,7 @@ def mark_target(assignment, semester: Semester, student: Student, kind: str, idx
     limit = marks.required_tx(school_class, subject) if kind == "tx" else 1
     if not 1 <= idx <= limit:
         raise ValueError("Cột điểm không hợp lệ.")
-    enrolment = marks._enrolment(school_class, student)
+    enrolment = enrolment_in(school_class.id, student.id)
     if enrolment is None:
         raise ValueError(f"Học sinh không thuộc lớp {school_class.name}.")
     if enrolment.left_on is not None or student.has_left:

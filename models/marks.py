@@ -23,7 +23,7 @@ from peewee import (
     fn,
 )
 
-from models import DeletionRefused, KeptModel, db, is_sqlite
+from models import DeletionRefused, KeptModel, db, is_sqlite, row_id
 from models.accounts import User
 from models.people import STUDENT_LEFT, Student
 from models.prepared import Prepared
@@ -36,6 +36,7 @@ from models.school import (
     Subject,
     TeachingAssignment,
     class_roster,
+    enrolment_in,
 )
 
 KINDS = ("tx", "gk", "ck")
@@ -235,11 +236,7 @@ _STUDENT_VALUES = Prepared(lambda school_class, subject, semester, student: Mark
 def _student_values(school_class, subject, semester, student) -> dict:
     """One student's stored values of one class × subject × semester, by (kind, idx): one query."""
     return {(kind, idx): value for kind, idx, value in _STUDENT_VALUES.all(
-        _id(school_class), _id(subject), _id(semester), _id(student))}
-
-
-def _id(row) -> int:
-    return row if isinstance(row, int) else row.id
+        row_id(school_class), row_id(subject), row_id(semester), row_id(student))}
 
 
 def _values_by_student(school_class, subject, semester, student=None) -> dict[int, dict]:
@@ -346,14 +343,6 @@ class SaveResult:
         return self.status in ("saved", "unchanged")
 
 
-_ENROLMENT = Prepared(lambda school_class, student: Enrolment.select().where(
-    (Enrolment.school_class == school_class) & (Enrolment.student == student)).limit(1), 2)
-
-
-def _enrolment(school_class: SchoolClass, student: Student) -> Enrolment | None:
-    return _ENROLMENT.first(_id(school_class), _id(student))
-
-
 _FIND_CELL = Prepared(lambda school_class, subject, semester, student, kind, idx: (
     MarkCell.select(MarkCell, User).join(User, JOIN.LEFT_OUTER, on=(MarkCell.updated_by == User.id))
     .where((MarkCell.school_class == school_class) & (MarkCell.subject == subject)
@@ -405,7 +394,7 @@ class _Stored:
 
 
 def _find_cell(assignment, semester, student, kind, idx) -> MarkCell | None:
-    return _FIND_CELL.first(assignment.school_class_id, assignment.subject_id, _id(semester), _id(student),
+    return _FIND_CELL.first(assignment.school_class_id, assignment.subject_id, row_id(semester), row_id(student),
                             kind, idx)
 
 
@@ -468,7 +457,7 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     if not 1 <= idx <= limit:
         return SaveResult("forbidden", "Cột điểm không hợp lệ.", typed=typed)
     if enrolment is None or enrolment.school_class_id != school_class.id or enrolment.student_id != student.id:
-        enrolment = _enrolment(school_class, student)
+        enrolment = enrolment_in(school_class.id, student.id)
     if enrolment is None:
         return SaveResult("forbidden", f"Học sinh không thuộc lớp {school_class.name}.", typed=typed)
     if enrolment.left_on is not None or student.has_left:

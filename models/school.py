@@ -14,6 +14,7 @@ from peewee import (
 
 from models import BaseModel, KeptModel
 from models.people import Staff, Student
+from models.prepared import Prepared
 
 LEVELS = {"tieu_hoc": "Tiểu học", "thcs": "THCS", "thpt": "THPT"}
 # grades each school level teaches; primary (TT27) comes later but has its place here
@@ -181,6 +182,19 @@ def class_roster(school_class: SchoolClass) -> list[RosterEntry]:
                 .where(Enrolment.school_class == school_class))
     rows.sort(key=lambda e: (vietnamese_sort_key(e.student.full_name), e.student.id))
     return [RosterEntry(e.student, e, i) for i, e in enumerate(rows, start=1)]
+
+
+_ENROLMENT_IN = Prepared(lambda class_id, student_id: (
+    Enrolment.select(Enrolment, Student).join(Student)
+    .where((Enrolment.school_class == class_id) & (Enrolment.student == student_id)).limit(1)), 2, cached=True)
+
+
+def enrolment_in(class_id: int, student_id: int) -> Enrolment | None:
+    """A student's enrolment (now or before) in a class, with the student (`.student`); None if never in it.
+
+    Read on every grade and attendance save: kept in models/reference_cache.py.
+    """
+    return _ENROLMENT_IN.first(class_id, student_id)
 
 
 def class_size(school_class: SchoolClass) -> int:

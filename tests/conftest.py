@@ -62,6 +62,20 @@ def school(app):
     return build_school()
 
 
+def finished_job(job_id: int, seconds: float):
+    """The print job once its worker process has finished it (done or failed), or as it is after `seconds`."""
+    import time
+
+    from models.print_jobs import PrintJob
+
+    deadline = time.monotonic() + seconds
+    job = PrintJob.get_by_id(job_id)
+    while job.status not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.3)
+        job = PrintJob.get_by_id(job_id)
+    return job
+
+
 def csrf_token(client, path="/login") -> str:
     html = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(

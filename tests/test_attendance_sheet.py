@@ -1,6 +1,5 @@
 """Signed monthly sheets: print routes and who may open them, the signing steps, outdated prints, print jobs."""
 import io
-import time
 from datetime import date, datetime
 
 import pytest
@@ -11,6 +10,7 @@ from models.attendance_sheets import AttendanceSheetStep, record_step, sheet_sta
 from models.audit import AuditEntry
 from models.print_jobs import PrintJob, start_job
 from models.printing import verification_code
+from tests.conftest import finished_job
 
 SHEET = "/print/attendance/{}/2024-10"
 
@@ -175,12 +175,7 @@ def test_whole_school_job_runs_in_a_worker_process(client, auth, school, app):
     assert resp.status_code == 303
     job = PrintJob.get()
     assert job.pid and job.pid != __import__("os").getpid()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = PrintJob.get_by_id(job.id)
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.3)
+    job = finished_job(job.id, 60)
     assert job.status == "done", job.error
     assert (job.progress, job.total) == (3, 3)
     page = client.get(f"/print/jobs/{job.id}", headers={"HX-Request": "true"})

@@ -12,6 +12,7 @@ from models.marks import MarkCell, save_cell
 from models.printing import pdf_fonts
 from models.school import Semester
 from models.verification import PrintedPage, check_code, compute_code
+from tests.conftest import finished_job
 
 TODAY = date(2025, 2, 10)
 NOW = datetime(2025, 2, 10, 9, 30)
@@ -134,7 +135,6 @@ def test_verify_page_for_staff(app, school, login_as):
 
 def test_the_book_is_built_by_the_worker_process_and_then_downloaded(app, school, client, login_as):
     import os
-    import time
 
     from models.print_jobs import PrintJob
 
@@ -144,12 +144,7 @@ def test_the_book_is_built_by_the_worker_process_and_then_downloaded(app, school
     assert resp.status_code == 303 and "job=" in resp.location
     job = PrintJob.get()
     assert job.kind == "class_book" and job.pid and job.pid != os.getpid()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job = PrintJob.get_by_id(job.id)
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.3)
+    job = finished_job(job.id, 120)
     assert job.status == "done", job.error
     assert job.total > 0 and job.progress == job.total
     fragment = client.get(f"/print/class-book/{c.id}/job/{job.id}", headers={"HX-Request": "true"})

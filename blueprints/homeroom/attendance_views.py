@@ -11,6 +11,7 @@ from models import attendance as att
 from models import write_transaction
 from models.calendar import year_calendar
 from models.rules import calendar as cal_rules
+from models.school import enrolment_in
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "not_school": 422, "not_enrolled": 422,
@@ -84,7 +85,7 @@ def attendance_cell(class_id: int, year_month: str):
         day = date(year, month, day_number)
     except ValueError:
         abort(400)
-    enrolment = att.enrolment_in(school_class, student_id)
+    enrolment = enrolment_in(school_class.id, student_id)
     if enrolment is None:
         from blueprints.guards import refuse
 

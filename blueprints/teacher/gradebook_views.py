@@ -9,8 +9,7 @@ from blueprints.guards import own_assignment
 from blueprints.teacher import bp
 from models import marks
 from models.people import Student
-from models.prepared import Prepared
-from models.school import Enrolment, SchoolYear, Semester, assignments_of
+from models.school import Enrolment, SchoolYear, Semester, assignments_of, enrolment_in
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}
@@ -32,14 +31,9 @@ def _int(name: str) -> int:
         abort(400)
 
 
-_STUDENT_IN_CLASS = Prepared(lambda student_id, class_id: (
-    Enrolment.select(Enrolment, Student).join(Student)
-    .where((Student.id == student_id) & (Enrolment.school_class == class_id)).limit(1)), 2, cached=True)
-
-
 def _enrolment_of(assignment, student_id: int) -> Enrolment:
     """The enrolment (with its student) of a student enrolled, now or before, in the assignment's class; 404 otherwise."""
-    enrolment = _STUDENT_IN_CLASS.first(student_id, assignment.school_class_id)
+    enrolment = enrolment_in(assignment.school_class_id, student_id)
     if enrolment is None:
         abort(404)
     return enrolment
