@@ -19,12 +19,12 @@ PLAN = """
 import json
 from datetime import date
 from app import create_app
-from models import db
-from models.accounts import User
-from models.attendance import AttendanceMark
-from models.calendar import year_calendar
-from models.people import Student
-from models.school import Enrolment, SchoolClass
+from models.core import db
+from models.people.accounts import User
+from models.attendance.register import AttendanceMark
+from models.school.calendar import year_calendar
+from models.people.records import Student
+from models.school.structure import Enrolment, SchoolClass
 app = create_app()
 with db.connection_context():
     user = User.get(User.username == "chunhiem")

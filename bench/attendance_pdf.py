@@ -26,11 +26,11 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         from app import create_app
-        from models import db
-        from models.attendance import AttendanceMark
-        from models.attendance_sheets import SHEET_TEMPLATE, school_classes, sheet_context, sheet_for
-        from models.printing import html_to_pdf, merge_pdfs, render_pdf
-        from models.school import SchoolYear
+        from models.attendance.register import AttendanceMark
+        from models.core import db
+        from models.printing.attendance_sheet import SHEET_TEMPLATE, school_classes, sheet_context, sheet_for
+        from models.printing.renderer import html_to_pdf, merge_pdfs, render_pdf
+        from models.school.structure import SchoolYear
 
         app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "bench", "PRINT_CACHE_DIR": f"{folder}/cache"})
         with app.app_context(), db.connection_context():

@@ -38,9 +38,9 @@ def seed_demo(folder: Path) -> str:
 
 OPEN_BOOK = """
 from app import create_app
-from models import db, write_transaction
-from models.locks import switch_lock
-from models.school import Semester
+from models.core import db, write_transaction
+from models.gradebook.locks import switch_lock
+from models.school.structure import Semester
 app = create_app()
 with db.connection_context(), write_transaction():
     for semester in Semester.select():

@@ -22,11 +22,11 @@ from common import ROOT, Session, cpu_seconds, percentile, run_python, seed_demo
 PLAN = """
 import json
 from app import create_app
-from models import db
-from models.accounts import User, UserRole
-from models.marks import MarkCell, required_tx
-from models.school import Enrolment, Semester, TeachingAssignment, SchoolClass
-from models.people import Student
+from models.core import db
+from models.people.accounts import User, UserRole
+from models.gradebook.marks import MarkCell, required_tx
+from models.school.structure import Enrolment, Semester, TeachingAssignment, SchoolClass
+from models.people.records import Student
 app = create_app()
 plan = []
 seen = set()  # a class × subject taught by two teachers is simulated once: saves never conflict
@@ -204,9 +204,9 @@ def verify(db_url: str, acked: dict) -> int:
     rows = json.loads(run_python(db_url, """
 import json
 from app import create_app
-from models import db
-from models.marks import MarkCell
-from models.school import TeachingAssignment
+from models.core import db
+from models.gradebook.marks import MarkCell
+from models.school.structure import TeachingAssignment
 app = create_app()
 with db.connection_context():
     # every assignment id of a class × subject (two teachers may share one): the cells are the class's

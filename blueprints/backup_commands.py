@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from models.backup import backup_now, restore_backup, settings_for
+from models.backup.backups import backup_now, restore_backup, settings_for
 from models.rules.dates import format_datetime
 
 

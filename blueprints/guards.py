@@ -3,10 +3,10 @@ from flask import abort, request
 from flask_login import current_user, login_required
 from peewee import Select, fn
 
-from models import db, write_transaction
-from models.audit import record
-from models.prepared import Prepared
-from models.school import SchoolClass, SchoolYear, TeachingAssignment
+from models.audit.log import record
+from models.core import db, write_transaction
+from models.core.prepared import Prepared
+from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment
 
 
 def require_roles(*roles: str):
@@ -50,7 +50,7 @@ def require_homeroom():
 
 def attendance_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
     """The classes whose attendance the user may enter: their homeroom class and those delegated to them."""
-    from models.attendance import delegated_classes
+    from models.attendance.register import delegated_classes
 
     own = homeroom_classes(user, year)
     return own + [c for c in delegated_classes(user, year) if c not in own]
@@ -63,7 +63,7 @@ def _current_year_id():
 
 
 def _delegated(staff, school_class=None):
-    from models.attendance import AttendanceDelegate
+    from models.attendance.register import AttendanceDelegate
 
     where = ((AttendanceDelegate.staff == staff) & (AttendanceDelegate.year == _current_year_id())
              & AttendanceDelegate.ended_at.is_null())
@@ -106,7 +106,7 @@ def own_homeroom_class(class_id: int) -> SchoolClass:
 
 
 def _assignment_query(assignment_id):
-    from models.school import Grade, Subject
+    from models.school.structure import Grade, Subject
 
     return (TeachingAssignment.select(TeachingAssignment, SchoolClass, Grade, SchoolYear, Subject)
             .join(SchoolClass).join(Grade).switch(SchoolClass).join(SchoolYear)

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from app import create_app
-from models import db
-from models.database import sqlite_url_for
+from models.core import db
+from models.core.database import sqlite_url_for
 from tests.factories import PASSWORD, build_school
 
 POSTGRES_URL = os.environ.get("SOTRUONG_TEST_DATABASE_URL", "")
@@ -66,7 +66,7 @@ def finished_job(job_id: int, seconds: float):
     """The print job once its worker process has finished it (done or failed), or as it is after `seconds`."""
     import time
 
-    from models.print_jobs import PrintJob
+    from models.printing.jobs import PrintJob
 
     deadline = time.monotonic() + seconds
     job = PrintJob.get_by_id(job_id)

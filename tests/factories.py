@@ -4,10 +4,10 @@ from functools import cache
 
 from werkzeug.security import generate_password_hash
 
-from models import write_transaction
-from models.accounts import User, UserRole
-from models.people import create_staff, create_student
-from models.school import (
+from models.core import write_transaction
+from models.people.accounts import User, UserRole
+from models.people.records import create_staff, create_student
+from models.school.structure import (
     Department,
     DepartmentMember,
     Grade,

@@ -2,10 +2,10 @@
 import re
 from datetime import datetime, timedelta
 
-from models import write_transaction
-from models.accounts import User, suggest_username, temporary_password
-from models.audit import AuditEntry
-from models.people import create_staff
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.people.accounts import User, suggest_username, temporary_password
+from models.people.records import create_staff
 from tests.conftest import Auth
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from models import DeletionRefused, write_transaction
-from models.audit import AuditEntry
-from models.people import ImmutableCodeError, Staff, StaffStatus, Student, StudentStatus
+from models.audit.log import AuditEntry
+from models.core import DeletionRefused, write_transaction
+from models.people.records import ImmutableCodeError, Staff, StaffStatus, Student, StudentStatus
 from models.rules.class_list_excel import read_class_list
 from models.rules.identifiers import is_valid_person_code
 from models.rules.text import fold
-from models.school import Enrolment, class_roster, current_class_of
+from models.school.structure import Enrolment, class_roster, current_class_of
 from tests.factories import STUDENTS_6A1
 
 PROFILE = {"full_name": "Trần Thị Mai", "date_of_birth": "05/09/2013", "gender": "Nữ", "ethnicity": "Kinh",
@@ -349,7 +349,7 @@ def test_export_reimports_cleanly_with_every_name(client, login_as, school):
     login_as("admin")
     c6a1 = school["classes"]["6A1"]
     with write_transaction():
-        from models.people import record_student_status
+        from models.school.rosters import record_student_status
         record_student_status(school["students"]["Vũ Ánh"], "thoi_hoc", date(2025, 2, 1), "Theo đơn")
     resp = client.get(f"/admin/classes/{c6a1.id}/export.xlsx")
     assert resp.status_code == 200 and resp.mimetype == XLSX_TYPE

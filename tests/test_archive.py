@@ -4,9 +4,9 @@ import json
 import zipfile
 from datetime import datetime
 
-from models.archive import KIND, build_archive
-from models.audit import AuditEntry
-from models.print_jobs import PrintJob
+from models.audit.log import AuditEntry
+from models.printing.archive import KIND, build_archive
+from models.printing.jobs import PrintJob
 
 
 def test_archive_zip_files_and_manifest(app, school, tmp_path):

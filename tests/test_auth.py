@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from models.accounts import LoginFailure, User
+from models.people.accounts import LoginFailure, User
 from tests.factories import PASSWORD
 
 HOMES = {

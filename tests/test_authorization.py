@@ -72,7 +72,7 @@ def test_head_of_department_page_refused_to_plain_teacher(client, login_as, scho
 
 
 def test_object_level_forgery_is_audited(client, login_as, school):
-    from models.audit import AuditEntry
+    from models.audit.log import AuditEntry
 
     login_as("chunhiem")
     other = school["classes"]["6A2"]

@@ -3,7 +3,7 @@ Flask-WTF's own check, whatever was remembered before."""
 import pytest
 
 from blueprints import csrf_check
-from models.marks import MarkCell
+from models.gradebook.marks import MarkCell
 from tests.test_gradebook import hk1, hk2, post_cell, unlocked  # noqa: F401 (fixtures)
 
 

@@ -1,14 +1,13 @@
 """The demo school: deterministic, complete, balanced, and clean text."""
 import dataclasses
 import re
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
 
 import pytest
 
-from models import demo_data as d
+from models.demo import data as d
 
 ALL_CLASSES = [f"{g}A{n}" for g in (6, 7, 8, 9) for n in range(1, 11)]
 
@@ -280,11 +279,10 @@ def test_tricky_names_for_sorting(everyone):
     assert any(n.startswith("Đ") for n in names) and any(n.startswith("Ư") for n in names)
 
 
-def test_generating_the_whole_school_is_fast():
+def test_the_whole_school_is_generated_at_its_size():
+    # how long it takes is a figure for bench/, not a test (a busy machine is not a failure)
     d._staffing.cache_clear()
     d._events.cache_clear()
-    start = time.perf_counter()
     d.teachers(), d.classes(), d.assignments()
     total = sum(len(roster) for roster in d.all_students().values())
-    assert time.perf_counter() - start < 0.5
     assert 1600 <= total <= 1800

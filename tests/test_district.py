@@ -47,8 +47,8 @@ def test_two_schools_two_databases_nothing_shared(tmp_path):
     demo_db, other_db = tmp_path / "binhminh.db", tmp_path / "lequydon.db"
     _flask(demo_db, "seed-demo")
     _flask(other_db, code=(
-        "from app import create_app\nfrom models import db, write_transaction\n"
-        "from models.school import School\napp = create_app()\n"
+        "from app import create_app\nfrom models.core import db, write_transaction\n"
+        "from models.school.structure import School\napp = create_app()\n"
         "with db.connection_context(), write_transaction():\n"
         "    School.create(name='Trường THCS Lê Quý Đôn', levels='thcs')\n"))
     first, first_url, first_page = _serve(demo_db, tmp_path / "a.log")

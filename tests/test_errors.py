@@ -2,7 +2,7 @@
 import peewee
 import pytest
 
-from models.people import Student
+from models.people.records import Student
 
 
 def test_database_error_gives_a_vietnamese_503_and_changes_nothing(app, client, login_as, school, monkeypatch):
@@ -13,7 +13,7 @@ def test_database_error_gives_a_vietnamese_503_and_changes_nothing(app, client, 
     def locked(*args, **kwargs):
         raise peewee.OperationalError("database is locked")
 
-    monkeypatch.setattr("models.people.update_profile", locked)
+    monkeypatch.setattr("models.people.records.update_profile", locked)
     monkeypatch.setattr("blueprints.homeroom.views.update_profile", locked)
     resp = auth.post(f"/homeroom/class/{c.id}/student/{student.id}",
                      data={"full_name": "Tên Mới", "date_of_birth": "10/07/2013", "gender": "Nữ"})

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from models import write_transaction
-from models.audit import AuditEntry
-from models.locks import switch_lock
-from models.marks import MarkCell, MarkChange, grid_for, save_cell
-from models.people import change_student_status
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.gradebook.locks import switch_lock
+from models.gradebook.marks import MarkCell, MarkChange, grid_for, save_cell
+from models.people.records import change_student_status
 from models.rules import tt22
-from models.school import Semester, TeachingAssignment
+from models.school.structure import Semester, TeachingAssignment
 
 NOW = datetime(2024, 10, 1, 8, 0)
 

@@ -1,6 +1,6 @@
 """Học bạ (A4 portrait): the page's data, corrections footer, codes, PDF fonts and who may print it."""
-from models import hoc_ba
-from models.school import TeachingAssignment
+from models.printing import hoc_ba
+from models.school.structure import TeachingAssignment
 from tests.test_teacher_book import check_a4_pdf, fill, put
 
 

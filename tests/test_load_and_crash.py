@@ -78,7 +78,7 @@ def test_sigkill_in_the_middle_of_a_burst_loses_no_acknowledged_save(demo_db, tm
         restarted.terminate()
         restarted.wait(10)
     assert verify(url, acked) == 0
-    chain = run_python(url, "from app import create_app\nfrom models import db\nfrom models.audit import verify_chain\n"
+    chain = run_python(url, "from app import create_app\nfrom models.core import db\nfrom models.audit.log import verify_chain\n"
                             "app = create_app()\nwith db.connection_context():\n    r = verify_chain()\n"
                             "print(r.ok, r.count)")
     ok, count = chain.split()

@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from models import DeletionRefused, write_transaction
-from models.audit import AuditEntry
-from models.locks import (
+from models.audit.log import AuditEntry
+from models.core import DeletionRefused, write_transaction
+from models.gradebook.locks import (
     EntryWindow,
     LockOverride,
     cell_lock,
@@ -15,7 +15,7 @@ from models.locks import (
     set_window,
     switch_lock,
 )
-from models.school import Semester
+from models.school.structure import Semester
 
 CLOSES = datetime(2024, 11, 4)  # Sunday 03/11/2024 24:00, end of week 9 of semester I
 SECOND = timedelta(seconds=1)
@@ -316,8 +316,7 @@ def test_non_admin_is_refused(hk1, login_as, username):
 def test_after_the_year_pages_open_on_the_last_semester_with_marks(school):
     from datetime import date as _date
 
-    from models.locks import semester_today
-    from models.marks import MarkCell
+    from models.gradebook.marks import MarkCell, semester_today
 
     year = school["year"]
     assert semester_today(year, _date(2024, 10, 1)).number == 1

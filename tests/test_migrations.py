@@ -1,5 +1,5 @@
 """The migrations build exactly the schema the models describe, so a school's database upgrades in place."""
-from models import db
+from models.core import db
 from models.registry import ALL_MODELS
 
 
@@ -19,7 +19,7 @@ def test_every_table_belongs_to_a_model(app):
 
 
 def test_migrating_twice_changes_nothing(app):
-    from models.database import migrate
+    from models.core.database import migrate
 
     assert migrate() == []
 
@@ -43,8 +43,8 @@ def test_every_model_has_exactly_its_indexes_after_migrating(app):
 
 
 def test_the_busy_tables_carry_only_the_indexes_they_need(app):
-    from models.audit import AuditEntry
-    from models.marks import MarkCell
+    from models.audit.log import AuditEntry
+    from models.gradebook.marks import MarkCell
 
     assert _stored_indexes("audit_entry") == {(("at",), False), (("user_id",), False), (("action",), False),
                                               (("entity", "entity_id"), False)}

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from models import DeletionRefused, write_transaction
-from models.audit import AuditEntry
-from models.people import (
+from models.audit.log import AuditEntry
+from models.core import DeletionRefused, write_transaction
+from models.people.records import (
     ImmutableCodeError,
     Staff,
     Student,
@@ -15,7 +15,7 @@ from models.people import (
     search_students,
 )
 from models.rules.identifiers import is_valid_person_code
-from models.school import Enrolment, class_roster
+from models.school.structure import Enrolment, class_roster
 
 
 def test_new_students_get_valid_unique_codes(school):

@@ -5,13 +5,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from models import db, write_transaction
-from models import locks as locks_module
-from models.accounts import User, load_user_with_roles, set_roles
-from models.locks import EntryWindow, LockOverride, cell_lock, column_locks, set_window, switch_lock
-from models.marks import MarkCell, required_tx, save_cell
-from models.prepared import Prepared
-from models.school import Enrolment, GradeSubject, Semester, TeachingAssignment
+from models.core import db, write_transaction
+from models.core.prepared import Prepared
+from models.gradebook import locks as locks_module
+from models.gradebook.locks import EntryWindow, LockOverride, cell_lock, column_locks, set_window, switch_lock
+from models.gradebook.marks import MarkCell, required_tx, save_cell
+from models.people.accounts import User, load_user_with_roles, set_roles
+from models.school.structure import Enrolment, GradeSubject, Semester, TeachingAssignment
 
 NOW = datetime(2024, 10, 1, 10, 0)
 SECOND = timedelta(seconds=1)

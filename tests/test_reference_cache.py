@@ -1,15 +1,15 @@
-"""The rows kept between requests (models/reference_cache.py): read once, copied out, never stale
+"""The rows kept between requests (models/core/reference_cache.py): read once, copied out, never stale
 after a write of this process, and expired for the writes of another one."""
 import sqlite3
 
 import pytest
 
-from models import db, reference_cache, write_transaction
-from models.accounts import User, UserRole, load_user_with_roles
-from models.audit import AuditEntry, record, verify_chain
-from models.marks import MarkCell
-from models.people import Student
-from models.school import TeachingAssignment
+from models.audit.log import AuditEntry, record, verify_chain
+from models.core import db, reference_cache, write_transaction
+from models.gradebook.marks import MarkCell
+from models.people.accounts import User, UserRole, load_user_with_roles
+from models.people.records import Student
+from models.school.structure import TeachingAssignment
 from tests.conftest import sqlite_only
 from tests.test_perf_caches import Queries
 

@@ -4,10 +4,11 @@ from datetime import datetime
 
 from pypdf import PdfReader
 
-from models import teacher_book, write_transaction
-from models.marks import MarkCell
-from models.printing import pdf_fonts
-from models.school import Semester
+from models.core import write_transaction
+from models.gradebook.marks import MarkCell
+from models.printing import teacher_book
+from models.printing.renderer import pdf_fonts
+from models.school.structure import Semester
 
 A4 = (595.28, 841.89)
 
@@ -88,7 +89,7 @@ def test_who_may_print(school, login_as, client):
 
 
 def test_comment_only_layout(app, school):
-    from models.school import TeachingAssignment
+    from models.school.structure import TeachingAssignment
 
     pe = TeachingAssignment.get((TeachingAssignment.school_class == school["classes"]["6A1"])
                                 & (TeachingAssignment.subject == school["subjects"]["GDTC"]))

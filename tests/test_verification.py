@@ -3,8 +3,8 @@ from datetime import datetime
 
 import pytest
 
-from models import write_transaction
-from models.verification import (
+from models.core import write_transaction
+from models.printing.verification import (
     PrintedPage,
     check_code,
     clean_code,

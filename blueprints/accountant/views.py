@@ -2,7 +2,7 @@
 from flask import render_template
 
 from blueprints.accountant import bp
-from models.school import SchoolClass, SchoolYear, class_size
+from models.school.structure import SchoolClass, SchoolYear, class_size
 
 
 @bp.route("/")

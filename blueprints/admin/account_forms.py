@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, html_params
 
 from blueprints.admin.people_forms_admin import PlainDateField
-from models.accounts import ROLES, USERNAME_MAX
+from models.people.accounts import ROLES, USERNAME_MAX
 from models.rules.text import nfc
 
 

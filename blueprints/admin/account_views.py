@@ -6,7 +6,8 @@ from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.account_forms import ConfirmForm, EnabledForm, NewAccountForm, RolesForm
 from blueprints.guards import homeroom_classes
-from models.accounts import (
+from models.audit.log import action_label, entries_about, field_changes
+from models.people.accounts import (
     ROLES,
     User,
     account_rows,
@@ -19,9 +20,9 @@ from models.accounts import (
     suggest_username,
     unlock_account,
 )
-from models.audit import action_label, entries_about, field_changes
-from models.people import Staff
+from models.people.records import Staff
 from models.rules.text import nfc
+from models.school.structure import homeroom_names_by_staff
 
 
 def _user_or_404(user_id: int) -> User:
@@ -37,7 +38,7 @@ def accounts():
     role = request.args.get("role", "")
     role = role if role in ROLES else ""
     q = (nfc(request.args.get("q", "")) or "")[:100]
-    context = {"rows": account_rows(role, q), "without": [] if role else staff_without_account(q),
+    context = {"rows": account_rows(role, q, homeroom_names_by_staff()), "without": [] if role else staff_without_account(q),
                "role": role, "q": q}
     if htmx:
         return render_template("admin/_accounts_rows.html", **context)

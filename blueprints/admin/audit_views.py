@@ -4,7 +4,7 @@ from flask import abort, render_template, request, url_for
 from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.account_forms import AuditFilterForm
-from models.audit import (
+from models.audit.log import (
     GENESIS,
     AuditEntry,
     LogFilter,
@@ -16,7 +16,8 @@ from models.audit import (
     neighbours,
     verify_chain,
 )
-from models.people import Staff, Student
+from models.people.accounts import log_subjects
+from models.people.records import Staff, Student
 
 
 def _filter_form() -> tuple[AuditFilterForm, LogFilter]:
@@ -27,8 +28,11 @@ def _filter_form() -> tuple[AuditFilterForm, LogFilter]:
     form.live_search(url_for("admin.audit_log"), "#audit-rows")
     form.validate()
     bad_range = bool(form.date_to.errors) and form.date_from.data and form.date_to.data
+    text = form.q.data or ""
+    people_codes, account_ids = log_subjects(text) if text else ([], [])
     return form, LogFilter(
-        text=form.q.data or "", entity=form.entity.data or "", action=form.action.data or "",
+        text=text, people_codes=people_codes, account_ids=account_ids,
+        entity=form.entity.data or "", action=form.action.data or "",
         username=form.user.data or "",
         date_from=None if bad_range else form.date_from.data, date_to=None if bad_range else form.date_to.data,
     )

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 
 from blueprints.admin import bp
-from models import db
-from models.backup import (
+from models.backup.backups import (
     BackupInfo,
     backup_file,
     backup_now,
@@ -15,6 +14,7 @@ from models.backup import (
     settings_for,
     sqlite_path_of,
 )
+from models.core import db
 
 
 @dataclass

@@ -9,8 +9,12 @@ from wtforms.validators import DataRequired, Length
 
 from blueprints.admin import bp
 from blueprints.admin.structure_forms import ChoiceField, DateField, WholeNumberField, options
-from models import attendance, write_transaction
-from models.calendar import (
+from models.attendance import register as attendance
+from models.core import write_transaction
+from models.people.records import Staff
+from models.rules import calendar as cal_rules
+from models.rules.text import nfc, vietnamese_sort_key
+from models.school.calendar import (
     add_holiday,
     add_makeup,
     holidays_of,
@@ -22,10 +26,7 @@ from models.calendar import (
     year_calendar,
     year_overview,
 )
-from models.people import Staff
-from models.rules import calendar as cal_rules
-from models.rules.text import nfc, vietnamese_sort_key
-from models.school import SchoolClass, SchoolYear, class_sort_key
+from models.school.structure import SchoolClass, SchoolYear, class_sort_key
 
 FORM_ERRORS = "Chưa lưu được: vui lòng sửa các ô báo lỗi."
 

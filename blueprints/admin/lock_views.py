@@ -9,24 +9,30 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.structure_forms import ChoiceField, _ParsedField, options
-from models import write_transaction
-from models.locks import (
+from models.core import write_transaction
+from models.gradebook.locks import (
     KIND_LABELS,
     SCOPE_LABELS,
     EntryWindow,
     fill_default_windows,
     override_history,
     schedule_state,
-    semester_today,
     set_window,
     standing_overrides,
     switch_lock,
     target_label,
     window_rows,
 )
-from models.rules.locks import format_closing, format_opening, override_target, parse_moment
+from models.gradebook.marks import semester_today
+from models.rules.locks import (
+    SCHEDULE_DESCRIPTION,
+    format_closing,
+    format_opening,
+    override_target,
+    parse_moment,
+)
 from models.rules.text import nfc
-from models.school import Grade, SchoolClass, SchoolYear, Semester, Subject
+from models.school.structure import Grade, SchoolClass, SchoolYear, Semester, Subject
 
 FORM_ERRORS = "Chưa lưu được: vui lòng sửa các ô báo lỗi."
 ACTIONS = {"lock": "Khoá ngay", "unlock": "Mở ngay", "schedule": "Trả về theo lịch"}
@@ -142,6 +148,7 @@ def _page(semester: Semester, status: int = 200, window_form=None, switch_form=N
         history=override_history(semester), window_form=window_form,
         switch_form=switch_form or _switch_form(semester, formdata=False, action="lock", scope="school"),
         kind_labels=KIND_LABELS, scope_labels=SCOPE_LABELS, target_label=target_label,
+        schedule_description=SCHEDULE_DESCRIPTION,
         error=error, window_error=window_error, switch_error=switch_error), status
 
 
@@ -201,7 +208,7 @@ def lock_window_save():
 
 @bp.route("/locks/defaults", methods=["POST"])
 def lock_windows_default():
-    """Fill the semester's windows from the school's rule (seed 003): đợt 1 weeks 3–9, đợt 2 around the finals."""
+    """Fill the semester's windows from the school's schedule (docs/rules.md §14)."""
     semester = _semester_or_404()
     try:
         with write_transaction():

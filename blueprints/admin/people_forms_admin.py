@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from blueprints.people_forms import StaffProfileForm, StudentProfileForm, VietnameseDateField
-from models.people import STAFF_STATUSES, STUDENT_STATUSES
+from models.people.records import STAFF_STATUSES, STUDENT_STATUSES
 from models.rules.dates import parse_date
 from models.rules.text import nfc
 

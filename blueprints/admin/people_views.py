@@ -17,8 +17,24 @@ from blueprints.admin.people_forms_admin import (
     StudentStatusForm,
 )
 from blueprints.people_forms import form_to_profile
-from models import write_transaction
-from models.class_import import (
+from models.core import write_transaction
+from models.people.records import (
+    STAFF_STATUSES,
+    STUDENT_LEFT,
+    STUDENT_STATUSES,
+    Staff,
+    StaffStatus,
+    Student,
+    StudentStatus,
+    change_staff_status,
+    create_staff,
+    create_student,
+    person_audit_trail,
+    update_profile,
+)
+from models.rules.class_list_excel import template_workbook
+from models.rules.text import nfc
+from models.school.class_import import (
     MAX_UPLOAD_BYTES,
     NEW,
     SAME,
@@ -34,27 +50,8 @@ from models.class_import import (
     plan_import,
     store_upload,
 )
-from models.people import (
-    STAFF_STATUSES,
-    STUDENT_LEFT,
-    STUDENT_STATUSES,
-    Staff,
-    StaffStatus,
-    Student,
-    StudentStatus,
-    change_staff_status,
-    create_staff,
-    create_student,
-    enrolment_history,
-    person_audit_trail,
-    record_student_status,
-    staff_list_rows,
-    student_list,
-    update_profile,
-)
-from models.rules.class_list_excel import template_workbook
-from models.rules.text import nfc
-from models.school import (
+from models.school.rosters import enrolment_history, record_student_status, staff_list_rows, student_list
+from models.school.structure import (
     Department,
     DepartmentMember,
     Grade,
@@ -395,7 +392,7 @@ def staff_new():
 @bp.route("/staff/<int:staff_id>")
 def staff_detail(staff_id: int):
     """A staff member's profile, status history, this year's assignments, account and audit entries."""
-    from models.accounts import User
+    from models.people.accounts import User
 
     staff = _staff_or_404(staff_id)
     statuses = list(StaffStatus.select().where(StaffStatus.staff == staff)

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from blueprints.auth import bp
 from blueprints.auth.forms import ChangePasswordForm, LoginForm
 from blueprints.navigation import home_endpoint
-from models.accounts import LoginRefused, authenticate, change_password
-from models.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from models.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD
+from models.people.accounts import LoginRefused, authenticate, change_password
 from models.rules.text import nfc
-from models.school import School
+from models.school.structure import School
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -7,10 +7,10 @@ from flask_login import current_user
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
 from blueprints.guards import own_assignment, own_attendance_class, refuse
-from models import corrections as corr
-from models.marks import Column
-from models.people import Student
-from models.school import Enrolment, Semester
+from models.gradebook import corrections as corr
+from models.gradebook.marks import Column
+from models.people.records import Student
+from models.school.structure import Enrolment, Semester
 
 FORM_ERRORS = "Chưa gửi được: vui lòng sửa các ô báo lỗi."
 

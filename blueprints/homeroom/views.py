@@ -5,9 +5,9 @@ from flask_login import current_user
 from blueprints.guards import homeroom_classes, own_homeroom_class
 from blueprints.homeroom import bp
 from blueprints.people_forms import StudentProfileForm, form_to_profile
-from models import write_transaction
-from models.people import Student, update_profile
-from models.school import Enrolment, class_roster, class_size
+from models.core import write_transaction
+from models.people.records import Student, update_profile
+from models.school.structure import Enrolment, class_roster, class_size
 
 
 @bp.route("/")

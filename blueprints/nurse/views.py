@@ -2,9 +2,9 @@
 from flask import render_template, request
 
 from blueprints.nurse import bp
-from models.people import search_students
+from models.people.records import search_students
 from models.rules.text import vietnamese_sort_key
-from models.school import current_class_of
+from models.school.structure import current_class_of
 
 
 @bp.route("/")

@@ -8,9 +8,10 @@ from flask_login import current_user
 from blueprints import htmx
 from blueprints.print import bp
 from blueprints.print.views import _jobs_dir
-from models import archive, print_jobs
-from models.printing import CACHE_ENV, cache_dir
-from models.school import SchoolYear
+from models.printing import archive
+from models.printing import jobs as print_jobs
+from models.printing.renderer import CACHE_ENV, cache_dir
+from models.school.structure import SchoolYear
 
 
 def _admin() -> None:

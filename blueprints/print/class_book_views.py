@@ -6,9 +6,10 @@ from blueprints import htmx
 from blueprints.guards import refuse
 from blueprints.print import bp
 from blueprints.print.views import OFFICE, _jobs_dir, _pdf_download
-from models import class_book, print_jobs
-from models.printing import CACHE_ENV, cache_dir
-from models.school import SchoolClass
+from models.printing import class_book
+from models.printing import jobs as print_jobs
+from models.printing.renderer import CACHE_ENV, cache_dir
+from models.school.structure import SchoolClass
 
 
 def _book_class(class_id: int) -> SchoolClass:

@@ -7,10 +7,10 @@ from flask_login import current_user
 from blueprints.guards import refuse
 from blueprints.print import bp
 from blueprints.print.views import _pdf_download
-from models import hoc_ba
-from models.people import Student
-from models.printing import PrintError
-from models.school import SchoolYear
+from models.people.records import Student
+from models.printing import hoc_ba
+from models.printing.renderer import PrintError
+from models.school.structure import SchoolYear
 
 OFFICE = ("admin", "principal", "vice_principal")
 

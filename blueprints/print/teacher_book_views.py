@@ -7,9 +7,9 @@ from flask_login import current_user
 from blueprints.guards import refuse
 from blueprints.print import bp
 from blueprints.print.views import _pdf_download
-from models import teacher_book as books
-from models.printing import PrintError
-from models.school import TeachingAssignment
+from models.printing import teacher_book as books
+from models.printing.renderer import PrintError
+from models.school.structure import TeachingAssignment
 
 
 def _book_assignment(assignment_id: int) -> TeachingAssignment:

@@ -1,11 +1,12 @@
 """The head of department's monitoring of their department's grade book entry."""
+from datetime import date
+
 from flask import abort, render_template, request
 from flask_login import current_user
 
 from blueprints.teacher import bp
-from blueprints.vice_principal.monitoring_views import chosen_semester, progress_context
-from models import monitoring
-from models.school import SchoolYear
+from models.gradebook import monitoring
+from models.school.structure import SchoolYear
 
 
 @bp.route("/department/progress")
@@ -18,11 +19,12 @@ def department_progress():
         return render_template("teacher/department_progress.html", department=None, rows=[], deadlines=[],
                                semester=None, teachers=[])
     year = SchoolYear.current()
-    semester = chosen_semester(year)
+    number = request.args.get("semester", "")
+    semester = monitoring.chosen_semester(year, int(number) if number.isdigit() else None)
     teachers = monitoring.teachers_of_year(year.id, department.id) if year else []
     teacher_id = request.args.get("teacher", "")
     teacher_id = int(teacher_id) if teacher_id.isdigit() and int(teacher_id) in {t.id for t in teachers} else None
     late_only = request.args.get("late") == "1"
     return render_template("teacher/department_progress.html", department=department, teachers=teachers,
                            teacher_id=teacher_id, late_only=late_only,
-                           **progress_context(semester, department, teacher_id, late_only))
+                           **monitoring.progress_context(semester, date.today(), department, teacher_id, late_only))

@@ -8,10 +8,10 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from blueprints.vice_principal import bp
-from models import monitoring, write_transaction
-from models.locks import semester_today
+from models.core import write_transaction
+from models.gradebook import monitoring
 from models.rules.text import nfc
-from models.school import Department, Grade, SchoolClass, SchoolYear, Semester
+from models.school.structure import Department, Grade, SchoolClass, SchoolYear, Semester
 
 
 class CommentForm(FlaskForm):
@@ -27,26 +27,7 @@ def _int_arg(name: str) -> int | None:
 
 def chosen_semester(year: SchoolYear | None) -> Semester | None:
     """The semester picked in ?semester=1|2, else the one holding today."""
-    if year is None:
-        return None
-    number = _int_arg("semester")
-    if number in (1, 2):
-        found = Semester.get_or_none((Semester.year == year) & (Semester.number == number))
-        if found is not None:
-            return found
-    return semester_today(year)
-
-
-def progress_context(semester: Semester | None, department: Department | None, teacher_id: int | None,
-                     late_only: bool) -> dict:
-    """What the progress table needs (shared with the head of department's page)."""
-    if semester is None:
-        return {"rows": [], "deadlines": [], "semester": None}
-    rows = monitoring.progress_rows(semester, date.today(), department.id if department else None,
-                                    teacher_id, late_only)
-    return {"rows": rows, "deadlines": monitoring.deadline_dates(semester), "semester": semester,
-            "late_count": sum(1 for r in rows if r.late),
-            "department_names": {d.id: d.name for d in monitoring.departments()}}
+    return monitoring.chosen_semester(year, _int_arg("semester"))
 
 
 @bp.route("/progress")
@@ -57,7 +38,7 @@ def progress():
     department = Department.get_or_none(Department.id == _int_arg("department")) if _int_arg("department") else None
     teacher_id = _int_arg("teacher")
     late_only = request.args.get("late") == "1"
-    context = progress_context(semester, department, teacher_id, late_only)
+    context = monitoring.progress_context(semester, date.today(), department, teacher_id, late_only)
     return render_template("vice_principal/progress.html", year=year, department=department,
                            teacher_id=teacher_id, late_only=late_only, departments=monitoring.departments(),
                            teachers=monitoring.teachers_of_year(year.id, department.id if department else None)

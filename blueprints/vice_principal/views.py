@@ -2,8 +2,8 @@
 from flask import render_template
 
 from blueprints.vice_principal import bp
-from models.people import Staff, Student
-from models.school import SchoolClass, SchoolYear, TeachingAssignment, class_size
+from models.people.records import Staff, Student
+from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment, class_size
 
 
 @bp.route("/")

@@ -9,10 +9,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
+from models.rules.tt22 import SCORE_BAND_EDGES, format_band_edge
+
 BIN_COUNT = 10
-# the bands the school reports by: <3,5 / 3,5–<5 / 5–<6,5 / 6,5–<8 / ≥8
-BAND_EDGES = (Decimal("3.5"), Decimal("5.0"), Decimal("6.5"), Decimal("8.0"))
-BAND_LABELS = ("Dưới 3,5", "3,5 đến dưới 5", "5 đến dưới 6,5", "6,5 đến dưới 8", "Từ 8 trở lên")
+# the bands the school reports by, defined once in tt22: <3,5 / 3,5–<5 / 5–<6,5 / 6,5–<8 / ≥8
+BAND_EDGES = SCORE_BAND_EDGES
+_EDGE_TEXT = [format_band_edge(e) for e in BAND_EDGES]
+BAND_LABELS = (f"Dưới {_EDGE_TEXT[0]}",
+               *(f"{lo} đến dưới {hi}" for lo, hi in zip(_EDGE_TEXT, _EDGE_TEXT[1:], strict=False)),
+               f"Từ {_EDGE_TEXT[-1]} trở lên")
 TWO_DECIMALS = Decimal("0.01")
 
 

@@ -1,7 +1,8 @@
 """When the grade book is open for entry: windows from the schedule, overridden by the principal's switch.
 
-Pure functions: no database, no Flask. Seed 003 §2.3: the book opens in week 3 and closes at
-24:00 on the Sunday of week 9 (đợt 1), and opens again 10 days before the final tests (đợt 2).
+Pure functions: no database, no Flask. The entry schedule (docs/rules.md §14, TNT mục 2.3): the book opens
+in week 3 and closes at 24:00 on the Sunday of week 9 (đợt 1), and opens again 10 days before the final
+tests (đợt 2) until the end of the 10th working day after them.
 Closing needs no cron job: the state is computed from the clock, the windows and the overrides.
 
 Choices made here (callers and tests agree on them):
@@ -36,6 +37,12 @@ __all__ = [
     "override_target",
     "parse_moment",
     "week_window",
+    "schedule_windows",
+    "SCHEDULE_DESCRIPTION",
+    "FIRST_OPEN_WEEK",
+    "FIRST_CLOSE_WEEK",
+    "DAYS_BEFORE_FINALS",
+    "WORKING_DAYS_AFTER_FINALS",
     "working_days_after",
 ]
 
@@ -192,3 +199,26 @@ def format_closing(moment: datetime) -> str:
     if moment.time() == time.min:
         return format_opening(moment - timedelta(days=1))
     return format_opening(moment)
+
+
+# --- the school's entry schedule (docs/rules.md §14) -----------------------------------------------
+# đợt 1 opens on Monday of week 3 and closes at 24:00 on Sunday of week 9, for ĐĐGtx and ĐĐGgk; đợt 2 opens
+# 10 days before the final tests and lasts through the 10th working day after them, for all three kinds
+FIRST_OPEN_WEEK, FIRST_CLOSE_WEEK = 3, 9
+FIRST_KINDS = ("tx", "gk")
+DAYS_BEFORE_FINALS, WORKING_DAYS_AFTER_FINALS = 10, 10
+SECOND_KINDS = ("tx", "gk", "ck")
+
+SCHEDULE_DESCRIPTION = (
+    f"đợt 1 mở từ thứ Hai tuần {FIRST_OPEN_WEEK} đến hết Chủ nhật tuần {FIRST_CLOSE_WEEK} (24:00) cho ĐĐGtx "
+    f"và ĐĐGgk; đợt 2 mở {DAYS_BEFORE_FINALS} ngày trước ngày kiểm tra cuối kì đến hết ngày làm việc thứ "
+    f"{WORKING_DAYS_AFTER_FINALS} sau đó, cho cả ba cột. Tuần 1 là tuần có ngày bắt đầu học kì.")
+
+
+def schedule_windows(starts_on: date, final_tests_on: date) -> list[tuple[str, datetime, datetime]]:
+    """The schedule's windows for a semester starting on `starts_on`: (kind, opens_at, closes_at)."""
+    first_open, first_close = week_window(starts_on, FIRST_OPEN_WEEK, FIRST_CLOSE_WEEK)
+    second_open = datetime.combine(final_tests_on - timedelta(days=DAYS_BEFORE_FINALS), datetime.min.time())
+    second_close = end_of_day(working_days_after(final_tests_on, WORKING_DAYS_AFTER_FINALS))
+    return ([(kind, first_open, first_close) for kind in FIRST_KINDS]
+            + [(kind, second_open, second_close) for kind in SECOND_KINDS])

@@ -127,6 +127,16 @@ _UPPER_RULES: dict[str, _LevelRule] = {
     KHA: _LevelRule(floor="5.0", count_mark="6.5"),
 }
 
+# the score bands a school reports by (phổ điểm, anomalies): the floors of the levels above,
+# below 3,5 / 3,5–<5 / 5–<6,5 / 6,5–<8 / ≥ 8 (docs/rules.md §1.7)
+SCORE_BAND_EDGES = (DAT_FLOOR, _UPPER_RULES[KHA].floor, _UPPER_RULES[TOT].floor, _UPPER_RULES[TOT].count_mark)
+
+
+def format_band_edge(edge: Decimal) -> str:
+    """3,5 / 5 / 6,5 / 8 as the reports write the band edges."""
+    return f"{edge.normalize():f}".replace(".", ",")
+
+
 TX_PERIODS_SMALL = 35  # <= 35 periods a year -> 2 TX
 TX_PERIODS_MEDIUM = 70  # 36–70 -> 3 TX, above -> 4 TX
 TX_COMMENT_ONLY = 2

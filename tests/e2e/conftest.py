@@ -125,7 +125,7 @@ def csrf_headers(page) -> dict:
 def run_python(server: DemoServer, code: str) -> str:
     """Set up what has no UI worth clicking: `code` runs in a child process on the server's database,
     after `app = create_app()` and inside a database connection."""
-    script = "from app import create_app\nfrom models import db\napp = create_app()\nwith db.connection_context():\n"
+    script = "from app import create_app\nfrom models.core import db\napp = create_app()\nwith db.connection_context():\n"
     script += "".join(f"    {line}\n" for line in textwrap.dedent(code).strip().splitlines())
     env = dict(os.environ, DATABASE_URL=server.db_url, SECRET_KEY="e2e-secret")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from models.corrections import in_office_hours
+from models.gradebook.corrections import in_office_hours
 from models.rules import tt22
 from tests.e2e.conftest import csrf_headers, login, query, run_python, tiny_png
 
@@ -67,7 +67,7 @@ def stored(server, class_name: str, semester: int, student_id: int, key: str):
 
 def reload_until(page, locator, timeout: float = 12.0):
     """Reload until the locator is there: a lock switched from another process reaches the server's
-    kept copy of the lock rows within its 5-second expiry (models/locks.py CACHE_SECONDS)."""
+    kept copy of the lock rows within its 5-second expiry (models/gradebook/locks.py CACHE_SECONDS)."""
     deadline = time.time() + timeout
     while True:
         page.reload()
@@ -80,9 +80,9 @@ def reload_until(page, locator, timeout: float = 12.0):
 
 LOCK_9A3 = """
 from datetime import date, timedelta
-from models import write_transaction
-from models.locks import switch_lock
-from models.school import SchoolClass, Semester, Subject
+from models.core import write_transaction
+from models.gradebook.locks import switch_lock
+from models.school.structure import SchoolClass, Semester, Subject
 semester = Semester.get(Semester.number == 1)
 school_class = SchoolClass.get((SchoolClass.name == '9A3') & (SchoolClass.year == semester.year))
 toan = Subject.get(Subject.name == 'Toán')

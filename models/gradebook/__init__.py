@@ -1,0 +1,5 @@
+"""The grade book (sổ theo dõi và đánh giá): mark cells and their averages, entry windows and locks,
+correction requests (marks and attendance), and the vice-principal's monitoring.
+
+The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
+__all__ = ["marks", "locks", "corrections", "monitoring"]

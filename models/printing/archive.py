@@ -1,0 +1,233 @@
+"""The year-end archive (seed 004; seed 000 Điều 11.2.a): every class's book and every student's học bạ
+as PDF, with manifest.json (each file's SHA-256 and the audit chain head at that moment), in one ZIP.
+
+Built by the print worker process (job kind "archive", one at a time) or by `flask --app app archive`.
+Memory stays bounded: a class is rendered, written into the ZIP and dropped before the next one; with
+two worker processes at most two classes' PDFs are held at once.
+"""
+import hashlib
+import importlib
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from models.audit.log import AuditEntry
+from models.printing.renderer import ascii_name, merge_pdfs
+from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment, class_roster
+
+KIND = "archive"
+LABEL = "Lưu trữ cuối năm"
+MANIFEST = "manifest.json"
+_APP_CONTEXT = None  # a pool process keeps its app context for its whole life
+
+
+def _register_kind() -> None:
+    """The print job kind (models.printing.jobs.KINDS lists the kinds start_job accepts)."""
+    from models.printing import jobs as print_jobs
+
+    print_jobs.KINDS.setdefault(KIND, LABEL)
+
+
+_register_kind()
+
+
+def archive_name(year: SchoolYear, now: datetime) -> str:
+    return f"Luu-tru-{year.name}-{now:%Y%m%d-%H%M%S}.zip"
+
+
+def archive_dir(instance_path: str) -> Path:
+    path = Path(instance_path) / "archive"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def class_book_builder() -> Callable | None:
+    """The class book renderer of models/printing/class_book.py when it exists: fn(school_class, now) -> PDF bytes."""
+    try:
+        module = importlib.import_module("models.printing.class_book")
+    except ModuleNotFoundError:
+        return None
+    build, render = getattr(module, "build_book", None), getattr(module, "book_pdf", None)
+    if not (callable(build) and callable(render)):
+        return None
+    return lambda school_class, now=None: render(build(school_class), now=now)
+
+
+def _months(year: SchoolYear) -> list[str]:
+    from models.school.structure import Semester
+
+    terms = list(Semester.select().where(Semester.year == year).order_by(Semester.starts_on))
+    if not terms:
+        return []
+    first, last = terms[0].starts_on, terms[-1].ends_on
+    months, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def fallback_class_book(school_class: SchoolClass, now: datetime | None = None) -> bytes:
+    """Without models.printing.class_book: the class's monthly attendance sheets and each subject's marks pages
+    (the teacher's book of every assignment), in one PDF."""
+    from models.printing import teacher_book
+    from models.printing.attendance_sheet import sheet_for, sheet_pdf
+
+    parts = [sheet_pdf(sheet_for(school_class, month)) for month in _months(school_class.year)]
+    assignments = (TeachingAssignment.select().where(TeachingAssignment.school_class == school_class)
+                   .order_by(TeachingAssignment.subject, TeachingAssignment.id))
+    for assignment in assignments:
+        parts.append(teacher_book.pdf(teacher_book.build(assignment, now=now), now=now, use_cache=False))
+    return merge_pdfs(parts)
+
+
+def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, bytes]]:
+    """Every file of one class: (path in the ZIP, PDF bytes); the class book first, then each học bạ."""
+    from models.printing import hoc_ba
+
+    school_class = SchoolClass.get_by_id(class_id)
+    folder = ascii_name(school_class.name)
+    year = school_class.year.name
+    builder = class_book_builder()
+    book = builder(school_class, now) if builder else fallback_class_book(school_class, now)
+    name = "So-theo-doi" if builder else "So-theo-doi-diem-danh-va-diem-mon"
+    files = [(f"{folder}/{name}-{folder}-{year}.pdf", book)]
+    pages = hoc_ba.class_pages(school_class)
+    numbers = {entry.student.id: entry.number for entry in class_roster(school_class)}
+    for page, data in zip(pages, hoc_ba.student_pdfs(pages, now), strict=True):
+        stem = ascii_name(f"{numbers.get(page.student.id, 0):02d}-{page.student.full_name}-{page.student.code}")
+        files.append((f"{folder}/Hoc-ba/Hoc-ba-{stem}-{year}.pdf", data))
+    return files
+
+
+@dataclass
+class ArchiveResult:
+    path: Path
+    files: int
+    students: int
+    classes: int
+    audit_head: str
+    class_book: str  # "class_book" or "fallback"
+
+
+def _classes(year: SchoolYear) -> list[SchoolClass]:
+    from models.printing.attendance_sheet import school_classes
+
+    return school_classes(year)
+
+
+def _worker_init(database_url: str) -> None:
+    """A pool process: its own app and database connection (never the parent's sqlite handle)."""
+    global _APP_CONTEXT
+    from app import create_app
+    from models.core import db
+
+    os.environ["DATABASE_URL"] = database_url
+    app = create_app({"AUTO_MIGRATE": False, "DATABASE_URL": database_url})
+    _APP_CONTEXT = app.app_context()
+    _APP_CONTEXT.push()
+    db.connect(reuse_if_open=True)
+    try:  # the archive already renders one class per process; a pool process may not start its own pool
+        import models.printing.class_book as class_book
+
+        class_book.RENDER_PROCESSES = 1
+    except ImportError:
+        pass
+
+
+def _worker_class(args: tuple[int, datetime]) -> list[tuple[str, bytes]]:
+    class_id, now = args
+    return class_files(class_id, now)
+
+
+def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None, workers: int = 1,
+                  database_url: str = "", class_ids: list[int] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> ArchiveResult:
+    """Write the year's archive ZIP to out_path (atomically: a .part file renamed at the end).
+
+    workers > 1 renders classes in that many processes (each class in one process); the ZIP and the
+    manifest are written here, in class order, as each class arrives.
+    """
+    now = now or datetime.now()
+    classes = [c for c in _classes(year) if class_ids is None or c.id in class_ids]
+    sizes = {c.id: len(class_roster(c)) for c in classes}
+    total = sum(sizes.values()) + len(classes)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".part")
+    manifest: list[dict] = []
+    done = 0
+    if progress:
+        progress(0, total)
+    jobs = [(c.id, now) for c in classes]
+    pool = None
+    if workers > 1 and len(classes) > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init,
+                                                         initargs=(database_url or os.environ["DATABASE_URL"],))
+        results = pool.imap(_worker_class, jobs)
+    else:
+        results = (_worker_class(job) for job in jobs)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for school_class, files in zip(classes, results, strict=True):
+                for name, data in files:
+                    archive.writestr(name, data)
+                    manifest.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+                del files
+                done += sizes[school_class.id] + 1
+                if progress:
+                    progress(done, total)
+            head = AuditEntry.head()
+            builder = class_book_builder()
+            archive.writestr(MANIFEST, json.dumps({
+                "school_year": year.name, "generated_at": now.isoformat(timespec="seconds"),
+                "audit_chain_head": head, "classes": len(classes), "students": sum(sizes.values()),
+                "class_book": "class_book" if builder else "fallback: attendance sheets and subject pages",
+                "files": manifest}, ensure_ascii=False, indent=2))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    os.replace(tmp, out_path)
+    return ArchiveResult(out_path, len(manifest), sum(sizes.values()), len(classes), head,
+                         "class_book" if builder else "fallback")
+
+
+def read_manifest(path: Path) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read(MANIFEST))
+
+
+def finished_archives(folder: Path) -> list[Path]:
+    """The finished ZIPs in the archive folder, newest first."""
+    if not folder.exists():
+        return []
+    return sorted(folder.glob("Luu-tru-*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def run_archive_job(job) -> None:
+    """The worker's body for a job of kind "archive": build the ZIP, reporting progress per class."""
+    from models.printing.jobs import set_progress
+
+    params = job.parameters
+    try:
+        year = SchoolYear.get_by_id(params["year_id"])
+        out = Path(params["output_dir"]) / archive_name(year, datetime.now())
+        set_progress(job.id, status="running", progress=0, pid=os.getpid(), output_path=str(out))
+        build_archive(year, out, workers=int(params.get("workers", 1)),
+                      database_url=os.environ.get("DATABASE_URL", ""),
+                      progress=lambda done, total: set_progress(job.id, progress=done, total=total))
+        set_progress(job.id, status="done", finished_at=datetime.now())
+    except Exception as failure:  # the job row is the only place the office sees what went wrong
+        set_progress(job.id, status="failed", error=f"{type(failure).__name__}: {failure}"[:2000],
+                     finished_at=datetime.now())
+        raise

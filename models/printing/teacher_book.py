@@ -1,0 +1,165 @@
+"""The teacher's book, "Sổ theo dõi và đánh giá học sinh (của giáo viên)": A4 portrait, per teacher ×
+class × subject × year (seed 000 Điều 11.2.b).
+
+A cover (school, teacher, subject, class, year), then per semester the marks page: STT, Họ và tên,
+ĐĐGtx…, ĐĐGgk, ĐĐGck, ĐTBmhk (semester II also ĐTBmhk I and ĐTBmcn; Đ/CĐ for comment-only subjects),
+corrected values in red, "Trong trang này có … điểm được sửa chữa" and the teacher's signature.
+Every page carries a verification code of exactly its data (models.printing.verification).
+"""
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from models.gradebook.marks import Grid, correction_count, grid_for
+from models.printing.renderer import cached_pdf, render_pdf, render_print_html
+from models.printing.verification import canonical, page_codes, register_page_builder
+from models.school.structure import School, Semester, Subject, TeachingAssignment
+
+DOCUMENT = "teacher_book"
+TITLE = "Sổ theo dõi và đánh giá học sinh (của giáo viên)"
+TEMPLATE = "print/teacher_book.html"
+
+
+@dataclass
+class BookPage:
+    kind: str  # "cover" or "marks"
+    page_data: dict
+    params: dict
+    grid: Grid | None = None
+    semester: Semester | None = None
+    corrections: int = 0
+    code: str = ""
+    number: int = 1
+    total: int = 1
+
+
+@dataclass
+class TeacherBook:
+    assignment: TeachingAssignment
+    school_name: str
+    header_line_1: str
+    header_line_2: str
+    place_name: str
+    teacher_name: str
+    subject_name: str
+    class_name: str
+    year_name: str
+    pages: list[BookPage] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return TITLE
+
+
+def _row_data(grid: Grid) -> list[dict]:
+    rows = []
+    for row in grid.rows:
+        cells = {cell.column.label: cell.display for cell in row.cells}
+        cells["ĐTBmhk"] = row.averages.text("semester")
+        if grid.second_semester:
+            cells["ĐTBmhk I"] = row.averages.text("first")
+            if not grid.comment_only:
+                cells["ĐTBmcn"] = row.averages.text("year")
+        rows.append({"key": row.student.id, "label": row.student.full_name, "number": row.number,
+                     "cells": cells, "sửa chữa": [c.column.label for c in row.cells if c.corrected]})
+    return rows
+
+
+def build(assignment: TeachingAssignment, now: datetime | None = None) -> TeacherBook:
+    """The book's pages with their data (no codes yet): the cover and one marks page per semester."""
+    school = School.current()
+    school_class, subject = assignment.school_class, assignment.subject
+    book = TeacherBook(
+        assignment=assignment, school_name=school.name if school else "",
+        header_line_1=school.header_line_1 if school else "", header_line_2=school.header_line_2 if school else "",
+        place_name=school.place_name if school else "", teacher_name=assignment.teacher.full_name,
+        subject_name=subject.name, class_name=school_class.name, year_name=school_class.year.name)
+    base = f"teacher-book:{assignment.id}"
+    cover = {"page_key": f"{base}:cover", "Trường": book.school_name, "Giáo viên": book.teacher_name,
+             "Môn học": book.subject_name, "Lớp": book.class_name, "Năm học": book.year_name}
+    book.pages.append(BookPage("cover", cover, {"assignment_id": assignment.id, "page_key": cover["page_key"]}))
+    for semester in Semester.select().where(Semester.year == school_class.year_id).order_by(Semester.number):
+        grid = grid_for(assignment, semester, now=now)
+        corrections = correction_count(school_class, subject, semester)
+        data = {"page_key": f"{base}:hk{semester.number}", "Học kì": semester.number, "Môn học": book.subject_name,
+                "Lớp": book.class_name, "Giáo viên": book.teacher_name, "rows": _row_data(grid),
+                "Số điểm được sửa chữa": corrections}
+        book.pages.append(BookPage("marks", data, {"assignment_id": assignment.id, "page_key": data["page_key"]},
+                                   grid=grid, semester=semester, corrections=corrections))
+    for number, page in enumerate(book.pages, 1):
+        page.number, page.total = number, len(book.pages)
+    return book
+
+
+def _builder(params: dict) -> list[dict]:
+    assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == params.get("assignment_id"))
+    return [page.page_data for page in build(assignment).pages] if assignment else []
+
+
+register_page_builder(DOCUMENT, _builder, label=TITLE)
+
+
+def stamp(book: TeacherBook, now: datetime | None = None) -> TeacherBook:
+    codes = page_codes(DOCUMENT, [(p.params, p.page_data) for p in book.pages], now=now)
+    for page, code in zip(book.pages, codes, strict=True):
+        page.code = code
+    return book
+
+
+def context(book: TeacherBook, now: datetime | None = None) -> dict:
+    return {"book": book, "generated_at": now or datetime.now()}
+
+
+def html(book: TeacherBook, now: datetime | None = None, **extra) -> str:
+    """The print view for the browser."""
+    return render_print_html(TEMPLATE, **context(stamp(book, now), now), **extra)
+
+
+def data_version(book: TeacherBook) -> str:
+    return hashlib.sha256(canonical([p.page_data for p in book.pages]).encode()).hexdigest()
+
+
+def pdf(book: TeacherBook, now: datetime | None = None, use_cache: bool = True) -> bytes:
+    """The book as PDF; reused from the print cache while its data (and layout) have not changed."""
+    stamp(book, now)
+
+    def render() -> bytes:
+        return render_pdf(TEMPLATE, **context(book, now))
+
+    if not use_cache:
+        return render()
+    return cached_pdf(DOCUMENT, data_version(book) + _layout(), render)
+
+
+def _layout() -> str:
+    """print_a4.css is not in printing.layout_version(): hash it into the cache key here."""
+    from pathlib import Path
+
+    css = Path(__file__).resolve().parents[2] / "static" / "css" / "print_a4.css"
+    return hashlib.sha256(css.read_bytes()).hexdigest()[:16]
+
+
+def download_name(book: TeacherBook) -> str:
+    """"Sổ-giáo-viên-Toán-6A1-2024-2025.pdf" (the ASCII fallback So-giao-vien-Toan-6A1-2024-2025.pdf)."""
+    return f"Sổ-giáo-viên-{book.subject_name}-{book.class_name}-{book.year_name}.pdf"
+
+
+def may_print(user, assignment: TeachingAssignment) -> bool:
+    """The assignment's own teacher, the admin, the principal and the vice-principals."""
+    if user.has_role("admin", "principal", "vice_principal"):
+        return True
+    return user.staff_id is not None and assignment.teacher_id == user.staff_id
+
+
+def find_assignment(teacher_username: str, class_name: str, subject_code: str) -> TeachingAssignment | None:
+    """The current year's assignment of a teacher (by username), class and subject code, for the CLI."""
+    from models.people.accounts import User
+    from models.school.structure import SchoolClass, SchoolYear
+
+    user = User.get_or_none(User.username == teacher_username)
+    year = SchoolYear.current()
+    if user is None or user.staff_id is None or year is None:
+        return None
+    return (TeachingAssignment.select().join(SchoolClass).switch(TeachingAssignment).join(Subject)
+            .where((TeachingAssignment.teacher == user.staff_id) & (SchoolClass.year == year)
+                   & (SchoolClass.name == class_name) & (Subject.code == subject_code)).first())
