@@ -3,7 +3,6 @@ from datetime import date
 from io import BytesIO
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
 
 from blueprints import htmx
 from blueprints.admin import bp
@@ -11,26 +10,19 @@ from blueprints.admin.people_forms_admin import (
     ImportUploadForm,
     NewStaffForm,
     NewStudentForm,
-    StaffEditForm,
-    StaffStatusForm,
-    StudentEditForm,
-    StudentStatusForm,
 )
-from blueprints.people_forms import form_to_profile
+from blueprints.admin.person_views import profile_values, year_classes
 from models.core import write_transaction
 from models.people.records import (
     STAFF_STATUSES,
-    STUDENT_LEFT,
     STUDENT_STATUSES,
     Staff,
     StaffStatus,
     Student,
     StudentStatus,
-    change_staff_status,
     create_staff,
     create_student,
     person_audit_trail,
-    update_profile,
 )
 from models.rules.class_list_excel import template_workbook
 from models.rules.text import nfc
@@ -50,11 +42,10 @@ from models.school.class_import import (
     plan_import,
     store_upload,
 )
-from models.school.rosters import enrolment_history, record_student_status, staff_list_rows, student_list
+from models.school.rosters import enrolment_history, staff_list_rows, student_list
 from models.school.structure import (
     Department,
     DepartmentMember,
-    Grade,
     SchoolClass,
     SchoolYear,
     Semester,
@@ -87,18 +78,9 @@ ACTION_LABELS = {
     "create": "Tạo hồ sơ", "update": "Sửa hồ sơ", "status": "Đổi trạng thái", "enrol": "Xếp lớp",
     "rejoin": "Trở lại lớp",
 }
-_LEFT_MESSAGE = "Hồ sơ của người đã rời trường chỉ được xem, không được sửa."
 
 
 # --- small helpers shared by the views ---------------------------------------------------------------
-
-def _year_classes() -> list[SchoolClass]:
-    year = SchoolYear.current()
-    if year is None:
-        return []
-    return list(SchoolClass.select(SchoolClass, Grade).join(Grade)
-                .where(SchoolClass.year == year).order_by(Grade.number, SchoolClass.name))
-
 
 def _student_or_404(student_id: int) -> Student:
     student = Student.get_or_none(Student.id == student_id)
@@ -112,12 +94,6 @@ def _staff_or_404(staff_id: int) -> Staff:
     if staff is None:
         abort(404)
     return staff
-
-
-def _profile(form, model) -> dict:
-    """The model's profile fields of a validated form; a text field absent from the POST is left out."""
-    return {k: v for k, v in form_to_profile(form).items()
-            if k in model.PROFILE_FIELDS and (v is not None or k == "date_of_birth")}
 
 
 def _default_joined_on() -> date:
@@ -169,7 +145,7 @@ def _xlsx(data: bytes, name: str):
 @bp.route("/students")
 def students():
     """The student list: one class of this year and/or an accent-insensitive search."""
-    classes = _year_classes()
+    classes = year_classes()
     class_id = request.args.get("class_id", type=int)
     selected = next((c for c in classes if c.id == class_id), None)
     q = (nfc(request.args.get("q", "")) or "")[:100]
@@ -194,7 +170,7 @@ def student_detail(student_id: int):
 @bp.route("/students/new", methods=["GET", "POST"])
 def student_new():
     """Create a student with a new mã định danh and put them in a class of this year."""
-    classes = _year_classes()
+    classes = year_classes()
     form = NewStudentForm()
     form.set_classes(classes)
     if request.method == "GET":
@@ -206,7 +182,7 @@ def student_new():
         school_class = next(c for c in classes if c.id == form.class_id.data)
         try:
             with write_transaction():
-                student = create_student(_profile(form, Student), school_class.year.start_year,
+                student = create_student(profile_values(form, Student), school_class.year.start_year,
                                          effective_on=form.joined_on.data)
                 enrol(student, school_class, form.joined_on.data)
         except ValueError as refused:
@@ -219,60 +195,12 @@ def student_new():
     return render_template("admin/student_new.html", form=form, error=error), status
 
 
-@bp.route("/students/<int:student_id>/edit", methods=["GET", "POST"])
-def student_edit(student_id: int):
-    """Correct a student's profile; the mã định danh has no field and cannot change."""
-    student = _student_or_404(student_id)
-    form = StudentEditForm(obj=student)
-    error = _LEFT_MESSAGE if student.has_left else None
-    if request.method == "POST" and not student.has_left and form.validate():
-        try:
-            with write_transaction():
-                changed = update_profile(student, _profile(form, Student), reason=form.reason.data or "")
-        except ValueError as refused:
-            error = str(refused)
-        else:
-            flash("Đã lưu hồ sơ." if changed else "Không có thay đổi nào.", "success")
-            return redirect(url_for("admin.student_detail", student_id=student.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/student_edit.html", form=form, student=student, error=error), status
-
-
-@bp.route("/students/<int:student_id>/status", methods=["GET", "POST"])
-def student_status(student_id: int):
-    """Record a dated status change; leaving closes the enrolment, coming back may choose a class."""
-    student = _student_or_404(student_id)
-    classes = _year_classes()
-    form = StudentStatusForm()
-    form.set_classes(classes)
-    if request.method == "GET":
-        form.effective_on.data = date.today()
-        form.status.data = "chuyen_den" if student.has_left else "chuyen_di"
-    error = None
-    if request.method == "POST" and form.validate():
-        rejoin = None
-        if student.has_left and form.status.data not in STUDENT_LEFT and form.class_id.data:
-            rejoin = next(c for c in classes if c.id == form.class_id.data)
-        try:
-            with write_transaction():
-                record_student_status(student, form.status.data, form.effective_on.data, form.reason.data,
-                                      form.other_school.data or "", recorded_by=current_user.id, rejoin=rejoin)
-        except ValueError as refused:
-            error = str(refused)
-        else:
-            flash(f"Đã ghi trạng thái “{student.status_label}” cho học sinh {student.full_name}.", "success")
-            return redirect(url_for("admin.student_detail", student_id=student.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/student_status.html", form=form, student=student,
-                           current_class=current_class_of(student), error=error), status
-
-
 # --- class lists from and to Excel -------------------------------------------------------------------
 
 @bp.route("/students/import", methods=["GET", "POST"])
 def student_import():
     """Upload a class list (.xlsx) for one class; the file is checked by content and kept for the preview."""
-    classes = _year_classes()
+    classes = year_classes()
     form = ImportUploadForm()
     form.set_classes(classes)
     if request.method == "GET":
@@ -379,7 +307,7 @@ def staff_new():
         year = SchoolYear.current()
         try:
             with write_transaction():
-                staff = create_staff(_profile(form, Staff), year.start_year if year else date.today().year)
+                staff = create_staff(profile_values(form, Staff), year.start_year if year else date.today().year)
         except ValueError as refused:
             error = str(refused)
         else:
@@ -406,45 +334,3 @@ def staff_detail(staff_id: int):
                            membership=membership, assignments=list(assignments_of(staff)) if year else [],
                            homeroom=homeroom, account=User.get_or_none(User.staff == staff),
                            audit=_audit_rows(staff))
-
-
-@bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
-def staff_edit(staff_id: int):
-    """Correct a staff member's profile; the mã định danh cannot change."""
-    staff = _staff_or_404(staff_id)
-    form = StaffEditForm(obj=staff)
-    error = _LEFT_MESSAGE if staff.has_left else None
-    if request.method == "POST" and not staff.has_left and form.validate():
-        try:
-            with write_transaction():
-                changed = update_profile(staff, _profile(form, Staff), reason=form.reason.data or "")
-        except ValueError as refused:
-            error = str(refused)
-        else:
-            flash("Đã lưu hồ sơ." if changed else "Không có thay đổi nào.", "success")
-            return redirect(url_for("admin.staff_detail", staff_id=staff.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/staff_edit.html", form=form, staff=staff, error=error), status
-
-
-@bp.route("/staff/<int:staff_id>/status", methods=["GET", "POST"])
-def staff_status(staff_id: int):
-    """Record a dated status change of a staff member (chuyển công tác, nghỉ hưu, ...)."""
-    staff = _staff_or_404(staff_id)
-    form = StaffStatusForm()
-    if request.method == "GET":
-        form.effective_on.data = date.today()
-        form.status.data = "dang_cong_tac" if staff.has_left else "chuyen_cong_tac"
-    error = None
-    if request.method == "POST" and form.validate():
-        try:
-            with write_transaction():
-                change_staff_status(staff, form.status.data, form.effective_on.data, form.reason.data,
-                                    form.other_school.data or "", recorded_by=current_user.id)
-        except ValueError as refused:
-            error = str(refused)
-        else:
-            flash(f"Đã ghi trạng thái “{staff.status_label}” cho {staff.full_name}.", "success")
-            return redirect(url_for("admin.staff_detail", staff_id=staff.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/staff_status.html", form=form, staff=staff, error=error), status
