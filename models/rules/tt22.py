@@ -1,7 +1,7 @@
 """Assessment rules of Thông tư 22/2021/TT-BGDĐT (THCS and THPT, grades 6–12).
 
 Pure functions: no database, no Flask, ``decimal.Decimal`` only (floats are refused with
-``TypeError``). See domain.md (§1, "Decisions") for the rules.
+``TypeError``). The rules are docs/rules.md §1–2.
 
 Choices made here (documented so that callers and tests agree):
 
@@ -23,6 +23,7 @@ Choices made here (documented so that callers and tests agree):
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 __all__ = [
@@ -36,7 +37,18 @@ __all__ = [
     "KHA",
     "LEVELS",
     "TOT",
+    "MAX_ABSENT_SESSIONS",
+    "NOT_PROMOTED",
+    "PROMOTED",
+    "PROMOTION_OUTCOMES",
+    "RETEST",
+    "SUMMER_AND_RETEST",
+    "SUMMER_TRAINING",
+    "SummerResult",
     "award",
+    "promotion",
+    "promotion_after_summer",
+    "retest_subjects",
     "comment_subject_level",
     "conduct_year",
     "format_mark",
@@ -306,7 +318,7 @@ def comment_subject_level(levels: Sequence[str]) -> str:
 
 
 def learning_result(scored: Mapping[str, Decimal], commented: Mapping[str, str]) -> str:
-    """Kết quả học tập (Điều 9.2) with the Điều 9.3 adjustment as in domain decision 3.
+    """Kết quả học tập (Điều 9.2) with the Điều 9.3 adjustment as docs/rules.md §1.6 states it.
 
     ``scored``: subject -> ĐTBmhk (or ĐTBmcn); ``commented``: subject -> "Đ"/"CĐ" (or Đạt/Chưa đạt).
     """
@@ -363,3 +375,94 @@ def award(conduct: str, learning: str, scored_year: Mapping[str, Decimal]) -> st
     if sum(1 for mark in marks if mark >= EXCELLENT_COUNT) >= MIN_SUBJECTS:
         return AWARD_EXCELLENT
     return AWARD_GOOD
+
+
+# ---------------------------------------------------------------------------
+# Promotion, summer training and re-tests (Điều 12–14; docs/rules.md §9).
+# ---------------------------------------------------------------------------
+PROMOTED = "Được lên lớp"
+SUMMER_TRAINING = "Rèn luyện trong kì nghỉ hè"
+RETEST = "Kiểm tra lại"
+SUMMER_AND_RETEST = "Rèn luyện trong kì nghỉ hè và kiểm tra lại"
+NOT_PROMOTED = "Không được lên lớp"
+PROMOTION_OUTCOMES: tuple[str, ...] = (PROMOTED, SUMMER_TRAINING, RETEST, SUMMER_AND_RETEST, NOT_PROMOTED)
+# more than this many absent sessions (có phép and không phép together) in the year: not promoted
+MAX_ABSENT_SESSIONS = 45
+RETEST_BELOW = Decimal("5.0")  # scored subjects with ĐTBmcn below 5,0 are re-tested
+
+
+def _check_sessions(absent_sessions: object) -> int:
+    if isinstance(absent_sessions, bool) or not isinstance(absent_sessions, int):
+        raise TypeError("absent_sessions must be an int")
+    if absent_sessions < 0:
+        raise ValueError("Số buổi nghỉ không thể âm.")
+    return absent_sessions
+
+
+def promotion(conduct_year: str, learning_year: str, absent_sessions: int) -> str:
+    """The year's outcome: promoted, summer training, re-test, both, or not promoted.
+
+    More than 45 absent sessions is "Không được lên lớp" whatever else (45 is not); otherwise conduct
+    at Chưa đạt sends the student to summer training and learning at Chưa đạt to a re-test (both when
+    both are Chưa đạt).
+    """
+    conduct = _parse_result_level(conduct_year)
+    learning = _parse_result_level(learning_year)
+    if _check_sessions(absent_sessions) > MAX_ABSENT_SESSIONS:
+        return NOT_PROMOTED
+    if conduct == CHUA_DAT and learning == CHUA_DAT:
+        return SUMMER_AND_RETEST
+    if conduct == CHUA_DAT:
+        return SUMMER_TRAINING
+    if learning == CHUA_DAT:
+        return RETEST
+    return PROMOTED
+
+
+def retest_subjects(scored_year: Mapping[str, Decimal], commented_year: Mapping[str, str]) -> list[str]:
+    """The subjects to re-test: scored subjects with ĐTBmcn below 5,0 and comment-only subjects at CĐ,
+    in the order given (scored first)."""
+    scored = [name for name, mark in scored_year.items() if _check_mark(mark) < RETEST_BELOW]
+    commented = [name for name, level in commented_year.items() if parse_level(level) == COMMENT_FAIL]
+    return scored + commented
+
+
+@dataclass(frozen=True)
+class SummerResult:
+    """The year's result after summer: conduct and learning re-assessed, and the final decision."""
+
+    conduct: str
+    learning: str
+    decision: str  # PROMOTED or NOT_PROMOTED
+
+
+def promotion_after_summer(conduct_year: str, scored_year: Mapping[str, Decimal],
+                           commented_year: Mapping[str, str], absent_sessions: int, *,
+                           conduct_after_training: str | None = None,
+                           retest_scores: Mapping[str, Decimal] | None = None,
+                           retest_levels: Mapping[str, str] | None = None) -> SummerResult:
+    """Recompute the year after summer training and re-tests, and decide.
+
+    The conduct level after training replaces a Chưa đạt year level; a re-test mark or level replaces
+    the year's result of that subject, which must be one of ``retest_subjects`` (a ValueError names it
+    otherwise). A re-test not taken keeps the year's value. Still Chưa đạt, or more than 45 absent
+    sessions, means not promoted.
+    """
+    conduct = _parse_result_level(conduct_year)
+    if conduct == CHUA_DAT and conduct_after_training is not None:
+        conduct = _parse_result_level(conduct_after_training)
+    allowed = set(retest_subjects(scored_year, commented_year))
+    scored = dict(scored_year)
+    commented = dict(commented_year)
+    for name, mark in (retest_scores or {}).items():
+        if name not in allowed or name not in scored:
+            raise ValueError(f"Môn {name} không thuộc các môn phải kiểm tra lại.")
+        scored[name] = _check_mark(mark)
+    for name, level in (retest_levels or {}).items():
+        if name not in allowed or name not in commented:
+            raise ValueError(f"Môn {name} không thuộc các môn phải kiểm tra lại.")
+        commented[name] = parse_level(level)
+    learning = learning_result(scored, commented)
+    promoted = (_check_sessions(absent_sessions) <= MAX_ABSENT_SESSIONS
+                and conduct != CHUA_DAT and learning != CHUA_DAT)
+    return SummerResult(conduct, learning, PROMOTED if promoted else NOT_PROMOTED)
