@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+DEMO_DAY = "2025-01-19"  # as bench/common.py: the demo as of a fixed day, figures comparable over time
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
         import os
 
         env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="bench")
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo"], cwd=ROOT, env=env, check=True,
+        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo", "--today", DEMO_DAY], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         from app import create_app
         from models.attendance.register import AttendanceMark

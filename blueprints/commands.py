@@ -19,24 +19,33 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
-    def seed_demo(if_empty):
-        """Build the demo school (deterministic)."""
+    @click.option("--today", "today_text", default="", metavar="YYYY-MM-DD",
+                  help="Build the school as it stands on this day (default: today).")
+    def seed_demo(if_empty, today_text):
+        """Build the demo school for the school year holding the day (deterministic for a given day)."""
+        from datetime import date
+
         from models.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_school
         from models.school.structure import School
 
+        try:
+            today = date.fromisoformat(today_text) if today_text else date.today()
+        except ValueError:
+            raise click.ClickException(f"Ngày không hợp lệ: {today_text} (dạng YYYY-MM-DD, ví dụ 2025-10-20).") \
+                from None
         with db.connection_context():
             if School.select().exists():
                 if if_empty:
                     click.echo("Cơ sở dữ liệu đã có dữ liệu trường: không nạp trường mẫu.")
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
-            summary = seed_demo_school()
+            summary = seed_demo_school(today=today)
             from models.demo.attendance import seed_demo_attendance
             from models.demo.marks import seed_demo_marks
 
-            seed_demo_marks()
-            seed_demo_attendance()
-        click.echo(f"Đã tạo trường mẫu: {summary}")
+            marks = seed_demo_marks(today=today)
+            attendance = seed_demo_attendance(today=today)
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance}")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

@@ -1,6 +1,7 @@
 """Regenerate the README's screenshots under docs/: the demo school in headless Chromium.
 
-Run: .venv/bin/python scripts/screenshots.py
+Run: .venv/bin/python scripts/screenshots.py [--today YYYY-MM-DD] [name.png,username,path …]
+(the demo is seeded as of today, or of the given day; the A3 sheet is the last month with school days)
 """
 import os
 import socket
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -27,15 +29,32 @@ SHOTS = [
 ]
 
 
+def sheet_month(today: date) -> str:
+    """The month the A3 sheet shows: the one before `today`, or May in summer, or September in September."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    if month in (6, 7, 8):
+        year, month = today.year, 5
+    if today.month == 9:
+        year, month = today.year, 9
+    return f"{year:04d}-{month:02d}"
+
+
 def main() -> None:
+    args = sys.argv[1:]
+    today = date.today()
+    if "--today" in args:
+        at = args.index("--today")
+        today = date.fromisoformat(args[at + 1])
+        del args[at:at + 2]
     folder = Path(tempfile.mkdtemp())
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder}/shots.db", SECRET_KEY="shots", HOST="127.0.0.1",
                PORT=str(port))
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo"], cwd=ROOT, env=env, check=True)
-    extra = [a for a in sys.argv[1:]]
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo", "--today", today.isoformat()],
+                   cwd=ROOT, env=env, check=True)
+    extra = list(args)
     server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -60,7 +79,7 @@ def main() -> None:
             browser.close()
         # the A3 monthly sheet as the office prints it
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", "print-attendance", "--class", "6A1",
-                        "--month", "2024-10", "--out", str(folder / "sheet.pdf")], cwd=ROOT, env=env, check=True)
+                        "--month", sheet_month(today), "--out", str(folder / "sheet.pdf")], cwd=ROOT, env=env, check=True)
         subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(folder / "sheet.pdf"),
                         str(ROOT / "docs" / "attendance-sheet")], check=True)
         print("docs/attendance-sheet.png")

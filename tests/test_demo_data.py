@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.demo import data as d
+from models.demo.school import data as d
 
 ALL_CLASSES = [f"{g}A{n}" for g in (6, 7, 8, 9) for n in range(1, 11)]
 
@@ -286,3 +286,19 @@ def test_the_whole_school_is_generated_at_its_size():
     d.teachers(), d.classes(), d.assignments()
     total = sum(len(roster) for roster in d.all_students().values())
     assert 1600 <= total <= 1800
+
+
+def test_another_year_is_the_same_school_moved_in_time():
+    later = d.students("6A1", start_year=2026)
+    base = d.students("6A1")
+    assert [s.full_name for s in later] == [s.full_name for s in base]
+    for old, new in zip(base, later, strict=True):
+        assert d._age_on(new.date_of_birth, date(2026, 9, 5)) == d._age_on(old.date_of_birth, d.YEAR_STARTS_ON)
+        assert new.personal_id[4:6] == f"{new.date_of_birth.year % 100:02d}"
+        assert new.personal_id[:4] + new.personal_id[6:] == old.personal_id[:4] + old.personal_id[6:]
+    moved = [s for roster in d.all_students(start_year=2026).values() for s in roster if s.status_events]
+    assert moved and all(date(2026, 9, 5) < e.date < date(2027, 5, 31) for s in moved for e in s.status_events)
+    staff = d.teachers(start_year=2026)
+    assert [t.username for t in staff] == [t.username for t in d.teachers()]
+    assert all(t.date_of_birth.year == o.date_of_birth.year + 2 for t, o in zip(staff, d.teachers(), strict=True)
+               if (o.date_of_birth.month, o.date_of_birth.day) != (2, 29))

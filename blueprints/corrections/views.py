@@ -13,6 +13,8 @@ from models.people.records import Student
 from models.school.structure import Enrolment, Semester
 
 FORM_ERRORS = "Chưa gửi được: vui lòng sửa các ô báo lỗi."
+# where the office hours come from, named on the pages that apply corrections (README "Settings")
+OFFICE_SETTINGS = "OFFICE_HOURS, OFFICE_DAYS trong instance/config.py hoặc biến môi trường SOTRUONG_OFFICE_HOURS, SOTRUONG_OFFICE_DAYS"
 
 
 def now() -> datetime:
@@ -104,6 +106,14 @@ def new():
     error, deadline = "", None
     if target == "mark":
         deadline = corr.filing_deadline(cell.semester, _close_days())
+        try:  # say it is closed before the teacher fills the form in, not after
+            corr.check_filing_open(cell.semester, now(), _close_days())
+        except ValueError as closed:
+            return render_template("corrections/new.html", form=None, cell=cell, target=target, deadline=deadline,
+                                   subject=cell.assignment.subject, back_url=back_url, error=str(closed),
+                                   column_label=Column(cell.kind, cell.idx).label,
+                                   current=corr.describe(target, cell.value, cell.assignment.subject)), \
+                422 if form.is_submitted() else 200
     if form.is_submitted():
         valid = form.validate()  # validate() resets the field errors: the file is checked after it
         evidence = _evidence(form, required=True)
@@ -163,6 +173,7 @@ def apply_queue():
         abort(403)
     return render_template("corrections/list.html", rows=corr.apply_queue(), queue="apply",
                            title="Áp dụng sửa điểm đã duyệt", office_hours=corr.office_hours_label(_office_hours(), _office_days()),
+                           office_settings=OFFICE_SETTINGS,
                            in_hours=corr.in_office_hours(now(), _office_hours(), _office_days()), form=CommentForm())
 
 
@@ -181,6 +192,7 @@ def _detail(req, form=None, error: str = "", status: int = 200):
                            error=error, is_head=corr.is_head_for(req, current_user),
                            can_decide=corr.can_decide(current_user), can_apply=corr.can_apply(current_user),
                            office_hours=corr.office_hours_label(_office_hours(), _office_days()),
+                           office_settings=OFFICE_SETTINGS,
                            in_hours=corr.in_office_hours(now(), _office_hours(), _office_days())), status
 
 

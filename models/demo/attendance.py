@@ -1,70 +1,73 @@
-"""Demo attendance: the demo school's calendar and plausible marks for September to December 2024.
+"""Demo attendance: the demo school's calendar and plausible absences up to the day it is built.
 
 Most students are never absent; those whose demo profile is "often_absent" miss several sessions a
-month, mostly with permission (P). September to November are confirmed by the homeroom teacher;
-nothing is locked, so the current month stays open.
+month, mostly with permission (P). A month is confirmed by the homeroom teacher in the first days of
+the next one, if those days are past; nothing is locked, so the current month stays open.
 """
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from models.attendance.register import AttendanceChange, AttendanceMark, AttendanceMonthConfirm
 from models.core import write_transaction
 from models.people.accounts import User
 from models.rules import calendar as rules
+from models.rules.dates import format_date
+from models.rules.school_year import holidays_of
 from models.school.calendar import Holiday, SchoolCalendar, year_calendar
 from models.school.structure import SchoolClass, SchoolYear, class_roster
 
-MONTHS = [(2024, 9), (2024, 10), (2024, 11), (2024, 12)]
-CONFIRMED = [(2024, 9), (2024, 10), (2024, 11)]
-HOLIDAYS = [
-    (date(2024, 9, 2), date(2024, 9, 3), "Quốc khánh"),
-    (date(2025, 1, 1), date(2025, 1, 1), "Tết Dương lịch"),
-    (date(2025, 1, 25), date(2025, 2, 2), "Tết Nguyên đán"),
-]
 # absences a month: (chance of any, how many at most, share with permission)
 PROFILE_ABSENCE = {"often_absent": (0.95, 6, 0.75), "weak": (0.15, 2, 0.6), "normal": (0.04, 1, 0.85),
                    "excellent": (0.02, 1, 1.0)}
 
 
-def seed_demo_attendance(seed: int = 2024) -> str:
-    """Set the demo calendar (6 days a week, 1 session) and fill September–December 2024; one transaction."""
+def seed_demo_attendance(seed: int = 2024, today: date | None = None) -> str:
+    """Set the demo calendar (6 days a week, 1 session, the year's holidays) and fill every school day
+    of the current year before `today`; one transaction."""
     from models.audit.log import record
     from models.demo import data as demo_data
 
-    rand = random.Random(seed)
-    year = SchoolYear.get(SchoolYear.name == demo_data.SCHOOL_YEAR)
+    today = today or date.today()
+    year = SchoolYear.current()
     with write_transaction():
         if SchoolCalendar.get_or_none(SchoolCalendar.year == year) is None:
             SchoolCalendar.create(year=year, days_per_week=6, sessions_per_day=1, auto_lock_day=None)
-        for starts_on, ends_on, name in HOLIDAYS:
+        for starts_on, ends_on, name in holidays_of(year.start_year):
             Holiday.create(year=year, starts_on=starts_on, ends_on=ends_on, name=name)
         cal = year_calendar(year)
-        school_days = {ym: [d for d in rules.month_days(*ym) if cal.sessions_on(d)] for ym in MONTHS}
+        first = min(s.starts_on for s in year.semesters)
+        last = max(s.ends_on for s in year.semesters)
+        months = rules.months_between(first, min(last, today - timedelta(days=1))) if first < today else []
+        school_days = {ym: [d for d in rules.month_days(*ym) if d < today and cal.sessions_on(d)] for ym in months}
         users = {u.staff_id: u.id for u in User.select(User.id, User.staff) if u.staff_id}
         marks = []
         confirms = []
         for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
-            profiles = {s.full_name: s.profile for s in demo_data.students(school_class.name, seed)}
+            profiles = {s.full_name: s.profile
+                        for s in demo_data.students(school_class.name, seed, year.start_year)}
             by = users.get(school_class.homeroom_teacher_id)
-            for entry in class_roster(school_class):
-                chance, most, share_p = PROFILE_ABSENCE.get(profiles.get(entry.student.full_name, "normal"),
-                                                            PROFILE_ABSENCE["normal"])
-                for ym in MONTHS:
+            roster = class_roster(school_class)
+            for ym in months:
+                # one stream per class and month: a later day only adds absences
+                rand = random.Random(f"sotruong-demo-attendance:{seed}:{school_class.name}:{rules.year_month(*ym)}")
+                for entry in roster:
+                    chance, most, share_p = PROFILE_ABSENCE.get(profiles.get(entry.student.full_name, "normal"),
+                                                                PROFILE_ABSENCE["normal"])
                     if rand.random() >= chance:
                         continue
-                    days = [d for d in school_days[ym]
-                            if rules.enrolled_on(d, entry.enrolment.joined_on, entry.enrolment.left_on)]
-                    if not days:
-                        continue
-                    for day in rand.sample(days, min(len(days), rand.randint(1, most))):
-                        marks.append({"student": entry.student.id, "school_class": school_class.id, "day": day,
-                                      "session": 1, "value": "P" if rand.random() < share_p else "K",
-                                      "version": 1, "updated_by": by,
-                                      "updated_at": datetime.combine(day, time(16, rand.randint(0, 59)))})
-            for y, m in CONFIRMED:
-                confirmed_on = rules.confirm_deadline(y, m, rand.randint(1, 3))
-                confirms.append({"school_class": school_class.id, "month": rules.year_month(y, m),
-                                 "confirmed_by": by, "confirmed_at": datetime.combine(confirmed_on, time(20, 0))})
+                    days = [d for d in rules.month_days(*ym) if cal.sessions_on(d)
+                            and rules.enrolled_on(d, entry.enrolment.joined_on, entry.enrolment.left_on)]
+                    for day in sorted(rand.sample(days, min(len(days), rand.randint(1, most)))):
+                        value = "P" if rand.random() < share_p else "K"
+                        if day in school_days[ym]:
+                            marks.append({"student": entry.student.id, "school_class": school_class.id, "day": day,
+                                          "session": 1, "value": value, "version": 1, "updated_by": by,
+                                          "updated_at": datetime.combine(day, time(16, rand.randint(0, 59)))})
+                # the homeroom teacher confirms a month within the first days of the next (seed 001)
+                confirmed_on = rules.confirm_deadline(*ym, rand.randint(1, 3))
+                if confirmed_on < today:
+                    confirms.append({"school_class": school_class.id, "month": rules.year_month(*ym),
+                                     "confirmed_by": by, "confirmed_at": datetime.combine(confirmed_on, time(20, 0))})
         for start in range(0, len(marks), 500):
             AttendanceMark.insert_many(marks[start:start + 500]).execute()
         AttendanceChange.insert_from(
@@ -72,7 +75,9 @@ def seed_demo_attendance(seed: int = 2024) -> str:
                                   AttendanceMark.updated_by, AttendanceMark.updated_at),
             fields=[AttendanceChange.mark, AttendanceChange.new_value, AttendanceChange.version,
                     AttendanceChange.changed_by, AttendanceChange.changed_at]).execute()
-        AttendanceMonthConfirm.insert_many(confirms).execute()
+        if confirms:
+            AttendanceMonthConfirm.insert_many(confirms).execute()
         summary = f"{len(marks)} buổi nghỉ, {len(confirms)} xác nhận tháng"
-        record("seed_demo", "attendance", year.name, after={"marks": len(marks), "confirms": len(confirms)})
-    return f"Điểm danh mẫu tháng 9–12/2024: {summary}."
+        record("seed_demo", "attendance", year.name, after={"marks": len(marks), "confirms": len(confirms),
+                                                           "until": today.isoformat()})
+    return f"Điểm danh mẫu đến hết ngày {format_date(today - timedelta(days=1))}: {summary}."

@@ -1,8 +1,12 @@
-"""A deterministic fictional THCS school for 2024-2025 (CT GDPT 2018): staff, classes, assignments, students.
+"""A deterministic fictional THCS school (CT GDPT 2018): staff, classes, assignments, students.
 
 Pure data: no database and no Flask. Everything comes from ``random.Random`` seeded with ``seed``
 (default 2024), so two runs give equal output. Students are generated per class from a Random
 seeded with the seed and the class name, so ``students("7A3")`` does not depend on call order.
+
+The school is drawn for 2024-2025 (``BASE_START_YEAR``) and moved to the year asked for with
+``start_year``: birth dates, the birth-year digits of personal IDs and the dates of status events
+shift by whole years, so the same people are in the same classes at the same ages in any year.
 
 Invariants (checked by tests/test_demo_data.py):
 - 40 classes 6A1…9A10, 40–45 students each; ~70 staff, of whom 3 do not teach;
@@ -22,10 +26,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 DEFAULT_SEED = 2024
-SCHOOL_YEAR = "2024-2025"
-YEAR_STARTS_ON = date(2024, 9, 5)  # ngày khai giảng; ages are counted on this day
-SEMESTER_1_ENDS_ON = date(2025, 1, 18)
-YEAR_ENDS_ON = date(2025, 5, 31)
+BASE_START_YEAR = 2024  # the year the school is drawn for; other years are shifted copies
+YEAR_STARTS_ON = date(2024, 9, 5)  # ngày khai giảng of the base year; ages are counted on this day
 GRADES = (6, 7, 8, 9)
 CLASSES_PER_GRADE = 10
 WEEKS_PER_YEAR = 35
@@ -678,9 +680,29 @@ def _staffing(seed: int) -> _Staffing:
     return _Staffing(tuple(people), klasses, ordered)
 
 
-def teachers(seed: int = DEFAULT_SEED) -> list[DemoTeacher]:
-    """All staff, teaching and not (nurse, accountant, clerk have no subject)."""
-    return list(_staffing(seed).teachers)
+def _shift_date(day: date, years: int) -> date:
+    """The same day `years` later (29/02 becomes 28/02 in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _moved(person, years: int):
+    """A teacher or student of the base year as they are `years` later: born later, same age."""
+    if not years:
+        return person
+    born = _shift_date(person.date_of_birth, years)
+    changes = {"date_of_birth": born,
+               "personal_id": _personal_id(person.personal_id[:3], person.gender, born, person.personal_id[-6:])}
+    if isinstance(person, DemoStudent):
+        changes["status_events"] = [e._replace(date=_shift_date(e.date, years)) for e in person.status_events]
+    return replace(person, **changes)
+
+
+def teachers(seed: int = DEFAULT_SEED, start_year: int = BASE_START_YEAR) -> list[DemoTeacher]:
+    """All staff, teaching and not (nurse, accountant, clerk have no subject), as in the year `start_year`."""
+    return [_moved(t, start_year - BASE_START_YEAR) for t in _staffing(seed).teachers]
 
 
 def classes(seed: int = DEFAULT_SEED) -> list[DemoClass]:
@@ -753,8 +775,12 @@ def _student_birth(rng: random.Random, grade: int) -> date:
     return start + timedelta(days=rng.randrange((date(year + 1, 1, 1) - start).days))
 
 
-def students(class_name: str, seed: int = DEFAULT_SEED) -> list[DemoStudent]:
-    """The class list of one class, in enrolment order (not sorted)."""
+def students(class_name: str, seed: int = DEFAULT_SEED, start_year: int = BASE_START_YEAR) -> list[DemoStudent]:
+    """The class list of one class in the year `start_year`, in enrolment order (not sorted)."""
+    return [_moved(s, start_year - BASE_START_YEAR) for s in _base_students(class_name, seed)]
+
+
+def _base_students(class_name: str, seed: int) -> list[DemoStudent]:
     grade, number = _parse_class(class_name)
     rng = _class_rng(seed, class_name)
     size = rng.randint(40, 45)  # the same first draw as _class_size
@@ -842,6 +868,6 @@ def students(class_name: str, seed: int = DEFAULT_SEED) -> list[DemoStudent]:
     return out
 
 
-def all_students(seed: int = DEFAULT_SEED) -> dict[str, list[DemoStudent]]:
+def all_students(seed: int = DEFAULT_SEED, start_year: int = BASE_START_YEAR) -> dict[str, list[DemoStudent]]:
     """Every class's list, keyed by class name."""
-    return {c: students(c, seed) for c in class_names()}
+    return {c: students(c, seed, start_year) for c in class_names()}

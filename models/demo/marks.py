@@ -1,4 +1,4 @@
-"""Plausible semester-I marks for the demo school, bulk-inserted.
+"""Plausible marks for the demo school up to the day it is built, bulk-inserted.
 
 Seeded cells get version 1 and the subject teacher as their author, but no MarkChange rows: a
 history row per seeded value would be ~100,000 rows of noise. One audit entry
@@ -6,14 +6,16 @@ history row per seeded value would be ~100,000 rows of noise. One audit entry
 initial data. Every later change through the grid is recorded as usual.
 """
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.core import write_transaction
 from models.gradebook.marks import MarkCell
 from models.people.accounts import User
-from models.people.records import STUDENT_LEFT, Student
+from models.people.records import Student
+from models.rules import calendar as rules
 from models.rules import tt22
+from models.rules.dates import format_date
 from models.school.structure import (
     Enrolment,
     GradeSubject,
@@ -44,14 +46,33 @@ def _mark(rng: random.Random, mean: float, spread: float) -> str:
     return str(Decimal(repr(raw)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def seed_demo_marks(seed: int = 2024) -> str:
-    """Fill semester I of the current year for every class × subject; returns a one-line summary."""
+def _entry_moments(rng: random.Random, semester: Semester, tx_n: int) -> dict[tuple[str, int], datetime]:
+    """When the teacher enters each column of one class × subject, inside seed 003's windows.
+
+    The first half of the ĐĐGtx marks in weeks 4 and 6 (half by week 8), the ĐĐGgk in weeks 8–9,
+    the other ĐĐGtx in the ten days before the final tests (all by three days before them), the
+    ĐĐGck within a week after the tests.
+    """
+    week_1 = semester.starts_on - timedelta(days=semester.starts_on.weekday())
+    finals = semester.final_tests_on or week_1 + timedelta(weeks=16)
+    first_half = (tx_n + 1) // 2
+    days = {("tx", i): week_1 + timedelta(weeks=1 + 2 * i, days=rng.randint(0, 5)) for i in range(1, first_half + 1)}
+    days |= {("tx", i): finals - timedelta(days=rng.randint(4, 9)) for i in range(first_half + 1, tx_n + 1)}
+    days[("gk", 1)] = week_1 + timedelta(weeks=7, days=rng.randint(2, 10))
+    days[("ck", 1)] = finals + timedelta(days=rng.randint(1, 6))
+    return {key: datetime.combine(day, time(rng.randint(8, 21), rng.randint(0, 59))) for key, day in days.items()}
+
+
+def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
+    """Fill the current year's semesters for every class × subject with the marks entered before `today`
+    (nothing for a test still to come); returns a one-line summary."""
     from models.audit.log import record
     from models.demo import data
 
-    rng = random.Random(seed)
+    today = today or date.today()
+    cutoff = datetime.combine(today, time.min)
     year = SchoolYear.current()
-    semester = Semester.get((Semester.year == year) & (Semester.number == 1))
+    semesters = list(Semester.select().where(Semester.year == year).order_by(Semester.number))
     classes = list(SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name))
     subjects = {s.id: s for s in Subject.select()}
     periods = {(g, s): p for g, s, p in GradeSubject.select(GradeSubject.grade, GradeSubject.subject,
@@ -64,52 +85,55 @@ def seed_demo_marks(seed: int = 2024) -> str:
             TeachingAssignment.is_coordinator).tuples()):
         if coordinator or (class_id, subject_id) not in teacher_of:
             teacher_of[(class_id, subject_id)] = accounts.get(staff_id)
-    roster: dict[int, list[tuple[int, str, bool]]] = {}
-    for class_id, student_id, full_name, status, left_on in (
-            Enrolment.select(Enrolment.school_class, Student.id, Student.full_name, Student.status,
+    roster: dict[int, list[tuple[int, str, date | None, date | None]]] = {}
+    for class_id, student_id, full_name, joined_on, left_on in (
+            Enrolment.select(Enrolment.school_class, Student.id, Student.full_name, Enrolment.joined_on,
                              Enrolment.left_on).join(Student)
             .where(Enrolment.school_class.in_([c.id for c in classes])).tuples()):
-        roster.setdefault(class_id, []).append((student_id, full_name, status in STUDENT_LEFT or left_on is not None))
+        roster.setdefault(class_id, []).append((student_id, full_name, joined_on, left_on))
 
-    start = datetime.combine(semester.starts_on, datetime.min.time())
-    midterm_at = start + timedelta(weeks=9, hours=15)
-    final_at = (datetime.combine(semester.final_tests_on, datetime.min.time()) + timedelta(days=3, hours=20)
-                if semester.final_tests_on else start + timedelta(weeks=16))
+    counts = {s.number: 0 for s in semesters}
     rows = []
-    for school_class in classes:
-        profiles = {s.full_name: s.profile for s in data.students(school_class.name)}
-        ability = {sid: rng.gauss(0, 0.5) for sid, _, _ in roster.get(school_class.id, [])}
-        for (grade_id, subject_id), per_year in sorted(periods.items()):
-            if grade_id != school_class.grade_id:
-                continue
-            subject = subjects[subject_id]
-            tx_n = tt22.tx_count(per_year, subject.comment_only)
-            author = teacher_of.get((school_class.id, subject_id))
-            difficulty = rng.uniform(-0.4, 0.4)
-            final_missing = rng.random() < CK_MISSING
-            for student_id, full_name, has_left in roster.get(school_class.id, []):
-                profile = profiles.get(full_name, "normal")
-                mean, spread = PROFILE_MARKS.get(profile, PROFILE_MARKS["normal"])
-                columns = [("tx", i) for i in range(1, tx_n + 1)] + [("gk", 1), ("ck", 1)]
-                if has_left:  # left during the semester: only the first marks
-                    columns = columns[:2]
-                for kind, idx in columns:
-                    if (kind == "ck" and final_missing) or (kind == "tx" and rng.random() < TX_MISSING):
-                        continue
-                    if subject.comment_only:
-                        value = tt22.COMMENT_FAIL if rng.random() < PROFILE_FAIL.get(profile, 0.01) \
-                            else tt22.COMMENT_PASS
-                    else:
-                        value = _mark(rng, mean + ability[student_id] + difficulty, spread * 0.8)
-                    at = (final_at if kind == "ck" else midterm_at if kind == "gk"
-                          else start + timedelta(weeks=2 + 3 * idx, hours=rng.randint(8, 21)))
-                    rows.append({"school_class": school_class.id, "subject": subject_id, "semester": semester.id,
-                                 "student": student_id, "kind": kind, "idx": idx, "value": value, "version": 1,
-                                 "updated_by": author, "updated_at": at, "corrected": False})
+    for semester in semesters:
+        # one stream per semester and class, every value drawn whatever `today` is: a later day
+        # only adds marks, the ones already there stay as they were
+        for school_class in classes:
+            rng = random.Random(f"sotruong-demo-marks:{seed}:{year.start_year}:{semester.number}:{school_class.name}")
+            profiles = {s.full_name: s.profile for s in data.students(school_class.name, seed, year.start_year)}
+            ability = {sid: rng.gauss(0, 0.5) for sid, _, _, _ in roster.get(school_class.id, [])}
+            for (grade_id, subject_id), per_year in sorted(periods.items()):
+                if grade_id != school_class.grade_id:
+                    continue
+                subject = subjects[subject_id]
+                tx_n = tt22.tx_count(per_year, subject.comment_only)
+                author = teacher_of.get((school_class.id, subject_id))
+                difficulty = rng.uniform(-0.4, 0.4)
+                final_missing = rng.random() < CK_MISSING
+                moments = _entry_moments(rng, semester, tx_n)
+                for student_id, full_name, joined_on, left_on in roster.get(school_class.id, []):
+                    profile = profiles.get(full_name, "normal")
+                    mean, spread = PROFILE_MARKS.get(profile, PROFILE_MARKS["normal"])
+                    for (kind, idx), at in moments.items():
+                        missing = (kind == "ck" and final_missing) or (kind == "tx" and rng.random() < TX_MISSING)
+                        if subject.comment_only:
+                            value = tt22.COMMENT_FAIL if rng.random() < PROFILE_FAIL.get(profile, 0.01) \
+                                else tt22.COMMENT_PASS
+                        else:
+                            value = _mark(rng, mean + ability[student_id] + difficulty, spread * 0.8)
+                        if missing or at >= cutoff or not rules.enrolled_on(at.date(), joined_on, left_on):
+                            continue
+                        rows.append({"school_class": school_class.id, "subject": subject_id,
+                                     "semester": semester.id, "student": student_id, "kind": kind, "idx": idx,
+                                     "value": value, "version": 1, "updated_by": author, "updated_at": at,
+                                     "corrected": False})
+                        counts[semester.number] += 1
     with write_transaction():
         for i in range(0, len(rows), CHUNK):
             MarkCell.insert_many(rows[i:i + CHUNK]).execute()
-        record("seed_demo_marks", "mark", f"{year.name}/HK{semester.number}",
-               after={"cells": len(rows), "classes": len(classes)},
-               reason="Điểm mẫu học kì I (không ghi lịch sử từng ô)")
-    return f"{len(rows)} ô điểm học kì I"
+        for semester in semesters:
+            if counts[semester.number]:
+                record("seed_demo_marks", "mark", f"{year.name}/HK{semester.number}",
+                       after={"cells": counts[semester.number], "classes": len(classes), "until": today.isoformat()},
+                       reason=f"Điểm mẫu {semester.label} nhập trước ngày {format_date(today)} "
+                              "(không ghi lịch sử từng ô)")
+    return ", ".join(f"{n} ô điểm học kì {'I' * number}" for number, n in counts.items() if n) or "chưa có ô điểm nào"

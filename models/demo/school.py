@@ -8,6 +8,7 @@ from models.audit.log import record
 from models.core import write_transaction
 from models.people.accounts import User, UserRole
 from models.people.records import change_student_status, create_staff, create_student
+from models.rules.school_year import semesters_of, start_year_of, year_name
 from models.school.structure import (
     Department,
     DepartmentMember,
@@ -47,40 +48,33 @@ _ROLE_MAP = {
 }
 
 
-def seed_demo_school(seed: int = 2024) -> str:
-    """Build the whole demo school in one transaction; returns a one-line summary."""
+def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
+    """Build the demo school for the school year holding `today` (in summer, the year just ended),
+    in one transaction; returns a one-line summary."""
     from models.demo import data
 
+    today = today or date.today()
+    start_year = start_year_of(today)
     rand = random.Random(seed)
     with write_transaction():
         s = data.SCHOOL
         School.create(name=s.name, code=s.code, header_line_1=s.header_line_1, header_line_2=s.header_line_2,
                       levels=s.level, address=s.address, place_name=getattr(s, "place_name", ""), is_demo=True)
-        year = SchoolYear.create(name="2024-2025", start_year=2024, is_current=True)
-        Semester.create(year=year, number=1, starts_on=date(2024, 9, 5), ends_on=date(2025, 1, 18),
-                        teaching_weeks=18, final_tests_on=date(2024, 12, 23))
-        Semester.create(year=year, number=2, starts_on=date(2025, 1, 20), ends_on=date(2025, 5, 31),
-                        teaching_weeks=17, final_tests_on=date(2025, 5, 12))
         grades = {n: Grade.create(number=n, level="thcs") for n in range(6, 10)}
         departments = {d.code: Department.create(name=d.name, code=d.code) for d in data.DEPARTMENTS}
-        subjects = {}
         for sub in data.SUBJECTS:
-            subjects[sub.code] = Subject.create(code=sub.code, name=sub.name, kind=sub.kind,
-                                                department=departments.get(sub.department_code),
-                                                position=sub.display_order)
+            subject = Subject.create(code=sub.code, name=sub.name, kind=sub.kind,
+                                     department=departments.get(sub.department_code), position=sub.display_order)
             for n, grade in grades.items():
-                GradeSubject.create(grade=grade, subject=subjects[sub.code],
-                                    periods_per_year=data.subject_periods(sub.code, n))
+                GradeSubject.create(grade=grade, subject=subject, periods_per_year=data.subject_periods(sub.code, n))
 
         # one hash for every demo account: they share the published demo password anyway
         shared_hash = generate_password_hash(DEMO_PASSWORD)
-        staff_by_username = {}
-        now = datetime.now()
-        for t in data.teachers():
+        now = datetime.now()  # the real clock: passwords expire by it, whatever day the demo is built for
+        for t in data.teachers(seed, start_year):
             person = create_staff({"full_name": t.full_name, "gender": t.gender, "date_of_birth": t.date_of_birth,
                                    "phone": t.phone, "position": t.position, "qualification": t.qualification,
-                                   "personal_id": t.personal_id}, 2024, rand=rand)
-            staff_by_username[t.username] = person
+                                   "personal_id": t.personal_id}, start_year, rand=rand)
             username = t.demo_account or t.username
             user = User.create(username=username, full_name=t.full_name, password_hash=shared_hash, staff=person,
                                must_change_password=False, password_changed_at=now)
@@ -94,47 +88,70 @@ def seed_demo_school(seed: int = 2024) -> str:
             if t.department_code:
                 DepartmentMember.create(department=departments[t.department_code], staff=person,
                                         is_head=t.is_head_of_department)
+        counts = build_year(start_year, today, seed=seed, rand=rand, current=True)
+        record("seed_demo", "school", s.code, after={**counts, "year": year_name(start_year),
+                                                    "today": today.isoformat()})
+    return f"năm học {year_name(start_year)}, {counts['classes']} lớp, {counts['students']} học sinh, " \
+        f"{counts['staff']} cán bộ"
 
-        classes = {}
-        for c in data.classes():
-            classes[c.name] = SchoolClass.create(year=year, grade=grades[c.grade], name=c.name,
-                                                 homeroom_teacher=staff_by_username[c.homeroom_teacher])
-        for a in data.assignments():
-            TeachingAssignment.create(school_class=classes[a.class_name], subject=subjects[a.subject_code],
-                                      teacher=staff_by_username[a.teacher_username],
-                                      is_coordinator=a.is_coordinator)
 
-        student_count = 0
-        for name, school_class in classes.items():
-            for st in data.students(name):
-                student = create_student({
-                    "full_name": st.full_name, "gender": st.gender, "date_of_birth": st.date_of_birth,
-                    "ethnicity": st.ethnicity, "religion": st.religion, "birthplace": st.birthplace,
-                    "permanent_address": st.permanent_address, "current_address": st.current_address, "policy_family": st.policy_family,
-                    "father_name": st.father_name, "father_job": st.father_job, "father_phone": st.father_phone,
-                    "mother_name": st.mother_name, "mother_job": st.mother_job, "mother_phone": st.mother_phone,
-                    "guardian_name": st.guardian_name, "guardian_job": st.guardian_job,
-                    "guardian_phone": st.guardian_phone, "personal_id": st.personal_id,
-                }, 2024, rand=rand, effective_on=date(2024, 9, 5))
-                enrol(student, school_class, date(2024, 9, 5))
-                student_count += 1
-                for status, when, reason, other_school in st.status_events:
-                    change_student_status(student, status, when, reason, other_school)
-                    if status in ("chuyen_di", "nghi_hoc", "thoi_hoc"):
-                        (Enrolment.update(left_on=when)
-                         .where((Enrolment.student == student) & (Enrolment.school_class == school_class))
-                         .execute())
-                    elif status == "chuyen_den":
-                        (Enrolment.update(joined_on=when)
-                         .where((Enrolment.student == student) & (Enrolment.school_class == school_class))
-                         .execute())
-        # the entry windows of seed 003 for both semesters; since the demo year lies in the past, the
-        # book is opened by a switch so that visitors can type (admin can lock a class to try the lock)
-        from models.gradebook.locks import fill_default_windows, switch_lock
+def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.Random | None = None,
+               current: bool = True) -> dict:
+    """One school year of the demo school as it stands on `today`: its semesters, classes, teaching
+    assignments, students (status events after `today` have not happened yet) and seed 003's entry
+    windows. The school, its subjects and staff must exist; call inside write_transaction()."""
+    from models.demo import data
+    from models.gradebook.locks import fill_default_windows
 
-        for semester in Semester.select().where(Semester.year == year):
-            fill_default_windows(semester)
-            switch_lock("school", "", False, "Trường mẫu: mở sổ điểm để dùng thử", None, semester=semester)
-        record("seed_demo", "school", s.code, after={"classes": len(classes), "students": student_count,
-                                                    "staff": len(staff_by_username)})
-    return f"{len(classes)} lớp, {student_count} học sinh, {len(staff_by_username)} cán bộ"
+    rand = rand or random.Random(f"{seed}:{start_year}")
+    year = SchoolYear.create(name=year_name(start_year), start_year=start_year, is_current=current)
+    semesters = [Semester.create(year=year, number=d.number, starts_on=d.starts_on, ends_on=d.ends_on,
+                                 teaching_weeks=d.teaching_weeks, final_tests_on=d.final_tests_on)
+                 for d in semesters_of(start_year)]
+    opens_on = semesters[0].starts_on
+    grades = {g.number: g for g in Grade.select()}
+    subjects = {s.code: s for s in Subject.select()}
+    by_username = {u.username: u.staff for u in User.select().where(User.staff.is_null(False))}
+    staff = {t.username: by_username[t.demo_account or t.username] for t in data.teachers(seed, start_year)}
+
+    classes = {}
+    for c in data.classes(seed):
+        classes[c.name] = SchoolClass.create(year=year, grade=grades[c.grade], name=c.name,
+                                             homeroom_teacher=staff[c.homeroom_teacher])
+    for a in data.assignments(seed):
+        TeachingAssignment.create(school_class=classes[a.class_name], subject=subjects[a.subject_code],
+                                  teacher=staff[a.teacher_username], is_coordinator=a.is_coordinator)
+
+    student_count = 0
+    for name, school_class in classes.items():
+        for st in data.students(name, seed, start_year):
+            events = [e for e in st.status_events if e.date <= today]
+            if any(e.status == "chuyen_den" for e in st.status_events) and not events:
+                continue  # arrives later in the year: not in the school yet
+            student = create_student({
+                "full_name": st.full_name, "gender": st.gender, "date_of_birth": st.date_of_birth,
+                "ethnicity": st.ethnicity, "religion": st.religion, "birthplace": st.birthplace,
+                "permanent_address": st.permanent_address, "current_address": st.current_address,
+                "policy_family": st.policy_family,
+                "father_name": st.father_name, "father_job": st.father_job, "father_phone": st.father_phone,
+                "mother_name": st.mother_name, "mother_job": st.mother_job, "mother_phone": st.mother_phone,
+                "guardian_name": st.guardian_name, "guardian_job": st.guardian_job,
+                "guardian_phone": st.guardian_phone, "personal_id": st.personal_id,
+            }, start_year, rand=rand, effective_on=opens_on)
+            enrol(student, school_class, opens_on)
+            student_count += 1
+            for status, when, reason, other_school in events:
+                change_student_status(student, status, when, reason, other_school)
+                if status in ("chuyen_di", "nghi_hoc", "thoi_hoc"):
+                    (Enrolment.update(left_on=when)
+                     .where((Enrolment.student == student) & (Enrolment.school_class == school_class))
+                     .execute())
+                elif status == "chuyen_den":
+                    (Enrolment.update(joined_on=when)
+                     .where((Enrolment.student == student) & (Enrolment.school_class == school_class))
+                     .execute())
+    # seed 003's entry windows, computed from the calendar: on `today` the book is open or closed
+    # as a real school's would be (the admin can still open or lock it in "Khoá, mở sổ điểm")
+    for semester in semesters:
+        fill_default_windows(semester)
+    return {"classes": len(classes), "students": student_count, "staff": len(staff)}
