@@ -39,7 +39,7 @@ BATCH = """
 import time
 from app import create_app
 from models.core import db
-from models.printing.renderer import hoc_ba
+from models.printing import hoc_ba
 from models.printing.attendance_sheet import school_classes
 from models.school.structure import SchoolYear
 app = create_app()

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.demo.school import data as d
+from models.demo import data as d
 
 ALL_CLASSES = [f"{g}A{n}" for g in (6, 7, 8, 9) for n in range(1, 11)]
 
