@@ -9,6 +9,7 @@ from decimal import Decimal
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
 from models import DeletionRefused, KeptModel, db, is_sqlite
+from models import audit_vocabulary as vocabulary
 from models.prepared import Prepared
 
 GENESIS = "0" * 64
@@ -122,6 +123,8 @@ def record(action: str, entity: str, entity_id, before=None, after=None, reason:
     """Append one entry; call inside write_transaction() so the entry commits with the change."""
     if not db.in_transaction():
         raise RuntimeError("audit.record must run inside write_transaction()")
+    if action not in ACTION_LABELS or entity not in ENTITY_LABELS:
+        vocabulary.check(action, entity)
     sqlite = is_sqlite()
     if not sqlite:
         # postgres: serialise chain appends; sqlite already has one writer under BEGIN IMMEDIATE
@@ -204,136 +207,77 @@ from peewee import fn  # noqa: E402
 
 PAGE_SIZE = 50
 
-# known actions in Vietnamese; an action not listed is shown as written
-ACTION_LABELS = {
-    "create": "Tạo mới",
-    "update": "Sửa",
-    "status": "Đổi trạng thái",
-    "enrol": "Xếp lớp",
-    "rejoin": "Trở lại lớp",
-    "roles": "Đổi vai trò",
-    "reset_password": "Đặt lại mật khẩu",
-    "change_password": "Đổi mật khẩu",
-    "enable": "Mở lại tài khoản",
-    "disable": "Vô hiệu hoá tài khoản",
-    "lock": "Khoá do nhập sai",
-    "unlock": "Mở khoá tài khoản",
-    "carry_forward": "Chuyển năm học",
-    "set_current": "Đặt năm học hiện tại",
-    "seed_demo": "Tạo trường mẫu",
-    "member": "Đổi thành viên tổ",
-    "head": "Đổi tổ trưởng",
-    "homeroom": "Phân công chủ nhiệm",
-    "assign": "Phân công giảng dạy",
-    "coordinator": "Đổi giáo viên phụ trách chính",
-    "unassign": "Bỏ phân công giảng dạy",
-    "import": "Nhập danh sách từ Excel",
-    "mark": "Nhập điểm",
-    "seed_demo_marks": "Tạo điểm mẫu",
-    "backup": "Sao lưu dữ liệu",
-    "restore": "Khôi phục dữ liệu",
-    "attendance": "Điểm danh",
-    "confirm": "Xác nhận",
-}
-
-ENTITY_LABELS = {
-    "account": "Tài khoản",
-    "student": "Học sinh",
-    "staff": "Cán bộ, giáo viên",
-    "school": "Trường",
-    "school_year": "Năm học",
-    "semester": "Học kì",
-    "grade": "Khối",
-    "subject": "Môn học",
-    "grade_subject": "Môn học của khối",
-    "department": "Tổ chuyên môn",
-    "school_class": "Lớp",
-    "teaching_assignment": "Phân công giảng dạy",
-    "student_import": "Nhập danh sách học sinh",
-    "lock": "Khoá/mở sổ điểm",
-    "entry_window": "Thời gian nhập điểm",
-    "mark": "Điểm",
-    "backup": "Bản sao lưu",
-    "attendance": "Điểm danh",
-    "attendance_lock": "Khoá điểm danh",
-    "calendar": "Lịch học",
-    "attendance_month": "Tháng điểm danh",
-    "attendance_delegate": "Người nhập điểm danh thay",
-}
-
-# field names of before/after in Vietnamese; others are shown as stored
-FIELD_LABELS = {
-    "username": "Tên đăng nhập", "roles": "Vai trò", "staff": "Cán bộ", "enabled": "Đang hoạt động",
-    "locked_until": "Khoá đến", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính",
-    "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",
-    "class": "Lớp", "year": "Năm học", "joined_on": "Ngày vào lớp", "left_on": "Ngày rời lớp",
-    "name": "Tên", "code": "Mã", "position": "Chức vụ", "phone": "Điện thoại", "email": "Thư điện tử",
-    "address": "Địa chỉ", "personal_id": "Số định danh cá nhân", "ethnicity": "Dân tộc", "religion": "Tôn giáo",
-    "birthplace": "Nơi sinh", "permanent_address": "Địa chỉ thường trú", "current_address": "Chỗ ở hiện nay",
-    "policy_family": "Con gia đình chính sách", "father_name": "Họ tên cha", "mother_name": "Họ tên mẹ",
-    "guardian_name": "Người giám hộ", "sector_code": "Mã học sinh (CSDL ngành)", "qualification": "Trình độ",
-    "periods_per_year": "Số tiết/năm", "teacher": "Giáo viên", "coordinator": "Phụ trách chính",
-    "homeroom_teacher": "Giáo viên chủ nhiệm", "current": "Năm học hiện tại", "semesters": "Học kì",
-    "starts_on": "Ngày bắt đầu", "ends_on": "Ngày kết thúc", "teaching_weeks": "Số tuần thực học",
-    "kind": "Loại môn", "grade": "Khối", "head": "Tổ trưởng", "members": "Thành viên",
-    "father_job": "Nghề nghiệp của cha", "father_phone": "Điện thoại của cha",
-    "mother_job": "Nghề nghiệp của mẹ", "mother_phone": "Điện thoại của mẹ",
-    "guardian_job": "Nghề nghiệp người giám hộ", "guardian_phone": "Điện thoại người giám hộ",
-    "classes": "Số lớp", "students": "Số học sinh",
-    "file": "Tệp", "sha256": "Mã SHA-256", "size": "Dung lượng (byte)", "pruned": "Bản cũ đã xoá",
-    "ok": "Thành công", "folder": "Thư mục", "created_at": "Lập lúc", "replaced": "Bản cũ giữ tại",
-    "value": "Giá trị",
-}
+# the one vocabulary of codes and labels, declared beside nothing else (see models/audit_vocabulary.py)
+ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS = vocabulary.ACTIONS, vocabulary.ENTITIES, vocabulary.FIELDS
+action_label = vocabulary.action_label
+entity_label = vocabulary.entity_label
+field_label = vocabulary.field_label
 
 
-# the same action word means another thing on another entity (an account's lock vs the grade book's)
-ENTITY_ACTION_LABELS = {
-    ("lock", "lock"): "Khoá sổ điểm",
-    ("lock", "unlock"): "Mở sổ điểm",
-    ("lock", "lock_schedule"): "Trả về theo lịch nhập điểm",
-    ("entry_window", "create"): "Tạo thời gian nhập điểm",
-    ("entry_window", "update"): "Sửa thời gian nhập điểm",
-}
-
-
-def action_label(action: str, entity: str | None = None) -> str:
-    return ENTITY_ACTION_LABELS.get((entity, action)) or ACTION_LABELS.get(action, action)
-
-
-def entity_label(entity: str) -> str:
-    return ENTITY_LABELS.get(entity, entity)
+def _value_labels(key: str) -> dict:
+    """The labels of the coded values a field holds (state, step, scope …), read from the module owning them."""
+    if key == "roles":
+        from models.accounts import ROLES
+        return ROLES
+    if key == "status":
+        from models.people import STAFF_STATUSES, STUDENT_STATUSES
+        return {**STUDENT_STATUSES, **STAFF_STATUSES}
+    if key == "state":
+        from models.corrections import STATES
+        return STATES
+    if key == "target":
+        from models.corrections import TARGETS
+        return TARGETS
+    if key == "step":
+        from models.attendance_sheets import STEP_LABELS
+        return STEP_LABELS
+    if key == "scope":
+        from models.locks import SCOPE_LABELS
+        return SCOPE_LABELS
+    if key == "kind":
+        from models.locks import KIND_LABELS
+        from models.print_jobs import KINDS
+        from models.school import ASSESSMENT_KINDS
+        return {**KIND_LABELS, **ASSESSMENT_KINDS, **KINDS}
+    if key == "level":
+        from models.school import LEVELS
+        return LEVELS
+    return {}
 
 
 def _display(key: str, value) -> str:
     """A stored before/after value as a person reads it: dd/mm/yyyy dates, Có/Không, Vietnamese labels."""
-    from models.accounts import ROLES
-    from models.people import STAFF_STATUSES, STUDENT_STATUSES
-
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, list):
         if key == "roles":  # in the order of ROLES, as the account pages show them
-            value = sorted(value, key=lambda r: list(ROLES).index(r) if r in ROLES else len(ROLES))
+            order = list(_value_labels("roles"))
+            value = sorted(value, key=lambda r: order.index(r) if r in order else len(order))
         return ", ".join(_display(key, v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_display(k, v)}" for k, v in value.items())
-    if key == "roles":
-        return ROLES.get(value, value)
-    if key == "status":
-        return {**STUDENT_STATUSES, **STAFF_STATUSES}.get(value, value)
-    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        return "; ".join(f"{field_label(k)}: {_display(k, v)}" for k, v in value.items())
+    if not isinstance(value, str):
+        return str(value)
+    labels = _value_labels(key)
+    if value in labels:
+        return labels[value]
+    if len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
         try:
             return date.fromisoformat(value).strftime("%d/%m/%Y")
         except ValueError:
             return value
-    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+    if len(value) == 7 and value[4:5] == "-" and value[:4].isdigit() and value[5:].isdigit():
+        return f"{value[5:]}/{value[:4]}"  # a month, yyyy-mm
+    if len(value) >= 19 and value[10:11] == "T":
         try:
             return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
         except ValueError:
             return value
-    return str(value)
+    if key in ("value", "old", "new") and value.replace(".", "", 1).isdigit():
+        return value.replace(".", ",")  # a mark: decimal comma
+    return value
 
 
 @dataclass
@@ -353,7 +297,7 @@ def field_changes(entry: AuditEntry) -> list[FieldChange]:
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [FieldChange("", "Giá trị", _display("", before) if entry.before else None,
                             _display("", after) if entry.after else None)]
-    return [FieldChange(k, FIELD_LABELS.get(k, k),
+    return [FieldChange(k, field_label(k),
                         _display(k, before[k]) if k in before else None,
                         _display(k, after[k]) if k in after else None)
             for k in dict.fromkeys([*before, *after])]

@@ -16,6 +16,7 @@ from models.audit import (
     neighbours,
     verify_chain,
 )
+from models.audit_entities import describe
 from models.people import Staff, Student
 
 
@@ -39,7 +40,8 @@ def audit_log():
     """The audit log, newest first, filtered and paginated, under the hash chain's status."""
     form, log_filter = _filter_form()
     page = log_page(log_filter, request.args.get("page", 1, type=int))
-    rows = [(e, action_label(e.action, e.entity), entity_label(e.entity), field_changes(e)) for e in page.entries]
+    rows = [(e, action_label(e.action, e.entity), describe(e.entity, e.entity_id), field_changes(e))
+            for e in page.entries]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"form": form, "page": page, "rows": rows, "args": args}
     status = 422 if form.errors else 200
@@ -59,7 +61,7 @@ def audit_entry(entry_id: int):
     older, newer = neighbours(entry)
     return render_template(
         "admin/audit_entry.html", entry=entry, action=action_label(entry.action, entry.entity),
-        entity=entity_label(entry.entity), changes=field_changes(entry), older=older, newer=newer,
+        entity=describe(entry.entity, entry.entity_id), changes=field_changes(entry), older=older, newer=newer,
         hash_ok=entry.content_hash() == entry.hash,
         link_ok=entry.prev_hash == (older.hash if older else GENESIS), target=_target_url(entry),
     )

@@ -1,0 +1,197 @@
+"""One audit vocabulary: every code record() is called with has a Vietnamese label, and no other code is taken."""
+import ast
+from pathlib import Path
+
+import pytest
+
+from models import write_transaction
+from models.audit import AuditEntry, action_label, record
+from models.audit_entities import describe
+from models.audit_vocabulary import ACTIONS, ENTITIES, FIELDS, PAIR_LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted([*ROOT.glob("models/**/*.py"), *ROOT.glob("blueprints/**/*.py"), ROOT / "app.py"])
+
+
+class Source:
+    """The parsed source tree, with what a variable passed to record() can hold."""
+
+    def __init__(self):
+        self.modules = {p: ast.parse(p.read_text(encoding="utf-8")) for p in SOURCES}
+        self.parents = {}
+        for path, tree in self.modules.items():
+            for node in ast.walk(tree):
+                for child in ast.iter_child_nodes(node):
+                    self.parents[child] = (node, path)
+
+    def function_of(self, node):
+        while node in self.parents:
+            node = self.parents[node][0]
+            if isinstance(node, ast.FunctionDef):
+                return node
+        return None
+
+    def module_of(self, node) -> Path:
+        return self.parents[node][1]
+
+    def calls(self, name: str, private_in: Path | None = None):
+        for path, tree in self.modules.items():
+            if private_in is not None and path != private_in:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                    if called == name:
+                        yield node
+
+    def record_calls(self):
+        return list(self.calls("record"))
+
+    def values(self, expr, depth=0) -> set[str] | None:
+        """Every string `expr` can be, or None when the source does not say."""
+        if depth > 6:
+            return None
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return {expr.value}
+        if isinstance(expr, ast.IfExp):
+            a, b = self.values(expr.body, depth + 1), self.values(expr.orelse, depth + 1)
+            return None if a is None or b is None else a | b
+        if isinstance(expr, ast.JoinedStr):
+            out = {""}
+            for part in expr.values:
+                got = (self.values(part.value, depth + 1) if isinstance(part, ast.FormattedValue)
+                       else self.values(part, depth + 1))
+                if got is None:
+                    return None
+                out = {a + b for a in out for b in got}
+            return out
+        if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get"
+                and isinstance(expr.func.value, ast.Dict)):  # {…}.get(x, default)
+            parts = [self.values(v, depth + 1) for v in [*expr.func.value.values, *expr.args[1:]]]
+            return None if any(p is None for p in parts) else set().union(*parts)
+        if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
+            parts = [self.values(v, depth + 1) for v in expr.elts]
+            return None if any(p is None for p in parts) else set().union(*parts)
+        if isinstance(expr, ast.Name):
+            return self._name_values(expr, depth)
+        return None
+
+    def _name_values(self, name: ast.Name, depth: int) -> set[str] | None:
+        func, module = self.function_of(name), self.module_of(name)
+        scopes = [func, self.modules[module]] if func else [self.modules[module]]
+        for scope in scopes:
+            body = scope.body
+            assigned = [n.value for n in (ast.walk(scope) if scope is func else body)
+                        if isinstance(n, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == name.id for t in n.targets)]
+            if assigned:
+                parts = [self.values(v, depth + 1) for v in assigned]
+                return None if any(p is None for p in parts) else set().union(*parts)
+            if scope is func and name.id in [a.arg for a in func.args.args]:
+                return self._parameter_values(func, name.id, module, depth)
+        return None
+
+    def _parameter_values(self, func: ast.FunctionDef, param: str, module: Path, depth: int) -> set[str] | None:
+        # a guard (`if step not in STEPS`) bounds what the parameter may hold
+        for node in ast.walk(func):
+            if (isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and node.left.id == param
+                    and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(node.comparators[0], ast.Name)):
+                guard = self._name_values(node.comparators[0], depth + 1)
+                if guard is not None:
+                    return guard
+        index = [a.arg for a in func.args.args].index(param)
+        found: set[str] = set()
+        callers = list(self.calls(func.name, module if func.name.startswith("_") else None))
+        if not callers:
+            return None
+        for call in callers:
+            arg = next((k.value for k in call.keywords if k.arg == param), None)
+            if arg is None and index < len(call.args):
+                arg = call.args[index]
+            if arg is None:
+                continue
+            got = self.values(arg, depth + 1)
+            if got is None:
+                return None
+            found |= got
+        return found
+
+
+@pytest.fixture(scope="module")
+def source():
+    return Source()
+
+
+def test_every_recorded_action_and_entity_has_a_label(source):
+    actions, entities, unknown = set(), set(), []
+    for call in source.record_calls():
+        if len(call.args) < 2:
+            continue
+        where = f"{source.module_of(call).relative_to(ROOT)}:{call.lineno}"
+        action, entity = source.values(call.args[0]), source.values(call.args[1])
+        if action is None or entity is None:
+            unknown.append(where)
+            continue
+        actions |= action
+        entities |= entity
+        for code in action - ACTIONS.keys():
+            unknown.append(f"{where}: action {code!r} has no label")
+        for code in entity - ENTITIES.keys():
+            unknown.append(f"{where}: entity {code!r} has no label")
+    assert not unknown, "record() codes without a label, or that the test cannot follow:\n" + "\n".join(unknown)
+    # the walk follows variables: the codes passed through them are found
+    assert {"sheet_printed", "sheet_filed", "apply", "confirm", "lock_schedule", "refused", "enable", "disable",
+            "backup", "restore"} <= actions
+    assert {"attendance_sheet", "correction", "student_import", "school_class", "assignment"} <= entities
+
+
+def _dict_keys(source, expr) -> set[str]:
+    """The literal keys of a before/after dict (nested spreads of other dicts are not followed)."""
+    if isinstance(expr, ast.Dict):
+        return {k.value for k in expr.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):  # a helper building the dict
+        module = source.modules[source.module_of(expr)]
+        for node in ast.walk(module):
+            if isinstance(node, ast.FunctionDef) and node.name == expr.func.id:
+                return set().union(*[_dict_keys(source, r.value) for r in ast.walk(node)
+                                     if isinstance(r, ast.Return) and r.value is not None] or [set()])
+    return set()
+
+
+def test_every_recorded_field_has_a_label(source):
+    missing = []
+    for call in source.record_calls():
+        for keyword in call.keywords:
+            if keyword.arg in ("before", "after"):
+                for key in _dict_keys(source, keyword.value) - FIELDS.keys():
+                    missing.append(f"{source.module_of(call).relative_to(ROOT)}:{call.lineno}: {key}")
+    assert not missing, "before/after fields without a label:\n" + "\n".join(missing)
+
+
+def test_record_refuses_an_undeclared_code(school):
+    count = AuditEntry.select().count()
+    for action, entity in (("sheet_prinetd", "attendance_sheet"), ("mark", "attendance_shet")):
+        with pytest.raises(ValueError, match="not declared"):
+            with write_transaction():
+                record(action, entity, "1")
+    assert AuditEntry.select().count() == count
+
+
+def test_each_entity_action_pair_reads_right():
+    assert action_label("lock", "account") == "Khoá do nhập sai mật khẩu"
+    assert action_label("lock", "attendance_lock") == "Khoá tháng điểm danh"
+    assert action_label("unlock", "attendance_lock") == "Mở khoá tháng điểm danh"
+    assert action_label("unlock", "lock") == "Mở sổ điểm"
+    assert all(entity in ENTITIES and action in ACTIONS for entity, action in PAIR_LABELS)
+
+
+def test_entities_are_described_by_what_they_are(school):
+    c = school["classes"]["6A1"]
+    assert describe("attendance_sheet", f"{c.id}:2024-12") == (
+        f"Bảng điểm danh lớp 6A1 năm học {c.year.name} tháng 12/2024")
+    assert describe("attendance_lock", "2024-10/toàn trường") == "Khoá điểm danh tháng 10/2024, toàn trường"
+    assert describe("correction", "7") == "Đề nghị sửa số 7"
+    an = school["students"]["Lê Văn An"]
+    assert describe("attendance", f"6A1/{an.code}/2024-10-01/1") == (
+        f"Điểm danh Lê Văn An ({an.code}), lớp 6A1, buổi sáng ngày 01/10/2024")
