@@ -1,5 +1,9 @@
 """One audit vocabulary: every code record() is called with has a Vietnamese label, and no other code is taken."""
 import ast
+import io
+import re
+from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -195,3 +199,92 @@ def test_entities_are_described_by_what_they_are(school):
     an = school["students"]["Lê Văn An"]
     assert describe("attendance", f"6A1/{an.code}/2024-10-01/1") == (
         f"Điểm danh Lê Văn An ({an.code}), lớp 6A1, buổi sáng ngày 01/10/2024")
+
+
+# --- the log as an admin reads it ----------------------------------------------------------------------
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: no tags, attributes, scripts or styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def raw_codes_in(text: str) -> set[str]:
+    """Codes of the vocabulary (and coded values) that show as written: `sheet_printed`, `da_duyet`, `opens_at` …"""
+    from models.corrections import STATES
+
+    codes = {c for c in [*ACTIONS, *ENTITIES, *FIELDS, *STATES] if "_" in c}
+    return {token for token in re.findall(r"\b[a-z]+_[a-z_]+\b", text) if token in codes}
+
+
+def test_the_log_after_locks_corrections_and_prints_shows_no_raw_code(app, client, school, monkeypatch):
+    from blueprints.corrections import views as correction_views
+    from models.marks import MarkCell
+    from models.school import Semester
+    from tests.conftest import Auth
+
+    monkeypatch.setattr(correction_views, "now", lambda: datetime(2024, 11, 20, 9, 0))
+    a, c6a1 = school["assignment"], school["classes"]["6A1"]
+    MarkCell.create(school_class=a.school_class, subject=a.subject, student=school["students"]["Nguyễn Thị An"],
+                    semester=Semester.get((Semester.year == school["year"]) & (Semester.number == 1)),
+                    kind="tx", idx=1, value="6.0", version=1, updated_at=datetime(2024, 10, 1, 20, 0))
+    auth = Auth(client)
+
+    def as_user(username):
+        auth.logout() if auth.token else None
+        assert auth.login(username).status_code == 302
+        return auth
+
+    admin = as_user("admin")
+    for action in ("lock", "unlock"):
+        assert admin.post("/admin/attendance/locks", {"month": "2024-10", "class_id": str(c6a1.id), "action": action,
+                                                      "reason": "Kiểm tra sổ"}).status_code == 303
+    # a correction filed, confirmed, approved and applied
+    url = (f"/corrections/new?target=mark&assignment_id={a.id}&semester=1"
+           f"&student_id={school['students']['Nguyễn Thị An'].id}&kind=tx&idx=1")
+    teacher = as_user("giaovien")
+    resp = teacher.post(url, {"new_value": "8,5", "reason": "Nhập nhầm điểm.",
+                              "evidence": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200), "bien-ban.png")},
+                        content_type="multipart/form-data")
+    assert resp.status_code == 303, resp.get_data(as_text=True)[:500]
+    req_id = AuditEntry.select().where(AuditEntry.entity == "correction").get().entity_id
+    assert as_user("totruong").post(f"/corrections/{req_id}/confirm", {"comment": "Đúng."}).status_code == 303
+    assert as_user("phohieutruong").post(f"/corrections/{req_id}/approve", {"comment": "Đồng ý."}).status_code == 303
+    assert as_user("admin").post(f"/corrections/{req_id}/apply").status_code == 303
+    # an attendance sheet printed by the homeroom teacher
+    as_user("chunhiem")
+    assert client.get(f"/print/attendance/{c6a1.id}/2024-12").status_code == 200
+
+    as_user("admin")
+    actions = {e.action for e in AuditEntry.select()}
+    assert {"lock", "unlock", "file", "confirm", "approve", "apply", "mark", "sheet_printed"} <= actions
+    page = visible_text(client.get("/admin/audit").get_data(as_text=True))
+    assert not raw_codes_in(page), raw_codes_in(page)
+    assert "Khoá tháng điểm danh" in page and "Khoá do nhập sai" not in page
+    assert f"Bảng điểm danh lớp 6A1 năm học {c6a1.year.name} tháng 12/2024" in page
+    assert "Đã duyệt → Đã áp dụng" in page and "In bảng điểm danh" in page
+    for entry in AuditEntry.select():
+        text = visible_text(client.get(f"/admin/audit/{entry.id}").get_data(as_text=True))
+        assert not raw_codes_in(text), (entry.action, entry.entity, raw_codes_in(text))
+        if "/" in entry.entity_id or ":" in entry.entity_id:  # a composite key reads as words, not as stored
+            assert entry.entity_id not in text, (entry.entity, entry.entity_id)
