@@ -256,6 +256,8 @@ def _display(key: str, value) -> str:
             order = list(_value_labels("roles"))
             value = sorted(value, key=lambda r: order.index(r) if r in order else len(order))
         return ", ".join(_display(key, v) for v in value)
+    if isinstance(value, dict) and key == "digests":  # one checksum per group of seeded values: only how many
+        return f"{len(value)} nhóm"
     if isinstance(value, dict):
         return "; ".join(f"{field_label(k)}: {_display(k, v)}" for k, v in value.items())
     if not isinstance(value, str):

@@ -11,6 +11,7 @@ from models import write_transaction
 from models.accounts import User
 from models.attendance import AttendanceChange, AttendanceMark, AttendanceMonthConfirm
 from models.calendar import Holiday, SchoolCalendar, year_calendar
+from models.people import Student
 from models.rules import calendar as rules
 from models.school import SchoolClass, SchoolYear, class_roster
 
@@ -24,6 +25,18 @@ HOLIDAYS = [
 # absences a month: (chance of any, how many at most, share with permission)
 PROFILE_ABSENCE = {"often_absent": (0.95, 6, 0.75), "weak": (0.15, 2, 0.6), "normal": (0.04, 1, 0.85),
                    "excellent": (0.02, 1, 1.0)}
+
+
+def _seed_digests(marks: list[dict], names: dict, codes: dict) -> dict[str, str]:
+    """The seeded marks' digests per class month, so that audit-verify can check marks not logged one by one."""
+    from models.audit_replay import attendance_group, group_digests
+
+    def keyed():
+        for m in marks:
+            key = f"{names[m['school_class']]}/{codes[m['student']]}/{m['day'].isoformat()}/{m['session']}"
+            yield attendance_group(key), key, m["value"]
+
+    return group_digests(keyed())
 
 
 def seed_demo_attendance(seed: int = 2024) -> str:
@@ -65,6 +78,8 @@ def seed_demo_attendance(seed: int = 2024) -> str:
                 confirmed_on = rules.confirm_deadline(y, m, rand.randint(1, 3))
                 confirms.append({"school_class": school_class.id, "month": rules.year_month(y, m),
                                  "confirmed_by": by, "confirmed_at": datetime.combine(confirmed_on, time(20, 0))})
+        names = {c.id: c.name for c in SchoolClass.select(SchoolClass.id, SchoolClass.name)}
+        codes = dict(Student.select(Student.id, Student.code).tuples())
         for start in range(0, len(marks), 500):
             AttendanceMark.insert_many(marks[start:start + 500]).execute()
         AttendanceChange.insert_from(
@@ -74,5 +89,6 @@ def seed_demo_attendance(seed: int = 2024) -> str:
                     AttendanceChange.changed_by, AttendanceChange.changed_at]).execute()
         AttendanceMonthConfirm.insert_many(confirms).execute()
         summary = f"{len(marks)} buổi nghỉ, {len(confirms)} xác nhận tháng"
-        record("seed_demo", "attendance", year.name, after={"marks": len(marks), "confirms": len(confirms)})
+        record("seed_demo", "attendance", year.name, after={"marks": len(marks), "confirms": len(confirms),
+                                                            "digests": _seed_digests(marks, names, codes)})
     return f"Điểm danh mẫu tháng 9–12/2024: {summary}."

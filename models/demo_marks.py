@@ -44,6 +44,22 @@ def _mark(rng: random.Random, mean: float, spread: float) -> str:
     return str(Decimal(repr(raw)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _seed_digests(rows: list[dict], year, semester, classes, subjects) -> dict[str, str]:
+    """The seeded values' digests per class subject, so that audit-verify can check cells not logged one by one."""
+    from models.audit_replay import group_digests, mark_group
+
+    codes = dict(Student.select(Student.id, Student.code).tuples())
+    names = {c.id: c.name for c in classes}
+
+    def keyed():
+        for r in rows:
+            key = (f"{year.name}/{names[r['school_class']]}/{subjects[r['subject']].code}/HK{semester.number}/"
+                   f"{codes[r['student']]}/{r['kind']}{r['idx']}")
+            yield mark_group(key), key, r["value"]
+
+    return group_digests(keyed())
+
+
 def seed_demo_marks(seed: int = 2024) -> str:
     """Fill semester I of the current year for every class × subject; returns a one-line summary."""
     from models import demo_data as data
@@ -106,10 +122,11 @@ def seed_demo_marks(seed: int = 2024) -> str:
                     rows.append({"school_class": school_class.id, "subject": subject_id, "semester": semester.id,
                                  "student": student_id, "kind": kind, "idx": idx, "value": value, "version": 1,
                                  "updated_by": author, "updated_at": at, "corrected": False})
+    digests = _seed_digests(rows, year, semester, classes, subjects)
     with write_transaction():
         for i in range(0, len(rows), CHUNK):
             MarkCell.insert_many(rows[i:i + CHUNK]).execute()
         record("seed_demo_marks", "mark", f"{year.name}/HK{semester.number}",
-               after={"cells": len(rows), "classes": len(classes)},
+               after={"cells": len(rows), "classes": len(classes), "digests": digests},
                reason="Điểm mẫu học kì I (không ghi lịch sử từng ô)")
     return f"{len(rows)} ô điểm học kì I"
