@@ -113,7 +113,7 @@ def _describe(entity: str, key: str) -> str | None:
         return f"môn {a.subject.name} lớp {a.school_class.name} ({a.teacher.full_name})" if a else None
     if entity == "mark" and len(parts) == 6:
         year, class_name, subject, semester, student, column = parts
-        return (f"ô {_mark_column(column)} của {_student(student)}, lớp {class_name}, môn {_subject(subject)}, "
+        return (f"{_mark_column(column)} của {_student(student)}, lớp {class_name}, môn {_subject(subject)}, "
                 f"{_semester(semester)} năm học {year}")
     if entity == "mark" and len(parts) == 2:
         return f"{_semester(parts[1])} năm học {parts[0]}"

@@ -144,7 +144,7 @@ def _shown_attendance(value) -> str:
 def _mark_place(key: str) -> str:
     from models.audit_entities import describe
 
-    return "Ô điểm " + describe("mark", key).removeprefix("Điểm ô ")
+    return "Ô điểm " + describe("mark", key).removeprefix("Điểm ")
 
 
 def _attendance_place(key: str) -> str:
