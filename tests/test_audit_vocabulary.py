@@ -283,6 +283,8 @@ def test_the_log_after_locks_corrections_and_prints_shows_no_raw_code(app, clien
     assert "Khoá tháng điểm danh" in page and "Khoá do nhập sai" not in page
     assert f"Bảng điểm danh lớp 6A1 năm học {c6a1.year.name} tháng 12/2024" in page
     assert "Đã duyệt → Đã áp dụng" in page and "In bảng điểm danh" in page
+    home = visible_text(client.get("/admin/").get_data(as_text=True))  # the latest entries on the admin home
+    assert "In bảng điểm danh" in home and not raw_codes_in(home) and f"{c6a1.id}:2024-12" not in home
     for entry in AuditEntry.select():
         text = visible_text(client.get(f"/admin/audit/{entry.id}").get_data(as_text=True))
         assert not raw_codes_in(text), (entry.action, entry.entity, raw_codes_in(text))
