@@ -103,6 +103,10 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("entry_window", "create"): "Tạo thời gian nhập điểm",
     ("entry_window", "update"): "Sửa thời gian nhập điểm",
     ("school", "seed_demo"): "Tạo trường mẫu",
+    ("student", "create"): "Tạo hồ sơ",
+    ("student", "update"): "Sửa hồ sơ",
+    ("staff", "create"): "Tạo hồ sơ",
+    ("staff", "update"): "Sửa hồ sơ",
     ("attendance", "seed_demo"): "Tạo điểm danh mẫu",
 }
 

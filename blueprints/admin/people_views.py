@@ -18,6 +18,7 @@ from blueprints.admin.people_forms_admin import (
 )
 from blueprints.people_forms import form_to_profile
 from models import write_transaction
+from models.audit_vocabulary import action_label
 from models.class_import import (
     MAX_UPLOAD_BYTES,
     NEW,
@@ -85,10 +86,6 @@ STAFF_LABELS = {
 _AUDIT_WORDS = {
     "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",
     "class": "Lớp", "year": "Năm học", "joined_on": "Ngày vào lớp", "left_on": "Ngày rời lớp",
-}
-ACTION_LABELS = {
-    "create": "Tạo hồ sơ", "update": "Sửa hồ sơ", "status": "Đổi trạng thái", "enrol": "Xếp lớp",
-    "rejoin": "Trở lại lớp",
 }
 _LEFT_MESSAGE = "Hồ sơ của người đã rời trường chỉ được xem, không được sửa."
 
@@ -159,7 +156,7 @@ def _audit_rows(person) -> list[dict]:
         changes = [(labels.get(k, k), _shown(k, before.get(k), statuses) if k in before else "",
                     _shown(k, after.get(k), statuses) if k in after else "")
                    for k in list(dict.fromkeys([*before, *after]))]
-        rows.append({"entry": entry, "action": ACTION_LABELS.get(entry.action, entry.action), "changes": changes})
+        rows.append({"entry": entry, "action": action_label(entry.action, entry.entity), "changes": changes})
     return rows
 
 
