@@ -123,8 +123,8 @@ def record(action: str, entity: str, entity_id, before=None, after=None, reason:
     """Append one entry; call inside write_transaction() so the entry commits with the change."""
     if not db.in_transaction():
         raise RuntimeError("audit.record must run inside write_transaction()")
-    if action not in ACTION_LABELS or entity not in ENTITY_LABELS:
-        vocabulary.check(action, entity)
+    if action not in vocabulary.ACTIONS or entity not in vocabulary.ENTITIES:
+        vocabulary.check(action, entity)  # raises: a code without a label never reaches the log
     sqlite = is_sqlite()
     if not sqlite:
         # postgres: serialise chain appends; sqlite already has one writer under BEGIN IMMEDIATE
