@@ -190,3 +190,20 @@ def test_the_head_is_kept_beside_each_backup_and_shown(app, client, login_as, bo
     login_as("admin")
     page = client.get("/admin/backups").get_data(as_text=True)
     assert head.hash in page and f"mục #{head.id} ghi lúc {head.at.strftime('%d/%m/%Y %H:%M:%S')}" in page
+
+
+@sqlite_only
+def test_a_database_file_too_damaged_to_open_gets_a_vietnamese_message(tmp_path):
+    from app import create_app
+    from tests.conftest import database_url_for_test
+
+    url = database_url_for_test(tmp_path)
+    path = tmp_path / "test.db"
+    create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
+    db.obj.close_all()
+    data = bytearray(path.read_bytes())
+    data[0:100] = b"\xff" * 100  # the header gone: sqlite no longer knows the file
+    path.write_bytes(bytes(data))
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
+    assert "Cơ sở dữ liệu có thể đã hỏng" in str(stopped.value)
