@@ -194,7 +194,7 @@ def _compare(book: _Book, current: dict, logged: dict, seeds: tuple[dict[str, in
             continue
         expected = _value(entry[1])
         if expected != value:
-            return (f"{book.place(key)}: trong sổ {book.shown(value)}, nhật kí ghi {book.shown(expected)} — "
+            return (f"{book.place(key)}: trong sổ {book.shown(value)}, nhật ký ghi {book.shown(expected)} — "
                     "đã bị sửa ngoài phần mềm."), 0
         before = _value(entry[0])
         if before is not None:  # its value before the first logged change: a seeded one
@@ -204,7 +204,7 @@ def _compare(book: _Book, current: dict, logged: dict, seeds: tuple[dict[str, in
             continue
         expected = _value(after)
         if expected is not None:
-            return (f"{book.place(key)}: nhật kí ghi {book.shown(expected)} nhưng trong sổ không còn — "
+            return (f"{book.place(key)}: nhật ký ghi {book.shown(expected)} nhưng trong sổ không còn — "
                     "đã bị xoá ngoài phần mềm."), 0
         if _value(before) is not None:  # seeded, then cleared through the software
             seeded(key, _value(before))
@@ -217,9 +217,9 @@ def _compare(book: _Book, current: dict, logged: dict, seeds: tuple[dict[str, in
             continue
         if group not in seed_sums:
             key, value = first_of[group]
-            return (f"{book.place(key)}: trong sổ có {book.shown(value)} mà nhật kí không ghi — "
+            return (f"{book.place(key)}: trong sổ có {book.shown(value)} mà nhật ký không ghi — "
                     "đã được ghi ngoài phần mềm."), 0
-        return (f"{book.group_place(group)}: không còn khớp với tổng kiểm ghi trong nhật kí lúc tạo — "
+        return (f"{book.group_place(group)}: không còn khớp với tổng kiểm ghi trong nhật ký lúc tạo — "
                 "có giá trị đã bị sửa, thêm hoặc xoá ngoài phần mềm."), 0
     return "", unverified
 
@@ -311,5 +311,5 @@ def verify_head(head_hash: str) -> str:
         return "Mã băm đầu chuỗi phải gồm 64 chữ số thập lục phân."
     if head_hash == GENESIS or AuditEntry.select().where(AuditEntry.hash == head_hash).exists():
         return ""
-    return (f"Nhật kí không còn mục nào có mã băm {head_hash[:16]}… đã ghi ngoài cơ sở dữ liệu: "
-            "các mục cuối đã bị xoá, hoặc nhật kí đã bị viết lại và băm lại.")
+    return (f"Nhật ký không còn mục nào có mã băm {head_hash[:16]}… đã ghi ngoài cơ sở dữ liệu: "
+            "các mục cuối đã bị xoá, hoặc nhật ký đã bị viết lại và băm lại.")

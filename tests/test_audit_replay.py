@@ -74,7 +74,7 @@ def test_a_cell_updated_in_the_database_is_named(app, books):
     result = _verify(app)
     assert result.exit_code == 1
     assert "Ô điểm ĐĐGtx 1 của Nguyễn Thị An" in result.output and "lớp 6A1, môn Toán" in result.output
-    assert "trong sổ 10,0, nhật kí ghi 7,5 — đã bị sửa ngoài phần mềm" in result.output
+    assert "trong sổ 10,0, nhật ký ghi 7,5 — đã bị sửa ngoài phần mềm" in result.output
 
 
 def test_an_attendance_mark_updated_in_the_database_is_named(app, books):
@@ -82,7 +82,7 @@ def test_an_attendance_mark_updated_in_the_database_is_named(app, books):
     result = _verify(app)
     assert result.exit_code == 1
     assert "Điểm danh Lê Văn An" in result.output and "buổi sáng ngày 01/10/2024" in result.output
-    assert "trong sổ nghỉ không phép, nhật kí ghi nghỉ có phép" in result.output
+    assert "trong sổ nghỉ không phép, nhật ký ghi nghỉ có phép" in result.output
 
 
 def test_a_cell_added_or_deleted_in_the_database_is_named(app, books, school):
@@ -91,12 +91,12 @@ def test_a_cell_added_or_deleted_in_the_database_is_named(app, books, school):
                     student=cell.student, kind="gk", idx=1, value="9.0", version=1)
     result = _verify(app)
     assert result.exit_code == 1 and "Ô điểm ĐĐGgk của Nguyễn Thị An" in result.output
-    assert "trong sổ có 9,0 mà nhật kí không ghi" in result.output
+    assert "trong sổ có 9,0 mà nhật ký không ghi" in result.output
     _sql("DELETE FROM mark_cell WHERE kind = 'gk'")
     _sql("DELETE FROM mark_change WHERE cell_id = ?", _cell(books, 2).id)
     _sql("DELETE FROM mark_cell WHERE id = ?", _cell(books, 2).id)
     result = _verify(app)
-    assert result.exit_code == 1 and "nhật kí ghi 8,0 nhưng trong sổ không còn" in result.output
+    assert result.exit_code == 1 and "nhật ký ghi 8,0 nhưng trong sổ không còn" in result.output
 
 
 def test_deleting_the_last_entries_shows(app, books, school):
@@ -110,13 +110,13 @@ def test_deleting_the_last_entries_shows(app, books, school):
     _sql("DELETE FROM audit_entry WHERE id = ?", last.id)
     assert AuditEntry.head() == head
     result = _verify(app)
-    assert result.exit_code == 1 and "trong sổ 9,0, nhật kí ghi 7,5" in result.output
+    assert result.exit_code == 1 and "trong sổ 9,0, nhật ký ghi 7,5" in result.output
     # a deletion that leaves no trace in the books shows against the head kept outside the database
     _sql("UPDATE mark_cell SET value = '7.5' WHERE id = ?", cell.id)
     assert _verify(app).exit_code == 0
     result = _verify(app, "--head", later_head)
     assert result.exit_code == 1
-    assert f"Nhật kí không còn mục nào có mã băm {later_head[:16]}" in result.output
+    assert f"Nhật ký không còn mục nào có mã băm {later_head[:16]}" in result.output
 
 
 def test_rewriting_and_rehashing_shows_against_the_kept_head(app, books):
@@ -135,7 +135,7 @@ def test_rewriting_and_rehashing_shows_against_the_kept_head(app, books):
 
 def test_an_unknown_or_malformed_head(app, books):
     result = _verify(app, "--head", "ab" * 32)
-    assert result.exit_code == 1 and "Nhật kí không còn mục nào có mã băm abababab" in result.output
+    assert result.exit_code == 1 and "Nhật ký không còn mục nào có mã băm abababab" in result.output
     result = _verify(app, "--head", "xyz")
     assert result.exit_code == 1 and "64 chữ số thập lục phân" in result.output
 
