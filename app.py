@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Flask
 from peewee import DatabaseError
 
-from models import db
-from models.database import bind_database, migrate, open_database, sqlite_url_for
+from models.core import db
+from models.core.database import bind_database, migrate, open_database, sqlite_url_for
 
 ROOT = Path(__file__).resolve().parent
 
@@ -72,7 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
 def serve() -> None:
     from waitress import serve as waitress_serve
 
-    from models.backup import start_nightly_backups
+    from models.backup.backups import start_nightly_backups
 
     app = create_app()
     start_nightly_backups(app)  # a daemon thread: a backup every night at BACKUP_AT while serving

@@ -19,9 +19,9 @@ from common import run_python, seed_demo  # noqa: E402
 MEASURE = """
 import time
 from app import create_app
-from models import db
-from models.audit import AuditEntry, verify_chain
-from models.audit_replay import replay
+from models.core import db
+from models.audit.log import AuditEntry, verify_chain
+from models.audit_check.replay import replay
 app = create_app()
 with db.connection_context():
     entries = AuditEntry.select().count()
@@ -37,9 +37,9 @@ with db.connection_context():
 
 GROW = """
 from datetime import datetime
-from models import db, write_transaction
-from models.audit import _content_hash, AuditEntry, canonical
-from models.audit_replay import _current_marks
+from models.core import db, write_transaction
+from models.audit.log import _content_hash, AuditEntry, canonical
+from models.audit_check.replay import _current_marks
 from app import create_app
 app = create_app()
 extra = {extra}

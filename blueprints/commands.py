@@ -5,9 +5,9 @@ import click
 from flask import Flask
 from peewee import DatabaseError
 
-from models import db
-from models.audit import verify_chain
-from models.database import migrate
+from models.core import db
+from models.audit.log import verify_chain
+from models.core.database import migrate
 
 
 def register_commands(app: Flask) -> None:
@@ -24,8 +24,8 @@ def register_commands(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
     def seed_demo(if_empty):
         """Build the demo school (deterministic)."""
-        from models.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_school
-        from models.school import School
+        from models.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_school
+        from models.school.structure import School
 
         with db.connection_context():
             if School.select().exists():
@@ -34,8 +34,8 @@ def register_commands(app: Flask) -> None:
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
             summary = seed_demo_school()
-            from models.demo_attendance import seed_demo_attendance
-            from models.demo_marks import seed_demo_marks
+            from models.demo.attendance import seed_demo_attendance
+            from models.demo.marks import seed_demo_marks
 
             seed_demo_marks()
             seed_demo_attendance()
@@ -47,7 +47,7 @@ def register_commands(app: Flask) -> None:
                   help="A chain head kept outside the database (beside a backup, in an archive manifest).")
     def audit_verify(head):
         """Check the audit log: its hash chain, the books against it (replay), and a kept head; exit 1 if not."""
-        from models.audit_replay import replay, verify_head
+        from models.audit_check.replay import replay, verify_head
 
         try:
             with db.connection_context():
@@ -80,7 +80,7 @@ def register_commands(app: Flask) -> None:
     @click.password_option()
     def create_admin(username, full_name, password):
         """Create an admin account for a real (non-demo) school."""
-        from models.accounts import create_account
+        from models.people.accounts import create_account
 
         with db.connection_context():
             try:

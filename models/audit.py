@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from models import DeletionRefused, KeptModel, db, is_sqlite
-from models import audit_vocabulary as vocabulary
-from models.prepared import Prepared
+from models.core import DeletionRefused, KeptModel, db, is_sqlite
+from models.audit import vocabulary
+from models.core.prepared import Prepared
 
 GENESIS = "0" * 64
 
@@ -221,30 +221,30 @@ field_label = vocabulary.field_label
 def _value_labels(key: str) -> dict:
     """The labels of the coded values a field holds (state, step, scope …), read from the module owning them."""
     if key == "roles":
-        from models.accounts import ROLES
+        from models.people.accounts import ROLES
         return ROLES
     if key == "status":
-        from models.people import STAFF_STATUSES, STUDENT_STATUSES
+        from models.people.records import STAFF_STATUSES, STUDENT_STATUSES
         return {**STUDENT_STATUSES, **STAFF_STATUSES}
     if key == "state":
-        from models.corrections import STATES
+        from models.gradebook.corrections import STATES
         return STATES
     if key == "target":
-        from models.corrections import TARGETS
+        from models.gradebook.corrections import TARGETS
         return TARGETS
     if key == "step":
-        from models.attendance_sheets import STEP_LABELS
+        from models.printing.attendance_sheet import STEP_LABELS
         return STEP_LABELS
     if key == "scope":
-        from models.locks import SCOPE_LABELS
+        from models.gradebook.locks import SCOPE_LABELS
         return SCOPE_LABELS
     if key == "kind":
-        from models.locks import KIND_LABELS
-        from models.print_jobs import KINDS
-        from models.school import ASSESSMENT_KINDS
+        from models.gradebook.locks import KIND_LABELS
+        from models.printing.jobs import KINDS
+        from models.school.structure import ASSESSMENT_KINDS
         return {**KIND_LABELS, **ASSESSMENT_KINDS, **KINDS}
     if key == "level":
-        from models.school import LEVELS
+        from models.school.structure import LEVELS
         return LEVELS
     return {}
 
@@ -323,8 +323,8 @@ class LogFilter:
 
 def _text_condition(text: str):
     """Entity id, username (accent-insensitive) or the name of the person or account an entry is about."""
-    from models.accounts import User
-    from models.people import search_staff, search_students
+    from models.people.accounts import User
+    from models.people.records import search_staff, search_students
     from models.rules.text import fold
 
     key = fold(text)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from models import db, write_transaction
+from models.core import db, write_transaction
 
 log = logging.getLogger("sotruong.backup")
 
@@ -79,7 +79,7 @@ class BackupInfo:
     created_at: datetime
     size: int
     checksum_ok: bool
-    audit_head: object = None  # models.audit_replay.HeadMark read beside the archive, None when missing
+    audit_head: object = None  # models.audit_check.replay.HeadMark read beside the archive, None when missing
 
 
 @dataclass
@@ -123,7 +123,7 @@ def sqlite_path_of(database) -> Path | None:
 
 
 def sqlite_path_from_url(url: str) -> Path | None:
-    """The file named by sqlite:///path (as models.database.open_database reads it); None otherwise."""
+    """The file named by sqlite:///path (as models.core.database.open_database reads it); None otherwise."""
     if not url.startswith(("sqlite:", "sqlite+pool:")) or ":///" not in url:
         return None
     return Path(url.split(":///", 1)[1].split("?", 1)[0]).resolve()
@@ -193,7 +193,7 @@ def _app_version() -> str:
 
 def _snapshot_facts(path: Path) -> dict:
     """Counts and the audit chain head as they are in the copy itself (not the live database)."""
-    from models.audit import GENESIS
+    from models.audit.log import GENESIS
 
     conn = sqlite3.connect(path)
     try:
@@ -261,7 +261,7 @@ def _connected():
 
 def _record(action: str, name: str, after: dict, reason: str = "") -> None:
     """One audit entry about a backup or restore; a failure to record is logged, not raised."""
-    from models.audit import record
+    from models.audit.log import record
 
     try:
         with _connected():
@@ -339,7 +339,7 @@ def _write_archive(source: Path, dest_dir: Path, name: str, now: datetime, folde
     side_part.write_text(f"{digest}  {name}\n", encoding="utf-8")
     os.replace(side_part, side)
     # the chain head outside the database too: `audit-verify --head` proves the log still holds it
-    from models.audit_replay import HeadMark, write_head_file
+    from models.audit_check.replay import HeadMark, write_head_file
 
     write_head_file(final, HeadMark(manifest["audit_head"], manifest["audit_head_id"], manifest["audit_head_at"]))
     return BackupResult(True, f"Đã sao lưu vào {final}.", final, digest, manifest)
@@ -370,7 +370,7 @@ def created_at_of(name: str) -> datetime | None:
 
 def list_backups(dest_dir) -> list[BackupInfo]:
     """The backups in the folder, newest first, each with its checksum verified and its audit chain head."""
-    from models.audit_replay import read_head_file
+    from models.audit_check.replay import read_head_file
 
     dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():
@@ -541,7 +541,7 @@ def restore_backup(archive_path, database_url: str, *, upload_dir=None, replaced
                                     "(nếu đã bắt đầu thay thế, bản cũ nằm trong thư mục replaced).")
     result = RestoreResult(True, f"Đã khôi phục từ {archive.name}.", kept, manifest, uploads)
     if sqlite_path_of(db) == target:
-        from models.database import migrate
+        from models.core.database import migrate
 
         with _connected():
             migrate()  # an archive from an older version gets the newer tables

@@ -7,13 +7,13 @@ nothing is locked, so the current month stays open.
 import random
 from datetime import date, datetime, time
 
-from models import write_transaction
-from models.accounts import User
-from models.attendance import AttendanceChange, AttendanceMark, AttendanceMonthConfirm
-from models.calendar import Holiday, SchoolCalendar, year_calendar
-from models.people import Student
+from models.core import write_transaction
+from models.people.accounts import User
+from models.attendance.register import AttendanceChange, AttendanceMark, AttendanceMonthConfirm
+from models.school.calendar import Holiday, SchoolCalendar, year_calendar
+from models.people.records import Student
 from models.rules import calendar as rules
-from models.school import SchoolClass, SchoolYear, class_roster
+from models.school.structure import SchoolClass, SchoolYear, class_roster
 
 MONTHS = [(2024, 9), (2024, 10), (2024, 11), (2024, 12)]
 CONFIRMED = [(2024, 9), (2024, 10), (2024, 11)]
@@ -29,7 +29,7 @@ PROFILE_ABSENCE = {"often_absent": (0.95, 6, 0.75), "weak": (0.15, 2, 0.6), "nor
 
 def _seed_digests(marks: list[dict], names: dict, codes: dict) -> dict[str, str]:
     """The seeded marks' digests per class month, so that audit-verify can check marks not logged one by one."""
-    from models.audit_replay import attendance_group, group_digests
+    from models.audit_check.replay import attendance_group, group_digests
 
     def keyed():
         for m in marks:
@@ -41,8 +41,8 @@ def _seed_digests(marks: list[dict], names: dict, codes: dict) -> dict[str, str]
 
 def seed_demo_attendance(seed: int = 2024) -> str:
     """Set the demo calendar (6 days a week, 1 session) and fill September–December 2024; one transaction."""
-    from models import demo_data
-    from models.audit import record
+    from models.demo import data as demo_data
+    from models.audit.log import record
 
     rand = random.Random(seed)
     year = SchoolYear.get(SchoolYear.name == demo_data.SCHOOL_YEAR)

@@ -9,12 +9,12 @@ import random
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from models import write_transaction
-from models.accounts import User
-from models.marks import MarkCell
-from models.people import STUDENT_LEFT, Student
+from models.core import write_transaction
+from models.people.accounts import User
+from models.gradebook.marks import MarkCell
+from models.people.records import STUDENT_LEFT, Student
 from models.rules import tt22
-from models.school import (
+from models.school.structure import (
     Enrolment,
     GradeSubject,
     SchoolClass,
@@ -46,7 +46,7 @@ def _mark(rng: random.Random, mean: float, spread: float) -> str:
 
 def _seed_digests(rows: list[dict], year, semester, classes, subjects) -> dict[str, str]:
     """The seeded values' digests per class subject, so that audit-verify can check cells not logged one by one."""
-    from models.audit_replay import group_digests, mark_group
+    from models.audit_check.replay import group_digests, mark_group
 
     codes = dict(Student.select(Student.id, Student.code).tuples())
     names = {c.id: c.name for c in classes}
@@ -62,8 +62,8 @@ def _seed_digests(rows: list[dict], year, semester, classes, subjects) -> dict[s
 
 def seed_demo_marks(seed: int = 2024) -> str:
     """Fill semester I of the current year for every class × subject; returns a one-line summary."""
-    from models import demo_data as data
-    from models.audit import record
+    from models.demo import data
+    from models.audit.log import record
 
     rng = random.Random(seed)
     year = SchoolYear.current()

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from models import DeletionRefused, db, write_transaction
-from models.audit import Actor, AuditEntry, record, verify_chain
+from models.core import DeletionRefused, db, write_transaction
+from models.audit.log import Actor, AuditEntry, record, verify_chain
 
 
 def _write(action, entity, entity_id, at=None, username="hệ thống", before=None, after=None, reason=""):

@@ -8,13 +8,13 @@ from datetime import date, datetime
 
 import pytest
 
-from models import db, write_transaction
-from models.attendance import save_mark
-from models.audit import GENESIS, AuditEntry
-from models.audit_replay import read_head_file, replay
-from models.locks import switch_lock
-from models.marks import MarkCell, save_cell
-from models.school import Semester
+from models.core import db, write_transaction
+from models.attendance.register import save_mark
+from models.audit.log import GENESIS, AuditEntry
+from models.audit_check.replay import read_head_file, replay
+from models.gradebook.locks import switch_lock
+from models.gradebook.marks import MarkCell, save_cell
+from models.school.structure import Semester
 from tests.conftest import sqlite_only
 
 NOW = datetime(2024, 10, 1, 8, 0)
@@ -149,8 +149,8 @@ def test_a_damaged_database_gets_a_vietnamese_message(app, books):
 
 
 def test_seeded_values_are_checked_by_their_digests(app, school, books):
-    from models.demo_marks import _seed_digests
-    from models.school import SchoolClass, Subject
+    from models.demo.marks import _seed_digests
+    from models.school.structure import SchoolClass, Subject
 
     hk1, an = books["hk1"], books["an"]
     a = school["assignment"]
@@ -160,7 +160,7 @@ def test_seeded_values_are_checked_by_their_digests(app, school, books):
                             {s.id: s for s in Subject.select()})
     with write_transaction():
         MarkCell.insert_many([{**r, "version": 1} for r in seeded]).execute()
-        from models.audit import record
+        from models.audit.log import record
 
         record("seed_demo_marks", "mark", f"{school['year'].name}/HK1", after={"cells": 2, "digests": digests})
     assert _verify(app).exit_code == 0
@@ -177,7 +177,7 @@ def test_seeded_values_are_checked_by_their_digests(app, school, books):
 
 @sqlite_only
 def test_the_head_is_kept_beside_each_backup_and_shown(app, client, login_as, books, tmp_path):
-    from models.backup import backup_now
+    from models.backup.backups import backup_now
 
     app.config["BACKUP_DIR"] = str(tmp_path / "backups")
     head = AuditEntry.select().order_by(AuditEntry.id.desc()).first()

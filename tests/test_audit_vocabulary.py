@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from models import write_transaction
-from models.audit import AuditEntry, action_label, record
-from models.audit_entities import describe
-from models.audit_vocabulary import ACTIONS, ENTITIES, FIELDS, PAIR_LABELS
+from models.core import write_transaction
+from models.audit.log import AuditEntry, action_label, record
+from models.audit_check.entities import describe
+from models.audit.vocabulary import ACTIONS, ENTITIES, FIELDS, PAIR_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*ROOT.glob("models/**/*.py"), *ROOT.glob("blueprints/**/*.py"), ROOT / "app.py"])
@@ -231,7 +231,7 @@ def visible_text(html: str) -> str:
 
 def raw_codes_in(text: str) -> set[str]:
     """Codes of the vocabulary (and coded values) that show as written: `sheet_printed`, `da_duyet`, `opens_at` …"""
-    from models.corrections import STATES
+    from models.gradebook.corrections import STATES
 
     codes = {c for c in [*ACTIONS, *ENTITIES, *FIELDS, *STATES] if "_" in c}
     return {token for token in re.findall(r"\b[a-z]+_[a-z_]+\b", text) if token in codes}
@@ -239,8 +239,8 @@ def raw_codes_in(text: str) -> set[str]:
 
 def test_the_log_after_locks_corrections_and_prints_shows_no_raw_code(app, client, school, monkeypatch):
     from blueprints.corrections import views as correction_views
-    from models.marks import MarkCell
-    from models.school import Semester
+    from models.gradebook.marks import MarkCell
+    from models.school.structure import Semester
     from tests.conftest import Auth
 
     monkeypatch.setattr(correction_views, "now", lambda: datetime(2024, 11, 20, 9, 0))

@@ -6,8 +6,9 @@ import time
 import pytest
 
 import models
-from models import db, group_commit
-from models.audit import Actor, AuditEntry, record, verify_chain
+from models.core import db
+from models.core import group_commit
+from models.audit.log import Actor, AuditEntry, record, verify_chain
 from tests.conftest import sqlite_only
 
 pytestmark = sqlite_only
@@ -89,10 +90,10 @@ def test_a_save_run_by_another_thread_is_logged_under_its_own_teacher(app, schoo
     """Saves of several teachers in one round: each audit entry names the teacher who saved, not the leader."""
     from datetime import datetime
 
-    from models.audit import reset_actor, set_actor
-    from models.locks import switch_lock
-    from models.marks import save_cell
-    from models.school import Enrolment, Semester, TeachingAssignment
+    from models.audit.log import reset_actor, set_actor
+    from models.gradebook.locks import switch_lock
+    from models.gradebook.marks import save_cell
+    from models.school.structure import Enrolment, Semester, TeachingAssignment
 
     hk1 = Semester.get(Semester.number == 1)
     with models.write_transaction():

@@ -4,12 +4,13 @@ import sqlite3
 
 import pytest
 
-from models import db, reference_cache, write_transaction
-from models.accounts import User, UserRole, load_user_with_roles
-from models.audit import AuditEntry, record, verify_chain
-from models.marks import MarkCell
-from models.people import Student
-from models.school import TeachingAssignment
+from models.core import db, write_transaction
+from models.core import reference_cache
+from models.people.accounts import User, UserRole, load_user_with_roles
+from models.audit.log import AuditEntry, record, verify_chain
+from models.gradebook.marks import MarkCell
+from models.people.records import Student
+from models.school.structure import TeachingAssignment
 from tests.conftest import sqlite_only
 from tests.test_perf_caches import Queries
 

@@ -4,7 +4,7 @@ from flask import abort, render_template, request, url_for
 from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.account_forms import AuditFilterForm
-from models.audit import (
+from models.audit.log import (
     GENESIS,
     AuditEntry,
     LogFilter,
@@ -16,8 +16,8 @@ from models.audit import (
     neighbours,
     verify_chain,
 )
-from models.audit_entities import describe
-from models.people import Staff, Student
+from models.audit_check.entities import describe
+from models.people.records import Staff, Student
 
 
 def _filter_form() -> tuple[AuditFilterForm, LogFilter]:

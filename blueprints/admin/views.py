@@ -2,11 +2,11 @@
 from flask import render_template
 
 from blueprints.admin import bp
-from models.accounts import User
-from models.audit import AuditEntry, action_label, entity_label
-from models.audit_entities import describe
-from models.people import Staff, Student
-from models.school import SchoolClass, SchoolYear
+from models.people.accounts import User
+from models.audit.log import AuditEntry, action_label, entity_label
+from models.audit_check.entities import describe
+from models.people.records import Staff, Student
+from models.school.structure import SchoolClass, SchoolYear
 
 
 @bp.route("/")

@@ -21,7 +21,7 @@ def test_the_seeded_demo_replays_clean(demo_server):
 
 
 def test_the_log_reads_in_vietnamese_in_the_browser(page, demo_server):
-    from models.audit_vocabulary import ACTIONS, ENTITIES, FIELDS
+    from models.audit.vocabulary import ACTIONS, ENTITIES, FIELDS
 
     codes = {c for c in [*ACTIONS, *ENTITIES, *FIELDS] if "_" in c}
     login(page, demo_server, "admin")

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models import db
-from models.audit import AuditEntry
+from models.core import db
+from models.audit.log import AuditEntry
 
 _MOD = 2 ** 256
 NO_VALUE = object()  # a key the log never mentioned
@@ -59,8 +59,8 @@ def _rows(query):
 
 
 def _names():
-    from models.people import Student
-    from models.school import SchoolClass, SchoolYear, Subject
+    from models.people.records import Student
+    from models.school.structure import SchoolClass, SchoolYear, Subject
 
     classes = {i: (c, y) for i, c, y in _rows(SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolYear.name)
                                                .join(SchoolYear))}
@@ -69,8 +69,8 @@ def _names():
 
 
 def _current_marks() -> dict[str, str | None]:
-    from models.marks import MarkCell
-    from models.school import Semester
+    from models.gradebook.marks import MarkCell
+    from models.school.structure import Semester
 
     classes, subjects, students = _names()
     semesters = dict(_rows(Semester.select(Semester.id, Semester.number)))
@@ -81,7 +81,7 @@ def _current_marks() -> dict[str, str | None]:
 
 
 def _current_attendance() -> dict[str, str | None]:
-    from models.attendance import AttendanceMark
+    from models.attendance.register import AttendanceMark
 
     classes, _subjects, students = _names()
     rows = _rows(AttendanceMark.select(AttendanceMark.school_class, AttendanceMark.student, AttendanceMark.day,
@@ -136,25 +136,25 @@ def _shown_mark(value) -> str:
 
 
 def _shown_attendance(value) -> str:
-    from models.attendance import VALUE_LABELS
+    from models.attendance.register import VALUE_LABELS
 
     return VALUE_LABELS.get(value, str(value)).lower()
 
 
 def _mark_place(key: str) -> str:
-    from models.audit_entities import describe
+    from models.audit_check.entities import describe
 
     return "Ô điểm " + describe("mark", key).removeprefix("Điểm ")
 
 
 def _attendance_place(key: str) -> str:
-    from models.audit_entities import describe
+    from models.audit_check.entities import describe
 
     return describe("attendance", key)
 
 
 def _mark_group_place(group: str) -> str:
-    from models.audit_entities import _semester, _subject
+    from models.audit_check.entities import _semester, _subject
 
     year, class_name, subject, semester = group.split("/")
     return f"Điểm mẫu lớp {class_name} môn {_subject(subject)} {_semester(semester)} năm học {year}"
@@ -272,7 +272,7 @@ class HeadMark:
 
 
 def head_mark() -> HeadMark:
-    from models.audit import GENESIS
+    from models.audit.log import GENESIS
 
     row = (AuditEntry.select(AuditEntry.hash, AuditEntry.id, AuditEntry.at)
            .order_by(AuditEntry.id.desc()).limit(1).tuples().first())
@@ -304,7 +304,7 @@ def read_head_file(archive: Path) -> HeadMark | None:
 def verify_head(head_hash: str) -> str:
     """"" when the log still holds an entry with this hash (the chain, checked apart, then proves
     everything before it); otherwise why not, in Vietnamese."""
-    from models.audit import GENESIS
+    from models.audit.log import GENESIS
 
     head_hash = (head_hash or "").strip().lower()
     if len(head_hash) != 64 or any(c not in "0123456789abcdef" for c in head_hash):

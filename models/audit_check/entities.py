@@ -6,7 +6,7 @@ and number only, never as the raw key.
 """
 from datetime import date
 
-from models.audit_vocabulary import entity_label
+from models.audit.vocabulary import entity_label
 
 _SESSIONS = {"1": "buổi sáng", "2": "buổi chiều"}
 
@@ -28,28 +28,28 @@ def _semester(number: str) -> str:
 
 
 def _student(code: str) -> str:
-    from models.people import Student
+    from models.people.records import Student
 
     person = Student.get_or_none(Student.code == code)
     return f"{person.full_name} ({code})" if person else code
 
 
 def _subject(code: str) -> str:
-    from models.school import Subject
+    from models.school.structure import Subject
 
     subject = Subject.get_or_none(Subject.code == code)
     return subject.name if subject else code
 
 
 def _class_by_id(class_id: str) -> str | None:
-    from models.school import SchoolClass
+    from models.school.structure import SchoolClass
 
     school_class = SchoolClass.get_or_none(SchoolClass.id == int(class_id)) if class_id.isdigit() else None
     return f"lớp {school_class.name} năm học {school_class.year.name}" if school_class else None
 
 
 def _mark_column(column: str) -> str:
-    from models.marks import KIND_HEADERS
+    from models.gradebook.marks import KIND_HEADERS
 
     kind, idx = column[:2], column[2:]
     header = KIND_HEADERS.get(kind, kind)
@@ -59,24 +59,24 @@ def _mark_column(column: str) -> str:
 def _describe(entity: str, key: str) -> str | None:
     parts = key.split("/")
     if entity == "account" and key.isdigit():
-        from models.accounts import User
+        from models.people.accounts import User
 
         user = User.get_or_none(User.id == int(key))
         return f"{user.full_name} ({user.username})" if user else None
     if entity == "student":
         if key.isdigit():  # a refused access names the student by row id
-            from models.people import Student
+            from models.people.records import Student
 
             person = Student.get_or_none(Student.id == int(key))
             return f"{person.full_name} ({person.code})" if person else None
         return _student(key)
     if entity == "staff":
-        from models.people import Staff
+        from models.people.records import Staff
 
         person = Staff.get_or_none(Staff.code == key)
         return f"{person.full_name} ({key})" if person else key
     if entity == "school" and key.isdigit():
-        from models.school import School
+        from models.school.structure import School
 
         school = School.get_or_none(School.id == int(key))
         return school.name if school else None
@@ -93,7 +93,7 @@ def _describe(entity: str, key: str) -> str | None:
     if entity == "grade_subject" and len(parts) == 2:
         return f"môn {_subject(parts[1])} khối {parts[0]}"
     if entity == "department":
-        from models.school import Department
+        from models.school.structure import Department
 
         department = Department.get_or_none(Department.code == key)
         return department.name if department else key
@@ -107,7 +107,7 @@ def _describe(entity: str, key: str) -> str | None:
     if entity == "teaching_assignment" and len(parts) == 3:
         return f"môn {_subject(parts[2])} lớp {parts[1]} năm học {parts[0]}"
     if entity == "assignment" and key.isdigit():
-        from models.school import TeachingAssignment
+        from models.school.structure import TeachingAssignment
 
         a = TeachingAssignment.get_or_none(TeachingAssignment.id == int(key))
         return f"môn {a.subject.name} lớp {a.school_class.name} ({a.teacher.full_name})" if a else None
