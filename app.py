@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from peewee import DatabaseError
 
 from models.core import db
 from models.core.database import bind_database, migrate, open_database, sqlite_url_for
@@ -54,8 +55,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     bind_database(open_database(app.config["DATABASE_URL"]))
     if app.config["AUTO_MIGRATE"]:
-        with db.connection_context():
-            migrate()
+        try:
+            with db.connection_context():
+                migrate()
+        except DatabaseError as e:  # a damaged file: a message for the IT person, not a traceback
+            raise SystemExit(f"Không mở được cơ sở dữ liệu ({e}). Cơ sở dữ liệu có thể đã hỏng: hãy khôi phục "
+                             "từ bản sao lưu gần nhất (flask --app app restore <tệp sao lưu>).") from None
 
     from blueprints import init_app
 

@@ -1,6 +1,9 @@
 """`flask --app app …` commands for the school's IT person."""
+import sqlite3
+
 import click
 from flask import Flask
+from peewee import DatabaseError
 
 from models.audit.log import verify_chain
 from models.core import db
@@ -49,15 +52,36 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")
-    def audit_verify():
-        """Check the audit log's hash chain; exit code 1 at the first broken link."""
-        with db.connection_context():
-            report = verify_chain()
-        if report.ok:
-            click.echo(f"Nhật ký toàn vẹn: {report.count} mục, chuỗi băm khớp.")
-            return
-        click.echo(f"Nhật ký bị thay đổi: mục #{report.first_broken_id}: {report.problem}.", err=True)
-        raise SystemExit(1)
+    @click.option("--head", "head", default="", metavar="HASH",
+                  help="A chain head kept outside the database (beside a backup, in an archive manifest).")
+    def audit_verify(head):
+        """Check the audit log: its hash chain, the books against it (replay), and a kept head; exit 1 if not."""
+        from models.audit_check.replay import replay, verify_head
+
+        try:
+            with db.connection_context():
+                report = verify_chain()
+                if not report.ok:
+                    click.echo(f"Nhật ký bị thay đổi: mục #{report.first_broken_id}: {report.problem}.", err=True)
+                    raise SystemExit(1)
+                missing = verify_head(head) if head else ""
+                if missing:
+                    click.echo(missing, err=True)
+                    raise SystemExit(1)
+                books = replay()
+        except (DatabaseError, sqlite3.DatabaseError, ValueError, LookupError, TypeError) as e:
+            click.echo(f"Không đọc được cơ sở dữ liệu để kiểm tra nhật ký ({type(e).__name__}: {e}). "
+                       "Cơ sở dữ liệu có thể đã hỏng: hãy khôi phục từ bản sao lưu gần nhất.", err=True)
+            raise SystemExit(1) from None
+        if not books.ok:
+            click.echo(f"Sổ không khớp với nhật ký: {books.problem}", err=True)
+            raise SystemExit(1)
+        click.echo(f"Nhật ký toàn vẹn: {report.count} mục, chuỗi băm khớp"
+                   + (f", còn chứa mã băm {head.strip().lower()[:16]}…" if head else "") + ".")
+        click.echo(f"Sổ khớp với nhật ký: {books.marks} ô điểm, {books.attendance} buổi điểm danh.")
+        if books.unverified:
+            click.echo(f"Lưu ý: {books.unverified} nhóm dữ liệu mẫu tạo bằng phiên bản cũ không có tổng kiểm, "
+                       "chưa kiểm được từng giá trị.")
 
     @app.cli.command("create-admin")
     @click.option("--username", required=True)

@@ -42,7 +42,7 @@ def logged(school):
                       reason="Chuyển trường theo gia đình"),
         "mid": _write("roles", "account", 99, at=datetime(2024, 10, 1, 9, 0, 0), username="admin",
                       before={"roles": ["teacher"]}, after={"roles": ["teacher", "nurse"]}),
-        "new": _write("mystery_action", "school_class", "2024-2025/6A1", at=datetime(2024, 11, 20, 16, 45, 0),
+        "new": _write("homeroom", "school_class", "2024-2025/6A1", at=datetime(2024, 11, 20, 16, 45, 0),
                       username="admin", after={"homeroom_teacher": "GV01"}),
     }
 
@@ -53,18 +53,18 @@ def test_page_lists_entries_newest_first_with_readable_changes(client, login_as,
     assert "Chuỗi băm toàn vẹn (" in html
     rows = _rows(html)
     # the three entries are newest by id; the test-made times do not reorder them
-    assert rows.index("2024-2025/6A1") < rows.index("HS-CU-0001")
+    assert rows.index("Lớp 6A1 năm học 2024-2025") < rows.index("HS-CU-0001")
     assert "05/09/2024 08:30:15" in rows and "192.0.2.7" in rows
     assert "Đổi trạng thái" in rows and "Đang học → Chuyển đi" in rows and "Ngày hiệu lực" in rows
     assert "Đổi vai trò" in rows and "Giáo viên bộ môn → Giáo viên bộ môn, Nhân viên y tế" in rows
-    assert "mystery_action" in rows  # unknown actions are shown as written
+    assert "Phân công chủ nhiệm" in rows and "homeroom" not in rows
     assert "Chuyển trường theo gia đình" in rows
 
 
 def test_filter_by_entity(client, login_as, logged):
     login_as("admin")
     rows = _rows(client.get("/admin/audit?entity=student").get_data(as_text=True))
-    assert "HS-CU-0001" in rows and "2024-2025/6A1" not in rows
+    assert "HS-CU-0001" in rows and "6A1 năm học 2024-2025" not in rows
     page = client.get("/admin/audit?entity=student").get_data(as_text=True)
     assert re.search(r'<option selected value="student">', page)
 
@@ -72,11 +72,11 @@ def test_filter_by_entity(client, login_as, logged):
 def test_filter_by_date_range_is_inclusive(client, login_as, logged):
     login_as("admin")
     rows = _rows(client.get("/admin/audit?date_from=01/10/2024&date_to=20/11/2024").get_data(as_text=True))
-    assert "2024-2025/6A1" in rows and 'Tài khoản <span class="mono">99</span>' in rows
+    assert "6A1 năm học 2024-2025" in rows and "Tài khoản số 99" in rows
     assert "HS-CU-0001" not in rows
     assert "01/10/2024 09:00:00" in rows and "20/11/2024 16:45:00" in rows
     only_first = _rows(client.get("/admin/audit?date_to=05/09/2024").get_data(as_text=True))
-    assert "HS-CU-0001" in only_first and "2024-2025/6A1" not in only_first
+    assert "HS-CU-0001" in only_first and "6A1 năm học 2024-2025" not in only_first
 
 
 def test_bad_dates_are_reported_in_vietnamese(client, login_as, logged):
@@ -91,12 +91,12 @@ def test_bad_dates_are_reported_in_vietnamese(client, login_as, logged):
 def test_filter_by_user_and_by_text(client, login_as, logged):
     login_as("admin")
     by_user = _rows(client.get("/admin/audit?user=Văn Thư").get_data(as_text=True))
-    assert "HS-CU-0001" in by_user and "2024-2025/6A1" not in by_user
+    assert "HS-CU-0001" in by_user and "6A1 năm học 2024-2025" not in by_user
     # the text box: usernames without accents, and entity ids
     folded = _rows(client.get("/admin/audit?q=van thu").get_data(as_text=True))
-    assert "HS-CU-0001" in folded and "2024-2025/6A1" not in folded
+    assert "HS-CU-0001" in folded and "6A1 năm học 2024-2025" not in folded
     by_id = _rows(client.get("/admin/audit?q=hs-cu-0001", headers={"HX-Request": "true"}).get_data(as_text=True))
-    assert "HS-CU-0001" in by_id and "2024-2025/6A1" not in by_id
+    assert "HS-CU-0001" in by_id and "6A1 năm học 2024-2025" not in by_id
 
 
 def test_text_finds_a_student_by_name(client, login_as, school):
@@ -111,10 +111,10 @@ def test_pages_of_fifty(client, login_as, school):
     login_as("admin")
     with write_transaction():
         for i in range(60):
-            record("update", "bulk", f"B{i:03d}", after={"n": i})
-    first = client.get("/admin/audit?entity=bulk").get_data(as_text=True)
+            record("backup", "backup", f"B{i:03d}", after={"size": i})
+    first = client.get("/admin/audit?entity=backup").get_data(as_text=True)
     assert "B059" in first and "B009" not in first and "trang 1/2" in first
-    second = client.get("/admin/audit?entity=bulk&page=2").get_data(as_text=True)
+    second = client.get("/admin/audit?entity=backup&page=2").get_data(as_text=True)
     assert "B009" in second and "B059" not in second
 
 

@@ -190,9 +190,12 @@ def test_retention_keeps_the_newest_and_touches_nothing_else(app, school, tmp_pa
         assert result.ok
     assert result.pruned == ["sotruong-20250302-020000.zip"]
     assert sorted(p.name for p in dest.iterdir()) == [
-        "ghi-chu.txt", "sotruong-20250303-020000.zip", "sotruong-20250303-020000.zip.sha256",
-        "sotruong-20250304-020000.zip", "sotruong-20250304-020000.zip.sha256",
-        "sotruong-20250305-020000.zip", "sotruong-20250305-020000.zip.sha256", "sotruong-cu.zip"]
+        "ghi-chu.txt", "sotruong-20250303-020000.zip", "sotruong-20250303-020000.zip.audit-head",
+        "sotruong-20250303-020000.zip.sha256",
+        "sotruong-20250304-020000.zip", "sotruong-20250304-020000.zip.audit-head",
+        "sotruong-20250304-020000.zip.sha256",
+        "sotruong-20250305-020000.zip", "sotruong-20250305-020000.zip.audit-head",
+        "sotruong-20250305-020000.zip.sha256", "sotruong-cu.zip"]
 
 
 def test_large_archive_files_are_listed_not_copied(app, school, tmp_path):

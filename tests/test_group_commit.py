@@ -32,7 +32,7 @@ def _in_thread(write, results, key):
 
 def _entry(n, fail=False):
     def write():
-        record("test", "group", n, actor=Actor(None, f"người {n}", ""))
+        record("backup", "backup", n, actor=Actor(None, f"người {n}", ""))
         if fail:
             raise RuntimeError(f"hỏng ở {n}")
         return n
@@ -62,7 +62,7 @@ def test_a_failing_write_fails_its_round_only(app):
         thread.join(10)
     assert results[1] == ("ok", 1)
     assert results[2][0] == results[3][0] == "error" and results[2][1] is results[3][1]
-    assert [e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "group")] == ["1"]
+    assert [e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "backup")] == ["1"]
     assert not group_commit._leading and verify_chain().ok
 
 
@@ -72,7 +72,7 @@ def test_many_writers_each_get_their_own_answer_and_name(app):
     for thread in threads:
         thread.join(10)
     assert results == {n: ("ok", n) for n in range(40)}
-    entries = {e.entity_id: e.username for e in AuditEntry.select().where(AuditEntry.entity == "group")}
+    entries = {e.entity_id: e.username for e in AuditEntry.select().where(AuditEntry.entity == "backup")}
     assert entries == {str(n): f"người {n}" for n in range(40)}
     assert not group_commit._leading and not group_commit._queue
     assert verify_chain().ok
@@ -82,7 +82,7 @@ def test_a_write_that_raises_alone_raises_to_its_caller(app):
     with pytest.raises(RuntimeError, match="hỏng ở 7"):
         group_commit.run(_entry(7, fail=True))
     assert group_commit.run(_entry(8)) == 8
-    assert [e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "group")] == ["8"]
+    assert [e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "backup")] == ["8"]
 
 
 def test_a_save_run_by_another_thread_is_logged_under_its_own_teacher(app, school):
@@ -140,5 +140,5 @@ def test_a_write_from_inside_a_transaction_runs_in_it_even_while_another_round_w
         assert group_commit.run(_entry(2)) == 2  # runs here and now, inside this transaction
     other.join(10)
     assert results == {1: ("ok", 1)}
-    assert sorted(e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "group")) == ["1", "2"]
+    assert sorted(e.entity_id for e in AuditEntry.select().where(AuditEntry.entity == "backup")) == ["1", "2"]
     assert verify_chain().ok

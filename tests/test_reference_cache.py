@@ -122,22 +122,22 @@ def test_a_write_by_another_process_is_seen_once_the_copy_expires(app, school, m
 @sqlite_only
 def test_appends_read_no_head_once_known(school):
     with write_transaction():
-        record("test", "x", 1)
+        record("backup", "backup", 1)
     with Queries() as q, write_transaction():
-        record("test", "x", 2)
-        record("test", "x", 3)
+        record("backup", "backup", 2)
+        record("backup", "backup", 3)
     assert q.count == 2  # one INSERT per entry, no SELECT of the head (peewee logs no BEGIN/COMMIT)
     assert verify_chain().ok
 
 
 def test_a_rolled_back_append_is_forgotten(school):
     with write_transaction():
-        record("test", "x", 1)
+        record("backup", "backup", 1)
     with pytest.raises(RuntimeError), write_transaction():
-        record("test", "x", "rolled back")
+        record("backup", "backup", "rolled back")
         raise RuntimeError("rollback")
     with write_transaction():
-        record("test", "x", 2)
+        record("backup", "backup", 2)
     assert verify_chain().ok
     assert [e.entity_id for e in AuditEntry.select().order_by(AuditEntry.id)][-2:] == ["1", "2"]
 
@@ -145,7 +145,7 @@ def test_a_rolled_back_append_is_forgotten(school):
 @sqlite_only
 def test_an_entry_appended_by_another_process_is_linked_to(app, school):
     with write_transaction():
-        record("test", "x", 1)
+        record("backup", "backup", 1)
     head = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
     theirs = AuditEntry(at=head.at, username="hệ thống", action="backup", entity="database", entity_id="cli",
                         before="", after="", reason="", address="", prev_hash=head.hash)
@@ -156,6 +156,6 @@ def test_an_entry_appended_by_another_process_is_linked_to(app, school):
         other.execute(f"INSERT INTO audit_entry ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                       [str(theirs.at) if c == "at" else getattr(theirs, c) for c in columns])
     with write_transaction():
-        ours = record("test", "x", 2)
+        ours = record("backup", "backup", 2)
     assert ours.prev_hash != head.hash  # linked to theirs, not to the head this process remembered
     assert verify_chain().ok

@@ -6,7 +6,8 @@ from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.account_forms import ConfirmForm, EnabledForm, NewAccountForm, RolesForm
 from blueprints.guards import homeroom_classes
-from models.audit.log import action_label, entries_about, field_changes
+from models.audit.log import action_label, entries_about
+from models.audit_check.entities import field_changes
 from models.people.accounts import (
     ROLES,
     User,

@@ -11,11 +11,11 @@ from models.audit.log import (
     action_label,
     distinct_values,
     entity_label,
-    field_changes,
     log_page,
     neighbours,
     verify_chain,
 )
+from models.audit_check.entities import describe, field_changes
 from models.people.accounts import log_subjects
 from models.people.records import Staff, Student
 
@@ -43,7 +43,8 @@ def audit_log():
     """The audit log, newest first, filtered and paginated, under the hash chain's status."""
     form, log_filter = _filter_form()
     page = log_page(log_filter, request.args.get("page", 1, type=int))
-    rows = [(e, action_label(e.action, e.entity), entity_label(e.entity), field_changes(e)) for e in page.entries]
+    rows = [(e, action_label(e.action, e.entity), describe(e.entity, e.entity_id), field_changes(e))
+            for e in page.entries]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"form": form, "page": page, "rows": rows, "args": args}
     status = 422 if form.errors else 200
@@ -63,7 +64,7 @@ def audit_entry(entry_id: int):
     older, newer = neighbours(entry)
     return render_template(
         "admin/audit_entry.html", entry=entry, action=action_label(entry.action, entry.entity),
-        entity=entity_label(entry.entity), changes=field_changes(entry), older=older, newer=newer,
+        entity=describe(entry.entity, entry.entity_id), changes=field_changes(entry), older=older, newer=newer,
         hash_ok=entry.content_hash() == entry.hash,
         link_ok=entry.prev_hash == (older.hash if older else GENESIS), target=_target_url(entry),
     )

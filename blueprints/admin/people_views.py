@@ -12,6 +12,7 @@ from blueprints.admin.people_forms_admin import (
     NewStudentForm,
 )
 from blueprints.admin.person_views import profile_values, year_classes
+from models.audit.vocabulary import action_label
 from models.core import write_transaction
 from models.people.records import (
     STAFF_STATUSES,
@@ -74,10 +75,6 @@ _AUDIT_WORDS = {
     "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",
     "class": "Lớp", "year": "Năm học", "joined_on": "Ngày vào lớp", "left_on": "Ngày rời lớp",
 }
-ACTION_LABELS = {
-    "create": "Tạo hồ sơ", "update": "Sửa hồ sơ", "status": "Đổi trạng thái", "enrol": "Xếp lớp",
-    "rejoin": "Trở lại lớp",
-}
 
 
 # --- small helpers shared by the views ---------------------------------------------------------------
@@ -132,7 +129,7 @@ def _audit_rows(person) -> list[dict]:
         changes = [(labels.get(k, k), _shown(k, before.get(k), statuses) if k in before else "",
                     _shown(k, after.get(k), statuses) if k in after else "")
                    for k in list(dict.fromkeys([*before, *after]))]
-        rows.append({"entry": entry, "action": ACTION_LABELS.get(entry.action, entry.action), "changes": changes})
+        rows.append({"entry": entry, "action": action_label(entry.action, entry.entity), "changes": changes})
     return rows
 
 

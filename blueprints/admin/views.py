@@ -3,6 +3,7 @@ from flask import render_template
 
 from blueprints.admin import bp
 from models.audit.log import AuditEntry, action_label, entity_label
+from models.audit_check.entities import describe
 from models.people.accounts import User
 from models.people.records import Staff, Student
 from models.school.structure import SchoolClass, SchoolYear
@@ -19,7 +20,7 @@ def home():
         staff_count=Staff.select().where(Staff.status == "dang_cong_tac").count(),
         account_count=User.select().where(User.is_enabled).count(),
         recent=list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(10)),
-        action_label=action_label, entity_label=entity_label,
+        action_label=action_label, entity_label=entity_label, describe_entity=describe,
     )
 
 

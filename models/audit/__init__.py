@@ -2,4 +2,4 @@
 check and the log browser's queries. Depends on the core only.
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["log"]
+__all__ = ["log", "vocabulary"]

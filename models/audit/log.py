@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
+from models.audit import vocabulary
 from models.core import DeletionRefused, KeptModel, db, is_sqlite
 from models.core.prepared import Prepared
 
@@ -122,6 +123,8 @@ def record(action: str, entity: str, entity_id, before=None, after=None, reason:
     """Append one entry; call inside write_transaction() so the entry commits with the change."""
     if not db.in_transaction():
         raise RuntimeError("audit.record must run inside write_transaction()")
+    if action not in vocabulary.ACTIONS or entity not in vocabulary.ENTITIES:
+        vocabulary.check(action, entity)  # raises: a code without a label never reaches the log
     sqlite = is_sqlite()
     if not sqlite:
         # postgres: serialise chain appends; sqlite already has one writer under BEGIN IMMEDIATE
@@ -185,13 +188,17 @@ def verify_chain() -> ChainReport:
     """Walk the whole chain; report the first entry whose link or content does not match."""
     previous = GENESIS
     count = 0
-    for entry in AuditEntry.select().order_by(AuditEntry.id).iterator():
+    # tuples, not model instances: building an instance per entry cost more than hashing it
+    rows = (AuditEntry.select(AuditEntry.id, *[getattr(AuditEntry, f) for f in _FIELDS])
+            .order_by(AuditEntry.id).tuples().iterator())
+    for entry_id, *fields in rows:
         count += 1
-        if entry.prev_hash != previous:
-            return ChainReport(False, count, entry.id, "liên kết với mục trước bị đứt (có mục bị xoá hoặc sửa)")
-        if entry.content_hash() != entry.hash:
-            return ChainReport(False, count, entry.id, "nội dung mục đã bị sửa sau khi ghi")
-        previous = entry.hash
+        prev_hash, entry_hash = fields[10], fields[11]
+        if prev_hash != previous:
+            return ChainReport(False, count, entry_id, "liên kết với mục trước bị đứt (có mục bị xoá hoặc sửa)")
+        if _content_hash(prev_hash, *fields[:10]) != entry_hash:
+            return ChainReport(False, count, entry_id, "nội dung mục đã bị sửa sau khi ghi")
+        previous = entry_hash
     return ChainReport(True, count)
 
 
@@ -204,158 +211,11 @@ from peewee import fn  # noqa: E402
 
 PAGE_SIZE = 50
 
-# known actions in Vietnamese; an action not listed is shown as written
-ACTION_LABELS = {
-    "create": "Tạo mới",
-    "update": "Sửa",
-    "status": "Đổi trạng thái",
-    "enrol": "Xếp lớp",
-    "rejoin": "Trở lại lớp",
-    "roles": "Đổi vai trò",
-    "reset_password": "Đặt lại mật khẩu",
-    "change_password": "Đổi mật khẩu",
-    "enable": "Mở lại tài khoản",
-    "disable": "Vô hiệu hoá tài khoản",
-    "lock": "Khoá do nhập sai",
-    "unlock": "Mở khoá tài khoản",
-    "carry_forward": "Chuyển năm học",
-    "set_current": "Đặt năm học hiện tại",
-    "seed_demo": "Tạo trường mẫu",
-    "member": "Đổi thành viên tổ",
-    "head": "Đổi tổ trưởng",
-    "homeroom": "Phân công chủ nhiệm",
-    "assign": "Phân công giảng dạy",
-    "coordinator": "Đổi giáo viên phụ trách chính",
-    "unassign": "Bỏ phân công giảng dạy",
-    "import": "Nhập danh sách từ Excel",
-    "mark": "Nhập điểm",
-    "seed_demo_marks": "Tạo điểm mẫu",
-    "backup": "Sao lưu dữ liệu",
-    "restore": "Khôi phục dữ liệu",
-    "attendance": "Điểm danh",
-    "confirm": "Xác nhận",
-}
-
-ENTITY_LABELS = {
-    "account": "Tài khoản",
-    "student": "Học sinh",
-    "staff": "Cán bộ, giáo viên",
-    "school": "Trường",
-    "school_year": "Năm học",
-    "semester": "Học kì",
-    "grade": "Khối",
-    "subject": "Môn học",
-    "grade_subject": "Môn học của khối",
-    "department": "Tổ chuyên môn",
-    "school_class": "Lớp",
-    "teaching_assignment": "Phân công giảng dạy",
-    "student_import": "Nhập danh sách học sinh",
-    "lock": "Khoá/mở sổ điểm",
-    "entry_window": "Thời gian nhập điểm",
-    "mark": "Điểm",
-    "backup": "Bản sao lưu",
-    "attendance": "Điểm danh",
-    "attendance_lock": "Khoá điểm danh",
-    "calendar": "Lịch học",
-    "attendance_month": "Tháng điểm danh",
-    "attendance_delegate": "Người nhập điểm danh thay",
-}
-
-# field names of before/after in Vietnamese; others are shown as stored
-FIELD_LABELS = {
-    "username": "Tên đăng nhập", "roles": "Vai trò", "staff": "Cán bộ", "enabled": "Đang hoạt động",
-    "locked_until": "Khoá đến", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính",
-    "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",
-    "class": "Lớp", "year": "Năm học", "joined_on": "Ngày vào lớp", "left_on": "Ngày rời lớp",
-    "name": "Tên", "code": "Mã", "position": "Chức vụ", "phone": "Điện thoại", "email": "Thư điện tử",
-    "address": "Địa chỉ", "personal_id": "Số định danh cá nhân", "ethnicity": "Dân tộc", "religion": "Tôn giáo",
-    "birthplace": "Nơi sinh", "permanent_address": "Địa chỉ thường trú", "current_address": "Chỗ ở hiện nay",
-    "policy_family": "Con gia đình chính sách", "father_name": "Họ tên cha", "mother_name": "Họ tên mẹ",
-    "guardian_name": "Người giám hộ", "sector_code": "Mã học sinh (CSDL ngành)", "qualification": "Trình độ",
-    "periods_per_year": "Số tiết/năm", "teacher": "Giáo viên", "coordinator": "Phụ trách chính",
-    "homeroom_teacher": "Giáo viên chủ nhiệm", "current": "Năm học hiện tại", "semesters": "Học kì",
-    "starts_on": "Ngày bắt đầu", "ends_on": "Ngày kết thúc", "teaching_weeks": "Số tuần thực học",
-    "kind": "Loại môn", "grade": "Khối", "head": "Tổ trưởng", "members": "Thành viên",
-    "father_job": "Nghề nghiệp của cha", "father_phone": "Điện thoại của cha",
-    "mother_job": "Nghề nghiệp của mẹ", "mother_phone": "Điện thoại của mẹ",
-    "guardian_job": "Nghề nghiệp người giám hộ", "guardian_phone": "Điện thoại người giám hộ",
-    "classes": "Số lớp", "students": "Số học sinh",
-    "file": "Tệp", "sha256": "Mã SHA-256", "size": "Dung lượng (byte)", "pruned": "Bản cũ đã xoá",
-    "ok": "Thành công", "folder": "Thư mục", "created_at": "Lập lúc", "replaced": "Bản cũ giữ tại",
-    "value": "Giá trị",
-}
-
-
-# the same action word means another thing on another entity (an account's lock vs the grade book's)
-ENTITY_ACTION_LABELS = {
-    ("lock", "lock"): "Khoá sổ điểm",
-    ("lock", "unlock"): "Mở sổ điểm",
-    ("lock", "lock_schedule"): "Trả về theo lịch nhập điểm",
-    ("entry_window", "create"): "Tạo thời gian nhập điểm",
-    ("entry_window", "update"): "Sửa thời gian nhập điểm",
-}
-
-
-def action_label(action: str, entity: str | None = None) -> str:
-    return ENTITY_ACTION_LABELS.get((entity, action)) or ACTION_LABELS.get(action, action)
-
-
-def entity_label(entity: str) -> str:
-    return ENTITY_LABELS.get(entity, entity)
-
-
-def _display(key: str, value) -> str:
-    """A stored before/after value as a person reads it: dd/mm/yyyy dates, Có/Không, Vietnamese labels."""
-    from models.rules.vocabulary import ROLES, STAFF_STATUSES, STUDENT_STATUSES
-
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, list):
-        if key == "roles":  # in the order of ROLES, as the account pages show them
-            value = sorted(value, key=lambda r: list(ROLES).index(r) if r in ROLES else len(ROLES))
-        return ", ".join(_display(key, v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_display(k, v)}" for k, v in value.items())
-    if key == "roles":
-        return ROLES.get(value, value)
-    if key == "status":
-        return {**STUDENT_STATUSES, **STAFF_STATUSES}.get(value, value)
-    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
-        try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
-    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
-        try:
-            return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
-        except ValueError:
-            return value
-    return str(value)
-
-
-@dataclass
-class FieldChange:
-    key: str
-    label: str
-    old: str | None  # None: the field was not in `before`
-    new: str | None  # None: the field was not in `after`
-
-
-def field_changes(entry: AuditEntry) -> list[FieldChange]:
-    """The entry's before → after values, one line per field, in the order they were written."""
-    try:
-        before, after = entry.before_data or {}, entry.after_data or {}
-    except ValueError:  # not JSON: a row changed by hand; show it raw rather than fail the page
-        return [FieldChange("", "Dữ liệu", entry.before or None, entry.after or None)]
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return [FieldChange("", "Giá trị", _display("", before) if entry.before else None,
-                            _display("", after) if entry.after else None)]
-    return [FieldChange(k, FIELD_LABELS.get(k, k),
-                        _display(k, before[k]) if k in before else None,
-                        _display(k, after[k]) if k in after else None)
-            for k in dict.fromkeys([*before, *after])]
+# the one vocabulary of codes and labels, declared beside nothing else (see models/audit_vocabulary.py)
+ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS = vocabulary.ACTIONS, vocabulary.ENTITIES, vocabulary.FIELDS
+action_label = vocabulary.action_label
+entity_label = vocabulary.entity_label
+field_label = vocabulary.field_label
 
 
 @dataclass

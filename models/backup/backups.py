@@ -79,6 +79,7 @@ class BackupInfo:
     created_at: datetime
     size: int
     checksum_ok: bool
+    audit_head: object = None  # models.audit_check.replay.HeadMark read beside the archive, None when missing
 
 
 @dataclass
@@ -202,10 +203,11 @@ def _snapshot_facts(path: Path) -> dict:
             except sqlite3.OperationalError:
                 return 0
         try:
-            row = conn.execute("SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+            row = conn.execute("SELECT hash, id, at FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
         except sqlite3.OperationalError:
             row = None
-        return {"audit_head": row[0] if row else GENESIS,
+        return {"audit_head": row[0] if row else GENESIS, "audit_head_id": row[1] if row else 0,
+                "audit_head_at": str(row[2]).replace(" ", "T")[:19] if row else "",
                 "counts": {"students": count("student"), "staff": count("staff"),
                            "audit_entries": count("audit_entry")}}
     finally:
@@ -336,6 +338,10 @@ def _write_archive(source: Path, dest_dir: Path, name: str, now: datetime, folde
     side_part = side.with_name(side.name + ".part")
     side_part.write_text(f"{digest}  {name}\n", encoding="utf-8")
     os.replace(side_part, side)
+    # the chain head outside the database too: `audit-verify --head` proves the log still holds it
+    from models.audit_check.replay import HeadMark, write_head_file
+
+    write_head_file(final, HeadMark(manifest["audit_head"], manifest["audit_head_id"], manifest["audit_head_at"]))
     return BackupResult(True, f"Đã sao lưu vào {final}.", final, digest, manifest)
 
 
@@ -345,7 +351,7 @@ def prune_backups(dest_dir, keep: int) -> list[str]:
     archives = sorted(p.name for p in dest_dir.iterdir() if p.is_file() and ARCHIVE_RE.fullmatch(p.name))
     pruned = archives[:max(0, len(archives) - max(1, keep))]
     for name in pruned:
-        for path in (dest_dir / name, dest_dir / (name + ".sha256")):
+        for path in (dest_dir / name, dest_dir / (name + ".sha256"), dest_dir / (name + ".audit-head")):
             path.unlink(missing_ok=True)
     return pruned
 
@@ -363,7 +369,9 @@ def created_at_of(name: str) -> datetime | None:
 
 
 def list_backups(dest_dir) -> list[BackupInfo]:
-    """The backups in the folder, newest first, each with its checksum verified."""
+    """The backups in the folder, newest first, each with its checksum verified and its audit chain head."""
+    from models.audit_check.replay import read_head_file
+
     dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():
         return []
@@ -372,7 +380,7 @@ def list_backups(dest_dir) -> list[BackupInfo]:
         at = created_at_of(path.name)
         if at is None or not path.is_file():
             continue
-        found.append(BackupInfo(path.name, path, at, path.stat().st_size, checksum_ok(path)))
+        found.append(BackupInfo(path.name, path, at, path.stat().st_size, checksum_ok(path), read_head_file(path)))
     return sorted(found, key=lambda b: b.name, reverse=True)
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from models.attendance.register import AttendanceChange, AttendanceMark, AttendanceMonthConfirm
 from models.core import write_transaction
 from models.people.accounts import User
+from models.people.records import Student
 from models.rules import calendar as rules
 from models.rules.dates import format_date
 from models.rules.school_year import holidays_of
@@ -19,6 +20,18 @@ from models.school.structure import SchoolClass, SchoolYear, class_roster
 # absences a month: (chance of any, how many at most, share with permission)
 PROFILE_ABSENCE = {"often_absent": (0.95, 6, 0.75), "weak": (0.15, 2, 0.6), "normal": (0.04, 1, 0.85),
                    "excellent": (0.02, 1, 1.0)}
+
+
+def _seed_digests(marks: list[dict], names: dict, codes: dict) -> dict[str, str]:
+    """The seeded marks' digests per class month, so that audit-verify can check marks not logged one by one."""
+    from models.audit_check.replay import attendance_group, group_digests
+
+    def keyed():
+        for m in marks:
+            key = f"{names[m['school_class']]}/{codes[m['student']]}/{m['day'].isoformat()}/{m['session']}"
+            yield attendance_group(key), key, m["value"]
+
+    return group_digests(keyed())
 
 
 def seed_demo_attendance(seed: int = 2024, today: date | None = None) -> str:
@@ -78,6 +91,9 @@ def seed_demo_attendance(seed: int = 2024, today: date | None = None) -> str:
         if confirms:
             AttendanceMonthConfirm.insert_many(confirms).execute()
         summary = f"{len(marks)} buổi nghỉ, {len(confirms)} xác nhận tháng"
+        names = {c.id: c.name for c in SchoolClass.select(SchoolClass.id, SchoolClass.name)}
+        codes = dict(Student.select(Student.id, Student.code).tuples())
         record("seed_demo", "attendance", year.name, after={"marks": len(marks), "confirms": len(confirms),
-                                                           "until": today.isoformat()})
+                                                           "until": today.isoformat(),
+                                                           "digests": _seed_digests(marks, names, codes)})
     return f"Điểm danh mẫu đến hết ngày {format_date(today - timedelta(days=1))}: {summary}."

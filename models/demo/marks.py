@@ -63,6 +63,24 @@ def _entry_moments(rng: random.Random, semester: Semester, tx_n: int) -> dict[tu
     return {key: datetime.combine(day, time(rng.randint(8, 21), rng.randint(0, 59))) for key, day in days.items()}
 
 
+def _seed_digests(rows: list[dict], year, semester, classes, subjects) -> dict[str, str]:
+    """The seeded values' digests per class subject, so that audit-verify can check cells not logged one by one."""
+    from models.audit_check.replay import group_digests, mark_group
+
+    codes = dict(Student.select(Student.id, Student.code).tuples())
+    names = {c.id: c.name for c in classes}
+
+    def keyed():
+        for r in rows:
+            if r["semester"] != semester.id:
+                continue
+            key = (f"{year.name}/{names[r['school_class']]}/{subjects[r['subject']].code}/HK{semester.number}/"
+                   f"{codes[r['student']]}/{r['kind']}{r['idx']}")
+            yield mark_group(key), key, r["value"]
+
+    return group_digests(keyed())
+
+
 def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
     """Fill the current year's semesters for every class × subject with the marks entered before `today`
     (nothing for a test still to come); returns a one-line summary."""
@@ -133,7 +151,8 @@ def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
         for semester in semesters:
             if counts[semester.number]:
                 record("seed_demo_marks", "mark", f"{year.name}/HK{semester.number}",
-                       after={"cells": counts[semester.number], "classes": len(classes), "until": today.isoformat()},
+                       after={"cells": counts[semester.number], "classes": len(classes), "until": today.isoformat(),
+                              "digests": _seed_digests(rows, year, semester, classes, subjects)},
                        reason=f"Điểm mẫu {semester.label} nhập trước ngày {format_date(today)} "
                               "(không ghi lịch sử từng ô)")
     return ", ".join(f"{n} ô điểm học kì {'I' * number}" for number, n in counts.items() if n) or "chưa có ô điểm nào"
