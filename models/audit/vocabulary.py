@@ -142,7 +142,7 @@ FIELDS: dict[str, str] = {
     "marks": "Số buổi", "from": "Từ năm học", "moved": "Số học sinh lên lớp", "stayed": "Số học sinh ở lại lớp",
     "finished": "Số học sinh hoàn thành cấp", "is_coordinator": "Phụ trách chính", "year_id": "Năm học",
     "year_month": "Tháng", "class_id": "Lớp", "output_dir": "Thư mục", "workers": "Số tiến trình",
-    "digests": "Tổng kiểm dữ liệu mẫu", "level": "Cấp học", "evidence": "Minh chứng", "reason": "Lí do",
+    "digests": "Tổng kiểm dữ liệu mẫu", "until": "Dữ liệu đến ngày", "today": "Ngày dựng trường mẫu", "level": "Cấp học", "evidence": "Minh chứng", "reason": "Lí do",
     "department": "Tổ chuyên môn",
 }
 
