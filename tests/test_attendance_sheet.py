@@ -91,6 +91,18 @@ def test_anonymous_and_bad_month(client, login_as, school):
     assert client.get("/print/attendance/9999/2024-10").status_code == 404
 
 
+@pytest.mark.parametrize("year_month", ["9999-12", "2031-05", "2024-08", "2025-06"])
+def test_month_outside_the_school_year_is_404_and_not_recorded(client, auth, school, year_month):
+    auth.login("admin")
+    c = school["classes"]["6A1"]
+    assert client.get(f"/print/attendance/{c.id}/{year_month}").status_code == 404
+    assert client.get(f"/print/attendance/{c.id}/{year_month}.pdf").status_code == 404
+    resp = auth.post(f"/print/sheets/{c.id}/{year_month}/step", {"step": "shown"})
+    assert resp.status_code == 404
+    assert _steps(c) == []
+    assert AuditEntry.select().where(AuditEntry.action == "sheet_printed").count() == 0
+
+
 def test_sheet_outdated_after_a_change(app, school):
     c = school["classes"]["6A1"]
     chunhiem = school["users"]["chunhiem"]

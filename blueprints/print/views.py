@@ -12,6 +12,7 @@ from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
 from models import attendance_sheets as sheets
 from models import print_jobs
+from models.calendar import year_calendar
 from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
 from models.rules import calendar as cal_rules
 from models.school import SchoolClass, SchoolYear
@@ -19,11 +20,17 @@ from models.school import SchoolClass, SchoolYear
 OFFICE = ("admin", "principal", "vice_principal")
 
 
-def _month(year_month: str) -> str:
+def _month(year_month: str, school_class: SchoolClass | None = None) -> str:
+    """The month if well formed and, given a class, inside its school year's terms; else 404."""
     try:
-        cal_rules.parse_year_month(year_month)
+        month = cal_rules.parse_year_month(year_month)
     except ValueError:
         abort(404)
+    if school_class is not None:
+        # a sheet for 9999-12 is not a sheet: no page and no "printed" step recorded
+        span = year_calendar(school_class.year).span
+        if span is None or month not in cal_rules.months_between(*span):
+            abort(404)
     return year_month
 
 
@@ -46,7 +53,7 @@ def _office():
 def attendance_sheet(class_id: int, year_month: str):
     """The monthly attendance sheet as the browser prints it (A3 landscape), with its signing steps."""
     school_class = _sheet_class(class_id)
-    sheet = sheets.sheet_for(school_class, _month(year_month))
+    sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
     sheets.record_printed(school_class, sheet, current_user)
     status = sheets.sheet_status(school_class, year_month, sheet=sheet)
     back = (url_for("print.sheets_overview", year_month=year_month) if current_user.has_role(*OFFICE)
@@ -61,7 +68,7 @@ def attendance_sheet(class_id: int, year_month: str):
 def attendance_sheet_pdf(class_id: int, year_month: str):
     """The monthly attendance sheet as a PDF download (reused from the cache while the data is unchanged)."""
     school_class = _sheet_class(class_id)
-    sheet = sheets.sheet_for(school_class, _month(year_month))
+    sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
     try:
         data = sheets.sheet_pdf(sheet)
     except PrintError as failure:
@@ -97,7 +104,7 @@ def sheets_overview():
 def record_sheet_step(class_id: int, year_month: str):
     """Record one signing step (shown, signed, approved, filed) for a class-month."""
     school_class = _sheet_class(class_id)
-    _month(year_month)
+    _month(year_month, school_class)
     step = request.form.get("step", "")
     if step not in sheets.STEPS or step == "printed":
         abort(400)
