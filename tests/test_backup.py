@@ -67,6 +67,9 @@ def test_the_whole_drill_data_backup_damage_restore(app, school, backup_dir, tmp
     upload = Path(app.config["UPLOAD_DIR"]) / "ab" / "minh-chung.pdf"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"%PDF-1.4 minh chung")
+    waiting = Path(app.config["UPLOAD_DIR"]) / "imports" / ("0" * 32 + ".json")  # a class list awaiting import
+    waiting.parent.mkdir(parents=True)
+    waiting.write_text("{}")
     names, entries, head = _names(), AuditEntry.select().count(), AuditEntry.head()
     assert names[student.id] == "Lê Văn Ân"
 
