@@ -28,6 +28,7 @@ from models.class_import import (
     ImportAlreadyDone,
     ImportNotFound,
     commit_import,
+    discard_upload,
     export_class_list,
     import_done,
     load_import,
@@ -297,10 +298,15 @@ def student_import():
 
 
 def _stored_or_404(token: str):
+    """The kept upload; None (with a message flashed) once it was imported and deleted; else 404."""
     try:
         stored = load_import(current_app.config["UPLOAD_DIR"], token)
     except ImportNotFound:
-        abort(404)
+        done = import_done(token) if len(token) == 32 else None
+        if done is None:
+            abort(404)
+        flash(f"Tệp này đã được nhập lúc {done.at:%d/%m/%Y %H:%M}; không nhập lại lần nữa.", "info")
+        return None
     if stored.school_class is None:
         abort(404)
     return stored
@@ -315,6 +321,8 @@ def _preview_page(plan, done=None, error=None, status=200):
 def student_import_preview(token: str):
     """Every row of an uploaded list with its errors and warnings; import only when all rows are valid."""
     stored = _stored_or_404(token)
+    if stored is None:
+        return redirect(url_for("admin.students"), 303)
     return _preview_page(plan_import(stored, date.today()), done=import_done(token))
 
 
@@ -322,6 +330,8 @@ def student_import_preview(token: str):
 def student_import_commit(token: str):
     """Import all rows of the stored list in one transaction, or none if any row is wrong."""
     stored = _stored_or_404(token)
+    if stored is None:
+        return redirect(url_for("admin.students"), 303)
     try:
         with write_transaction():
             plan = commit_import(stored, date.today())
@@ -334,6 +344,7 @@ def student_import_commit(token: str):
     if not plan.committed:
         return _preview_page(plan, error="Tệp còn lỗi nên chưa nhập học sinh nào. Hãy sửa tệp rồi tải lên lại.",
                              status=422)
+    discard_upload(current_app.config["UPLOAD_DIR"], token)  # imported: the list is now in the database
     flash(f"Đã nhập danh sách lớp {plan.school_class.name}: {plan.count(NEW)} học sinh mới, "
           f"{plan.count(UPDATE)} hồ sơ cập nhật, {plan.count(SAME)} không thay đổi.", "success")
     return redirect(url_for("admin.students", class_id=plan.school_class.id), 303)
