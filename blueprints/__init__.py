@@ -14,6 +14,7 @@ from blueprints.session_cookie import RememberingSessionInterface
 from models import db
 from models.audit import Actor, reset_actor, set_actor
 from models.rules.dates import format_date, format_datetime
+from models.rules.numbers import format_count, format_size
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -173,6 +174,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["thousands"] = format_count
+    app.jinja_env.filters["filesize"] = format_size
 
     from blueprints.navigation import navigation_for
     from models.accounts import ROLES

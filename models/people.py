@@ -349,6 +349,17 @@ def student_list(school_class=None, query: str = "", year=None, limit: int = 300
     return rows, truncated
 
 
+def year_student_count(year=None) -> int:
+    """How many students are in the classes of the year (each once), however many the list shows."""
+    from models.school import Enrolment, SchoolClass, SchoolYear
+
+    year = year or SchoolYear.current()
+    if year is None:
+        return 0
+    return (Enrolment.select(Enrolment.student).join(SchoolClass)
+            .where(SchoolClass.year == year).distinct().count())
+
+
 def enrolment_history(student: Student) -> list:
     """Every class the student was ever in, oldest year first (rows with left_on stay)."""
     from models.school import Enrolment, SchoolClass, SchoolYear

@@ -94,6 +94,23 @@ def test_search_is_accent_insensitive_and_htmx_gets_only_the_rows(client, login_
     assert "Không tìm thấy học sinh nào" in text(client.get("/admin/students?q=zzz"))
 
 
+def test_whole_year_list_counts_every_student_not_the_rows_shown(client, login_as, school, monkeypatch):
+    import functools
+
+    from blueprints.admin import people_views
+    from models.people import student_list
+
+    login_as("admin")
+    monkeypatch.setattr(people_views, "student_list", functools.partial(student_list, limit=3))
+    total = len({e.student_id for e in Enrolment.select()})
+    assert total > 3
+    page = text(client.get("/admin/students"))
+    assert f"{total} học sinh trong các lớp của năm học." in page
+    assert "Chỉ hiển thị 3 người đầu tiên" in page
+    searched = text(client.get("/admin/students?q=a"))
+    assert "Hơn 3 học sinh khớp với “a”" in searched
+
+
 # --- create, edit, immutable code ----------------------------------------------------------------------
 
 def test_create_student_gives_a_valid_code_enrols_and_audits(client, login_as, school):

@@ -52,6 +52,7 @@ from models.people import (
     staff_list_rows,
     student_list,
     update_profile,
+    year_student_count,
 )
 from models.rules.class_list_excel import template_workbook
 from models.rules.text import nfc
@@ -178,7 +179,9 @@ def students():
     selected = next((c for c in classes if c.id == class_id), None)
     q = (nfc(request.args.get("q", "")) or "")[:100]
     rows, truncated = student_list(selected, q)
-    context = {"classes": classes, "selected": selected, "q": q, "rows": rows, "truncated": truncated}
+    total = year_student_count() if selected is None and not q else len(rows)
+    context = {"classes": classes, "selected": selected, "q": q, "rows": rows, "truncated": truncated,
+               "total": total}
     if htmx:
         return render_template("admin/_students_rows.html", **context)
     return render_template("admin/students.html", **context)
