@@ -263,7 +263,9 @@ def homeroom_names_by_staff(year: SchoolYear | None = None) -> dict[int, list[st
               .where((SchoolClass.year == year) & SchoolClass.homeroom_teacher.is_null(False))
               .order_by(SchoolClass.name)):
         names.setdefault(c.homeroom_teacher_id, []).append(c.name)
-    return names
+    from models.school import class_sort_key
+
+    return {staff_id: sorted(found, key=class_sort_key) for staff_id, found in names.items()}
 
 
 @dataclass

@@ -768,10 +768,10 @@ def set_homeroom(school_class: SchoolClass, staff: Staff | None) -> None:
 
 
 def class_sort_key(name: str) -> tuple:
-    """6A2 before 6A10: the digit runs of a class name compare as numbers."""
-    import re
+    """6A2 before 6A10, 6D before 6Đ: the class-order rule of models/rules/text.py."""
+    from models.rules.text import class_name_key
 
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name))
+    return class_name_key(name)
 
 
 def classes_by_grade(year: SchoolYear) -> list[tuple[Grade, list[tuple[SchoolClass, int]]]]:

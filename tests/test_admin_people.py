@@ -83,6 +83,18 @@ def test_class_list_is_in_vietnamese_order(client, login_as, school):
     assert f"/admin/classes/{school['classes']['6A1'].id}/export.xlsx" in page
 
 
+def test_class_dropdowns_are_in_class_order(client, login_as, school):
+    from models.school import SchoolClass
+
+    c6a1 = school["classes"]["6A1"]
+    SchoolClass.create(year=c6a1.year, grade=c6a1.grade, name="6A10")
+    login_as("admin")
+    for path in ("/admin/students", "/admin/students/new", "/admin/students/import"):
+        page = text(client.get(path))
+        options = re.findall(r"<option[^>]*>(?:Lớp )?(6A(?:1|2|10))</option>", page)
+        assert options == ["6A1", "6A2", "6A10"], (path, options)
+
+
 def test_search_is_accent_insensitive_and_htmx_gets_only_the_rows(client, login_as, school):
     login_as("admin")
     page = text(client.get("/admin/students?q=nguyen+thi+an"))

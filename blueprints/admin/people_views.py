@@ -64,6 +64,7 @@ from models.school import (
     SchoolYear,
     Semester,
     assignments_of,
+    class_sort_key,
     current_class_of,
     enrol,
 )
@@ -101,8 +102,8 @@ def _year_classes() -> list[SchoolClass]:
     year = SchoolYear.current()
     if year is None:
         return []
-    return list(SchoolClass.select(SchoolClass, Grade).join(Grade)
-                .where(SchoolClass.year == year).order_by(Grade.number, SchoolClass.name))
+    classes = SchoolClass.select(SchoolClass, Grade).join(Grade).where(SchoolClass.year == year)
+    return sorted(classes, key=lambda c: (c.grade.number, class_sort_key(c.name)))  # 6A2 before 6A10
 
 
 def _student_or_404(student_id: int) -> Student:
