@@ -36,6 +36,8 @@ class School(BaseModel):
     phone = CharField(default="")
     email = CharField(default="")
     place_name = CharField(default="")  # used in "…, ngày … tháng … năm …"
+    # the school's own document setting its mark-entry schedule, quoted on the lock page
+    regulation_ref = CharField(default="")  # "Quy định số 12/QĐ-THCSND ngày 05/09/2024"
     is_demo = BooleanField(default=False)
 
     @classmethod
@@ -327,7 +329,7 @@ MAX_PERIODS_PER_YEAR = 350
 MAX_TEACHING_WEEKS = 25
 WEEKS_PER_YEAR = 35  # periods per week = periods per year / 35 (the school year's weeks)
 _SCHOOL_FIELDS = ("name", "code", "header_line_1", "header_line_2", "levels", "address", "phone",
-                  "email", "place_name")
+                  "email", "place_name", "regulation_ref")
 
 
 def _changes(row, values: dict) -> tuple[dict, dict]:
