@@ -1,6 +1,6 @@
 # The school's own document that sets its mark-entry schedule ("Quy định số …/QĐ-… ngày …"), quoted on
 # the lock page instead of a fixed reference.
-from peewee import *
+from peewee import CharField
 
 
 def up(migrator, db):
