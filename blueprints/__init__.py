@@ -176,6 +176,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["thousands"] = format_count
     app.jinja_env.filters["filesize"] = format_size
+    from blueprints.form_rendering import leave_checks_to_the_server
+
+    leave_checks_to_the_server()
 
     from blueprints.navigation import navigation_for
     from models.accounts import ROLES

@@ -164,6 +164,19 @@ def test_office_page_lists_every_class_and_missing_steps(client, login_as, schoo
     assert "In toàn trường tháng 10/2024" in html
 
 
+def test_office_page_picks_a_month_of_the_school_year_in_vietnamese(client, login_as, school):
+    import re
+
+    login_as("admin")
+    html = client.get("/print/sheets?year_month=2024-10").get_data(as_text=True)
+    assert 'type="month"' not in html
+    options = re.findall(r'<option value="(\d{4}-\d{2})"( selected)?>([^<]+)</option>', html)
+    assert [(value, label) for value, _, label in options][:2] == [("2024-09", "Tháng 9/2024"),
+                                                                   ("2024-10", "Tháng 10/2024")]
+    assert options[-1][0] == "2025-05" and len(options) == 9
+    assert [value for value, selected, _ in options if selected] == ["2024-10"]
+
+
 @pytest.mark.parametrize("username", ["chunhiem", "giaovien", "yte"])
 def test_office_pages_refused_to_others(client, login_as, school, username):
     auth = login_as(username)

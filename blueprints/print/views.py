@@ -13,6 +13,7 @@ from blueprints.print import bp
 from models import attendance_sheets as sheets
 from models import print_jobs
 from models.calendar import year_calendar
+from models.monitoring import month_label, year_months
 from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
 from models.rules import calendar as cal_rules
 from models.school import SchoolClass, SchoolYear
@@ -96,7 +97,11 @@ def sheets_overview():
     year = SchoolYear.current()
     rows = sheets.office_overview(year, year_month) if year else []
     job = print_jobs.running_job("attendance_month")
-    return render_template("print/sheets.html", rows=rows, year_month=year_month, steps=sheets.STEPS,
+    # a picker of the school year's months in Vietnamese ("Tháng 9/2024"), not the browser's <input type=month>
+    months = [(m, month_label(m)) for m in (year_months(year) if year else [])]
+    if year_month not in dict(months):
+        months.insert(0, (year_month, month_label(year_month)))
+    return render_template("print/sheets.html", rows=rows, year_month=year_month, months=months, steps=sheets.STEPS,
                            labels=sheets.STEP_LABELS, may_record=sheets.may_record, running=job)
 
 
