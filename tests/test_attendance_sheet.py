@@ -175,6 +175,9 @@ def test_office_page_picks_a_month_of_the_school_year_in_vietnamese(client, logi
                                                                    ("2024-10", "Tháng 10/2024")]
     assert options[-1][0] == "2025-05" and len(options) == 9
     assert [value for value, selected, _ in options if selected] == ["2024-10"]
+    outside = client.get("/print/sheets?year_month=2031-05").get_data(as_text=True)
+    assert "Tháng 5/2031 không thuộc năm học 2024-2025." in outside
+    assert '<option value="2025-05" selected>' in outside and "<h1>Bảng điểm danh tháng 05/2025</h1>" in outside
 
 
 @pytest.mark.parametrize("username", ["chunhiem", "giaovien", "yte"])

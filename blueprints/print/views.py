@@ -95,12 +95,14 @@ def sheets_overview():
         flash("Tháng không hợp lệ (dạng YYYY-MM).", "error")
         year_month = _default_month()
     year = SchoolYear.current()
-    rows = sheets.office_overview(year, year_month) if year else []
-    job = print_jobs.running_job("attendance_month")
     # a picker of the school year's months in Vietnamese ("Tháng 9/2024"), not the browser's <input type=month>
     months = [(m, month_label(m)) for m in (year_months(year) if year else [])]
-    if year_month not in dict(months):
-        months.insert(0, (year_month, month_label(year_month)))
+    if months and year_month not in dict(months):
+        if request.args.get("year_month"):
+            flash(f"{month_label(year_month)} không thuộc năm học {year.name}.", "error")
+        year_month = months[-1][0] if year_month > months[-1][0] else months[0][0]
+    rows = sheets.office_overview(year, year_month) if year else []
+    job = print_jobs.running_job("attendance_month")
     return render_template("print/sheets.html", rows=rows, year_month=year_month, months=months, steps=sheets.STEPS,
                            labels=sheets.STEP_LABELS, may_record=sheets.may_record, running=job)
 
