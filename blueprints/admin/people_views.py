@@ -54,7 +54,7 @@ from models.people import (
     update_profile,
     year_student_count,
 )
-from models.rules.class_list_excel import template_workbook
+from models.rules.class_list_excel import MAX_DATA_ROWS, template_workbook
 from models.rules.text import nfc
 from models.school import (
     Department,
@@ -298,7 +298,7 @@ def student_import():
         else:
             return redirect(url_for("admin.student_import_preview", token=token), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/import_upload.html", form=form), status
+    return render_template("admin/import_upload.html", form=form, max_rows=MAX_DATA_ROWS), status
 
 
 def _stored_or_404(token: str):
