@@ -127,7 +127,9 @@ def store_upload(upload_dir: str | Path, data: bytes, school_class: SchoolClass,
             "filename": Path(filename or "").name[:200],  # shown only, never used as a path
             "uploaded_at": (now or datetime.now()).isoformat(timespec="seconds"),
             "sheet": sheet_to_json(sheet)}
-    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    partial = folder / f"{token}.json.part"  # renamed when complete: a preview never reads half a file
+    partial.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    partial.replace(folder / f"{token}.json")
     return token
 
 
