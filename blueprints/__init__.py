@@ -11,8 +11,8 @@ from peewee import OperationalError
 from blueprints import csrf_check
 from blueprints.security_headers import SecurityHeaders
 from blueprints.session_cookie import RememberingSessionInterface
-from models import db
-from models.audit import Actor, reset_actor, set_actor
+from models.core import db
+from models.audit.log import Actor, reset_actor, set_actor
 from models.rules.dates import format_date, format_datetime
 from models.rules.numbers import format_count, format_size
 
@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from models.accounts import load_user_with_roles
+    from models.people.accounts import load_user_with_roles
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -181,8 +181,8 @@ def init_app(app: Flask) -> None:
     leave_checks_to_the_server()
 
     from blueprints.navigation import navigation_for
-    from models.accounts import ROLES
-    from models.school import School, SchoolYear
+    from models.people.accounts import ROLES
+    from models.school.structure import School, SchoolYear
 
     # the layout's values, as globals rather than a context processor run for every render: each is
     # read from the database only when a template uses it (an htmx fragment, a grade cell, uses none)

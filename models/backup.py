@@ -23,7 +23,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from models import db, write_transaction
+from models.core import db, write_transaction
 
 log = logging.getLogger("sotruong.backup")
 
@@ -122,7 +122,7 @@ def sqlite_path_of(database) -> Path | None:
 
 
 def sqlite_path_from_url(url: str) -> Path | None:
-    """The file named by sqlite:///path (as models.database.open_database reads it); None otherwise."""
+    """The file named by sqlite:///path (as models.core.database.open_database reads it); None otherwise."""
     if not url.startswith(("sqlite:", "sqlite+pool:")) or ":///" not in url:
         return None
     return Path(url.split(":///", 1)[1].split("?", 1)[0]).resolve()
@@ -192,7 +192,7 @@ def _app_version() -> str:
 
 def _snapshot_facts(path: Path) -> dict:
     """Counts and the audit chain head as they are in the copy itself (not the live database)."""
-    from models.audit import GENESIS
+    from models.audit.log import GENESIS
 
     conn = sqlite3.connect(path)
     try:
@@ -265,7 +265,7 @@ def _connected():
 
 def _record(action: str, name: str, after: dict, reason: str = "") -> None:
     """One audit entry about a backup or restore; a failure to record is logged, not raised."""
-    from models.audit import record
+    from models.audit.log import record
 
     try:
         with _connected():
@@ -539,7 +539,7 @@ def restore_backup(archive_path, database_url: str, *, upload_dir=None, replaced
                                     "(nếu đã bắt đầu thay thế, bản cũ nằm trong thư mục replaced).")
     result = RestoreResult(True, f"Đã khôi phục từ {archive.name}.", kept, manifest, uploads)
     if sqlite_path_of(db) == target:
-        from models.database import migrate
+        from models.core.database import migrate
 
         with _connected():
             migrate()  # an archive from an older version gets the newer tables

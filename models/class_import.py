@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from models.audit import AuditEntry, record
-from models.people import STUDENT_STATUSES, Student, create_student, update_profile
+from models.audit.log import AuditEntry, record
+from models.people.records import STUDENT_STATUSES, Student, create_student, update_profile
 from models.rules.class_list_excel import (
     ImportPreview,
     SheetRows,
@@ -37,7 +37,7 @@ from models.rules.class_list_excel import (
 )
 from models.rules.dates import format_date
 from models.rules.text import fold
-from models.school import Enrolment, School, SchoolClass, class_roster, current_class_of, enrol
+from models.school.structure import Enrolment, School, SchoolClass, class_roster, current_class_of, enrol
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 IMPORT_SUBDIR = "imports"

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from models import KeptModel
+from models.core import KeptModel
 
 STUDENT_STATUSES = {
     "dang_hoc": "Đang học",
@@ -176,7 +176,7 @@ def _apply_profile(person, clean: dict) -> tuple[dict, dict]:
 def create_student(data: dict, year: int, *, code: str | None = None, status: str = "dang_hoc",
                    effective_on: date | None = None, rand=None) -> Student:
     """Create a student with a new mã định danh; call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
     from models.rules.text import fold
 
     clean = _clean_profile(Student, data)
@@ -202,7 +202,7 @@ def _unused_code(model, kind: str, year: int, rand) -> str:
 
 def update_profile(person: "Student | Staff", data: dict, reason: str = "") -> dict:
     """Change profile fields; returns the changed fields. Call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
 
     if person.has_left:
         raise ValueError("Hồ sơ của người đã rời trường chỉ được xem, không được sửa.")
@@ -218,7 +218,7 @@ def update_profile(person: "Student | Staff", data: dict, reason: str = "") -> d
 def change_student_status(student: Student, status: str, effective_on: date, reason: str,
                           other_school: str = "", recorded_by: int | None = None) -> StudentStatus:
     """Record a dated status change (chuyển đi, thôi học, ...). Call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
 
     if status not in STUDENT_STATUSES:
         raise ValueError("Trạng thái không hợp lệ.")
@@ -241,7 +241,7 @@ def change_student_status(student: Student, status: str, effective_on: date, rea
 
 
 def create_staff(data: dict, year: int, *, code: str | None = None, rand=None) -> Staff:
-    from models.audit import record
+    from models.audit.log import record
     from models.rules.text import fold
 
     clean = _clean_profile(Staff, data)
@@ -255,7 +255,7 @@ def create_staff(data: dict, year: int, *, code: str | None = None, rand=None) -
 
 def change_staff_status(staff: Staff, status: str, effective_on: date, reason: str,
                         other_school: str = "", recorded_by: int | None = None) -> StaffStatus:
-    from models.audit import record
+    from models.audit.log import record
 
     if status not in STAFF_STATUSES:
         raise ValueError("Trạng thái không hợp lệ.")
@@ -316,7 +316,7 @@ def student_list(school_class=None, query: str = "", year=None, limit: int = 300
     narrows it. With neither, every student of the year's classes is listed, up to ``limit``.
     """
     from models.rules.text import vietnamese_sort_key
-    from models.school import Enrolment, SchoolClass, SchoolYear, class_roster
+    from models.school.structure import Enrolment, SchoolClass, SchoolYear, class_roster
 
     year = year or (school_class.year if school_class is not None else SchoolYear.current())
     if school_class is not None:
@@ -351,7 +351,7 @@ def student_list(school_class=None, query: str = "", year=None, limit: int = 300
 
 def year_student_count(year=None) -> int:
     """How many students are in the classes of the year (each once), however many the list shows."""
-    from models.school import Enrolment, SchoolClass, SchoolYear
+    from models.school.structure import Enrolment, SchoolClass, SchoolYear
 
     year = year or SchoolYear.current()
     if year is None:
@@ -362,7 +362,7 @@ def year_student_count(year=None) -> int:
 
 def enrolment_history(student: Student) -> list:
     """Every class the student was ever in, oldest year first (rows with left_on stay)."""
-    from models.school import Enrolment, SchoolClass, SchoolYear
+    from models.school.structure import Enrolment, SchoolClass, SchoolYear
 
     return list(Enrolment.select(Enrolment, SchoolClass, SchoolYear)
                 .join(SchoolClass).join(SchoolYear)
@@ -372,7 +372,7 @@ def enrolment_history(student: Student) -> list:
 
 def person_audit_trail(person: "Student | Staff") -> list:
     """The audit entries about one person, newest first."""
-    from models.audit import AuditEntry
+    from models.audit.log import AuditEntry
 
     entity = "student" if isinstance(person, Student) else "staff"
     return list(AuditEntry.select()
@@ -386,8 +386,8 @@ def rejoin_class(student: Student, school_class, joined_on: date):
     A closed enrolment in the same class is reopened (its left_on is cleared, the old value goes
     to the audit log); otherwise a new enrolment is added, which becomes the student's class.
     """
-    from models.audit import record
-    from models.school import Enrolment, SchoolClass, enrol
+    from models.audit.log import record
+    from models.school.structure import Enrolment, SchoolClass, enrol
 
     open_row = (Enrolment.select().join(SchoolClass)
                 .where((Enrolment.student == student) & (SchoolClass.year == school_class.year)
@@ -422,7 +422,7 @@ def record_student_status(student: Student, status: str, effective_on: date, rea
                           rejoin=None) -> StudentStatus:
     """A status change with its effect on the class: leaving closes the enrolment, coming back may
     enrol in ``rejoin`` (a class of this year). Call inside write_transaction()."""
-    from models.school import leave_class
+    from models.school.structure import leave_class
 
     was_left = student.has_left
     row = change_student_status(student, status, effective_on, reason, other_school, recorded_by)
@@ -445,9 +445,9 @@ class StaffListRow:
 
 def staff_list_rows(query: str = "", status: str = "", department_id: int | None = None) -> list[StaffListRow]:
     """Staff in Vietnamese order, filtered by search words, status and tổ chuyên môn."""
-    from models.accounts import User, UserRole
+    from models.people.accounts import User, UserRole
     from models.rules.text import vietnamese_sort_key
-    from models.school import Department, DepartmentMember
+    from models.school.structure import Department, DepartmentMember
 
     people = search_staff(query, limit=10_000)
     if status:

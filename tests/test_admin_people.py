@@ -10,13 +10,13 @@ import pytest
 from openpyxl import Workbook
 
 from bench.class_import_bounds import huge_shared_string_xlsx, many_rows_xlsx
-from models import DeletionRefused, write_transaction
-from models.audit import AuditEntry
-from models.people import ImmutableCodeError, Staff, StaffStatus, Student, StudentStatus
+from models.core import DeletionRefused, write_transaction
+from models.audit.log import AuditEntry
+from models.people.records import ImmutableCodeError, Staff, StaffStatus, Student, StudentStatus
 from models.rules.class_list_excel import read_class_list
 from models.rules.identifiers import is_valid_person_code
 from models.rules.text import fold
-from models.school import Enrolment, class_roster, current_class_of
+from models.school.structure import Enrolment, class_roster, current_class_of
 from tests.factories import STUDENTS_6A1
 
 PROFILE = {"full_name": "Trần Thị Mai", "date_of_birth": "05/09/2013", "gender": "Nữ", "ethnicity": "Kinh",
@@ -84,7 +84,7 @@ def test_class_list_is_in_vietnamese_order(client, login_as, school):
 
 
 def test_class_dropdowns_are_in_class_order(client, login_as, school):
-    from models.school import SchoolClass
+    from models.school.structure import SchoolClass
 
     c6a1 = school["classes"]["6A1"]
     SchoolClass.create(year=c6a1.year, grade=c6a1.grade, name="6A10")
@@ -110,7 +110,7 @@ def test_whole_year_list_counts_every_student_not_the_rows_shown(client, login_a
     import functools
 
     from blueprints.admin import people_views
-    from models.people import student_list
+    from models.people.records import student_list
 
     login_as("admin")
     monkeypatch.setattr(people_views, "student_list", functools.partial(student_list, limit=3))
@@ -444,7 +444,7 @@ def test_export_reimports_cleanly_with_every_name(client, login_as, school):
     login_as("admin")
     c6a1 = school["classes"]["6A1"]
     with write_transaction():
-        from models.people import record_student_status
+        from models.people.records import record_student_status
         record_student_status(school["students"]["Vũ Ánh"], "thoi_hoc", date(2025, 2, 1), "Theo đơn")
     resp = client.get(f"/admin/classes/{c6a1.id}/export.xlsx")
     assert resp.status_code == 200 and resp.mimetype == XLSX_TYPE

@@ -13,9 +13,9 @@ import pytest
 from flask import render_template
 from peewee import PostgresqlDatabase
 
-from models import db, write_transaction
-from models.audit import AuditEntry, verify_chain
-from models.backup import (
+from models.core import db, write_transaction
+from models.audit.log import AuditEntry, verify_chain
+from models.backup.backups import (
     Folder,
     backup_now,
     backup_warning,
@@ -28,7 +28,7 @@ from models.backup import (
     sqlite_path_from_url,
     start_nightly_backups,
 )
-from models.people import Student, update_profile
+from models.people.records import Student, update_profile
 from tests.conftest import sqlite_only
 
 pytestmark = sqlite_only
@@ -175,7 +175,7 @@ def test_an_archive_whose_member_was_swapped_is_refused_even_with_a_new_checksum
 
 
 def test_a_copy_failing_integrity_check_is_deleted_and_recorded(app, school, backup_dir, monkeypatch):
-    monkeypatch.setattr("models.backup.integrity_check", lambda path: "*** in database main *** Page 7 never used")
+    monkeypatch.setattr("models.backup.backups.integrity_check", lambda path: "*** in database main *** Page 7 never used")
     result = backup_now(app)
     assert not result.ok
     assert "không đạt kiểm tra toàn vẹn" in result.message
@@ -349,8 +349,8 @@ def test_a_failing_nightly_backup_is_recorded_and_does_not_raise(app, school, tm
 
 def test_the_nightly_thread_backs_up_and_stops(app, school, backup_dir, monkeypatch):
     ran = threading.Event()
-    monkeypatch.setattr("models.backup.seconds_until", lambda at, now: 0.01)
-    monkeypatch.setattr("models.backup.nightly_backup", lambda app: (backup_now(app), ran.set()))
+    monkeypatch.setattr("models.backup.backups.seconds_until", lambda at, now: 0.01)
+    monkeypatch.setattr("models.backup.backups.nightly_backup", lambda app: (backup_now(app), ran.set()))
     thread = start_nightly_backups(app)
     assert thread.daemon
     assert start_nightly_backups(app) is None  # one thread per app

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from models.people import Student
+from models.people.records import Student
 from tests.test_admin_people import PROFILE
 
 _BROWSER_CHECK = re.compile(r"<(?:input|select|textarea)\b[^>]*\s(?:required|maxlength|minlength|pattern)\b", re.S)

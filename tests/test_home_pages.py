@@ -2,7 +2,7 @@
 of department counts classes, not assignments."""
 import re
 
-from models.school import SchoolClass, TeachingAssignment
+from models.school.structure import SchoolClass, TeachingAssignment
 
 
 def text(resp) -> str:

@@ -17,8 +17,8 @@ from blueprints.admin.people_forms_admin import (
     StudentStatusForm,
 )
 from blueprints.people_forms import form_to_profile
-from models import write_transaction
-from models.class_import import (
+from models.core import write_transaction
+from models.school.class_import import (
     MAX_UPLOAD_BYTES,
     NEW,
     SAME,
@@ -35,7 +35,7 @@ from models.class_import import (
     plan_import,
     store_upload,
 )
-from models.people import (
+from models.people.records import (
     STAFF_STATUSES,
     STUDENT_LEFT,
     STUDENT_STATUSES,
@@ -56,7 +56,7 @@ from models.people import (
 )
 from models.rules.class_list_excel import MAX_DATA_ROWS, template_workbook
 from models.rules.text import nfc
-from models.school import (
+from models.school.structure import (
     Department,
     DepartmentMember,
     Grade,
@@ -410,7 +410,7 @@ def staff_new():
 @bp.route("/staff/<int:staff_id>")
 def staff_detail(staff_id: int):
     """A staff member's profile, status history, this year's assignments, account and audit entries."""
-    from models.accounts import User
+    from models.people.accounts import User
 
     staff = _staff_or_404(staff_id)
     statuses = list(StaffStatus.select().where(StaffStatus.staff == staff)

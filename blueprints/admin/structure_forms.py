@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from models.rules.dates import parse_date
 from models.rules.identifiers import validate_phone
 from models.rules.text import nfc
-from models.school import ASSESSMENT_KINDS, LEVELS, MAX_PERIODS_PER_YEAR, MAX_TEACHING_WEEKS
+from models.school.structure import ASSESSMENT_KINDS, LEVELS, MAX_PERIODS_PER_YEAR, MAX_TEACHING_WEEKS
 
 
 class _ParsedField(StringField):

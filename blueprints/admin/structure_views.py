@@ -23,9 +23,9 @@ from blueprints.admin.structure_forms import (
     YearForm,
     options,
 )
-from models import write_transaction
-from models.people import Staff
-from models.school import (
+from models.core import write_transaction
+from models.people.records import Staff
+from models.school.structure import (
     ASSESSMENT_KINDS,
     LEVEL_GRADES,
     Department,

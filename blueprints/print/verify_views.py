@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from models.verification import check_code, clean_code
+from models.printing.verification import check_code, clean_code
 
 bp = Blueprint("verify", __name__)
 STAFF_ROLES = ("admin", "principal", "vice_principal", "head_of_department", "teacher")

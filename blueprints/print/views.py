@@ -10,13 +10,13 @@ from flask_login import current_user
 from blueprints import htmx
 from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
-from models import attendance_sheets as sheets
-from models import print_jobs
-from models.calendar import year_calendar
-from models.monitoring import month_label, year_months
-from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.printing import attendance_sheet as sheets
+from models.printing import jobs as print_jobs
+from models.school.calendar import year_calendar
+from models.gradebook.monitoring import month_label, year_months
+from models.printing.renderer import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
 from models.rules import calendar as cal_rules
-from models.school import SchoolClass, SchoolYear
+from models.school.structure import SchoolClass, SchoolYear
 
 OFFICE = ("admin", "principal", "vice_principal")
 

@@ -3,9 +3,9 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from blueprints.teacher import bp
-from models.locks import semester_today
-from models.people import Staff
-from models.school import (
+from models.gradebook.locks import semester_today
+from models.people.records import Staff
+from models.school.structure import (
     DepartmentMember,
     SchoolYear,
     TeachingAssignment,

@@ -2,8 +2,8 @@
 from flask import render_template
 
 from blueprints.vice_principal import bp
-from models.people import Staff, Student
-from models.school import Grade, SchoolClass, SchoolYear, TeachingAssignment, class_size, class_sort_key
+from models.people.records import Staff, Student
+from models.school.structure import Grade, SchoolClass, SchoolYear, TeachingAssignment, class_size, class_sort_key
 
 
 @bp.route("/")
