@@ -14,6 +14,7 @@ from blueprints.session_cookie import RememberingSessionInterface
 from models.audit.log import Actor, reset_actor, set_actor
 from models.core import db
 from models.rules.dates import format_date, format_datetime
+from models.rules.numbers import format_count, format_size
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -173,6 +174,11 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["thousands"] = format_count
+    app.jinja_env.filters["filesize"] = format_size
+    from blueprints.form_rendering import leave_checks_to_the_server
+
+    leave_checks_to_the_server()
 
     from blueprints.navigation import navigation_for
     from models.people.accounts import ROLES

@@ -1,12 +1,15 @@
 """The admin's people pages: students, staff, class lists from and to Excel."""
+import json
 import re
-from datetime import date
+import tracemalloc
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from bench.class_import_bounds import huge_shared_string_xlsx, many_rows_xlsx
 from models.audit.log import AuditEntry
 from models.core import DeletionRefused, write_transaction
 from models.people.records import ImmutableCodeError, Staff, StaffStatus, Student, StudentStatus
@@ -80,6 +83,18 @@ def test_class_list_is_in_vietnamese_order(client, login_as, school):
     assert f"/admin/classes/{school['classes']['6A1'].id}/export.xlsx" in page
 
 
+def test_class_dropdowns_are_in_class_order(client, login_as, school):
+    from models.school.structure import SchoolClass
+
+    c6a1 = school["classes"]["6A1"]
+    SchoolClass.create(year=c6a1.year, grade=c6a1.grade, name="6A10")
+    login_as("admin")
+    for path in ("/admin/students", "/admin/students/new", "/admin/students/import"):
+        page = text(client.get(path))
+        options = re.findall(r"<option[^>]*>(?:Lớp )?(6A(?:1|2|10))</option>", page)
+        assert options == ["6A1", "6A2", "6A10"], (path, options)
+
+
 def test_search_is_accent_insensitive_and_htmx_gets_only_the_rows(client, login_as, school):
     login_as("admin")
     page = text(client.get("/admin/students?q=nguyen+thi+an"))
@@ -89,6 +104,23 @@ def test_search_is_accent_insensitive_and_htmx_gets_only_the_rows(client, login_
     assert "Nguyễn Thị An" in text(fragment)
     assert "<html" not in text(fragment) and "<table" in text(fragment)
     assert "Không tìm thấy học sinh nào" in text(client.get("/admin/students?q=zzz"))
+
+
+def test_whole_year_list_counts_every_student_not_the_rows_shown(client, login_as, school, monkeypatch):
+    import functools
+
+    from blueprints.admin import people_views
+    from models.school.rosters import student_list
+
+    login_as("admin")
+    monkeypatch.setattr(people_views, "student_list", functools.partial(student_list, limit=3))
+    total = len({e.student_id for e in Enrolment.select()})
+    assert total > 3
+    page = text(client.get("/admin/students"))
+    assert f"{total} học sinh trong các lớp của năm học." in page
+    assert "Chỉ hiển thị 3 người đầu tiên" in page
+    searched = text(client.get("/admin/students?q=a"))
+    assert "Hơn 3 học sinh khớp với “a”" in searched
 
 
 # --- create, edit, immutable code ----------------------------------------------------------------------
@@ -239,8 +271,8 @@ def test_import_of_a_good_file_creates_every_row(client, login_as, school, app):
     resp = upload(admin, school, data)
     assert resp.status_code == 303, text(resp)[:2000]
     token = token_of(resp)
-    stored = list((Path(app.config["UPLOAD_DIR"]) / "imports").iterdir())
-    assert {p.name for p in stored} == {f"{token}.xlsx", f"{token}.json"}
+    folder = Path(app.config["UPLOAD_DIR"]) / "imports"
+    assert {p.name for p in folder.iterdir()} == {f"{token}.json"}  # what was read, not the file
     preview = text(client.get(resp.location))
     assert "Ngô Bảo Châu" in preview and "Nhập tất cả" in preview
     assert re.search(r'<button type="submit" class="btn primary">Nhập tất cả', preview)  # enabled
@@ -254,11 +286,14 @@ def test_import_of_a_good_file_creates_every_row(client, login_as, school, app):
         assert is_valid_person_code(e.student.code)
     assert Student.get(Student.full_name == "Đỗ Minh Khôi").gender == "Nam"
     assert audit("import", "student_import", token)
+    assert not any(folder.iterdir())  # imported: the upload is deleted
     # the same token cannot be used twice
     again = admin.post(f"/admin/students/import/{token}/commit")
     assert again.status_code == 303
     assert Student.select().count() == before + 3
     assert "đã được nhập" in text(client.get(again.location))
+    shown = client.get(f"/admin/students/import/{token}")
+    assert shown.status_code == 303 and "đã được nhập" in text(client.get(shown.location))
 
 
 def test_import_with_one_bad_row_shows_it_and_creates_nothing(client, login_as, school):
@@ -318,6 +353,66 @@ def test_a_non_xlsx_file_named_xlsx_is_refused_by_its_content(client, login_as, 
     assert not folder.exists() or not any(folder.iterdir())
     old_excel = upload(admin, school, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name="ds.xlsx")
     assert old_excel.status_code == 422 and "Excel 97-2003" in text(old_excel)
+
+
+def test_preview_is_read_from_what_was_kept_not_the_file_again(client, login_as, school, app, monkeypatch):
+    admin = login_as("admin")
+    resp = upload(admin, school, xlsx([HEADER, [1, "Ngô Bảo Châu", "15/06/2013", "Nam", ""]]))
+    import models.rules.class_list_excel as rules
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the upload was parsed again")
+
+    monkeypatch.setattr(rules, "load_workbook", no_parse)
+    for _ in range(2):
+        page = client.get(resp.location)
+        assert page.status_code == 200 and "Ngô Bảo Châu" in text(page)
+
+
+def test_kept_uploads_go_after_a_day(client, login_as, school, app):
+    import os
+    import time
+
+    admin = login_as("admin")
+    good = xlsx([HEADER, [1, "Ngô Bảo Châu", "15/06/2013", "Nam", ""]])
+    old = upload(admin, school, good)
+    folder = Path(app.config["UPLOAD_DIR"]) / "imports"
+    kept = folder / f"{token_of(old)}.json"
+    meta = json.loads(kept.read_text(encoding="utf-8"))
+    meta["uploaded_at"] = (datetime.now() - timedelta(days=1, minutes=1)).isoformat(timespec="seconds")
+    kept.write_text(json.dumps(meta), encoding="utf-8")
+    assert client.get(old.location).status_code == 404  # expired: not shown, and deleted
+    assert not kept.exists()
+    stale = folder / ("1" * 32 + ".xlsx")  # an upload kept by an older version
+    stale.write_bytes(good)
+    day_ago = time.time() - 86400 - 60
+    os.utime(stale, (day_ago, day_ago))
+    fresh = upload(admin, school, good)
+    assert {p.name for p in folder.iterdir()} == {f"{token_of(fresh)}.json"}
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: many_rows_xlsx(3_000_000), "Tệp có quá nhiều dòng: tối đa 100 học sinh một lớp."),
+    (lambda: many_rows_xlsx(5_000), "Tệp có quá nhiều dòng: tối đa 100 học sinh một lớp."),
+    (lambda: huge_shared_string_xlsx(200 * 1024 * 1024), "Tệp chứa quá nhiều chữ"),
+], ids=["3000000-rows", "5000-rows", "200MB-string"])
+def test_hostile_workbooks_are_refused_within_50_mb(client, login_as, school, app, build, message):
+    admin = login_as("admin")
+    data = build()
+    assert len(data) < 5 * 1024 * 1024
+    before = Student.select().count()
+    tracemalloc.start()
+    try:
+        resp = upload(admin, school, data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert resp.status_code == 422
+    assert message in text(resp)
+    assert peak < 50 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
+    folder = Path(app.config["UPLOAD_DIR"]) / "imports"
+    assert not folder.exists() or not any(folder.iterdir())
+    assert Student.select().count() == before
 
 
 def test_upload_without_file_or_class_is_refused(client, login_as, school):

@@ -76,6 +76,21 @@ def test_school_row_is_created_when_missing(login_as, school):
     assert audits("create", "school")
 
 
+def test_lock_page_quotes_the_schools_own_regulation(client, login_as, school):
+    auth = login_as("admin")
+    hk1 = semester(school["year"], 1)
+    page = text(client.get(f"/admin/locks?semester_id={hk1.id}"))
+    assert "Theo quy định của trường: đợt 1" in page and "/QĐ-" not in page
+    resp = auth.post("/admin/school", {"name": "Trường THCS Kiểm Thử", "levels": ["thcs"],
+                                       "regulation_ref": "Quy định số 12/QĐ-THCSKT ngày 05/09/2024"})
+    assert resp.status_code == 303
+    after = audits("update", "school")[-1].after_data
+    assert after["regulation_ref"] == "Quy định số 12/QĐ-THCSKT ngày 05/09/2024"
+    assert "Quy định số 12/QĐ-THCSKT ngày 05/09/2024" in text(client.get("/admin/school"))
+    page = text(client.get(f"/admin/locks?semester_id={hk1.id}"))
+    assert "Theo Quy định số 12/QĐ-THCSKT ngày 05/09/2024: đợt 1" in page
+
+
 # --- years and semesters --------------------------------------------------------------------------
 
 def test_create_year_derives_its_name_and_two_semesters(login_as, school):

@@ -91,6 +91,18 @@ def test_anonymous_and_bad_month(client, login_as, school):
     assert client.get("/print/attendance/9999/2024-10").status_code == 404
 
 
+@pytest.mark.parametrize("year_month", ["9999-12", "2031-05", "2024-08", "2025-06"])
+def test_month_outside_the_school_year_is_404_and_not_recorded(client, auth, school, year_month):
+    auth.login("admin")
+    c = school["classes"]["6A1"]
+    assert client.get(f"/print/attendance/{c.id}/{year_month}").status_code == 404
+    assert client.get(f"/print/attendance/{c.id}/{year_month}.pdf").status_code == 404
+    resp = auth.post(f"/print/sheets/{c.id}/{year_month}/step", {"step": "shown"})
+    assert resp.status_code == 404
+    assert _steps(c) == []
+    assert AuditEntry.select().where(AuditEntry.action == "sheet_printed").count() == 0
+
+
 def test_sheet_outdated_after_a_change(app, school):
     c = school["classes"]["6A1"]
     chunhiem = school["users"]["chunhiem"]
@@ -150,6 +162,22 @@ def test_office_page_lists_every_class_and_missing_steps(client, login_as, schoo
         assert f">{name}</a>" in html
     assert "Đã thay đổi sau khi in — cần in lại" in html
     assert "In toàn trường tháng 10/2024" in html
+
+
+def test_office_page_picks_a_month_of_the_school_year_in_vietnamese(client, login_as, school):
+    import re
+
+    login_as("admin")
+    html = client.get("/print/sheets?year_month=2024-10").get_data(as_text=True)
+    assert 'type="month"' not in html
+    options = re.findall(r'<option value="(\d{4}-\d{2})"( selected)?>([^<]+)</option>', html)
+    assert [(value, label) for value, _, label in options][:2] == [("2024-09", "Tháng 9/2024"),
+                                                                   ("2024-10", "Tháng 10/2024")]
+    assert options[-1][0] == "2025-05" and len(options) == 9
+    assert [value for value, selected, _ in options if selected] == ["2024-10"]
+    outside = client.get("/print/sheets?year_month=2031-05").get_data(as_text=True)
+    assert "Tháng 5/2031 không thuộc năm học 2024-2025." in outside
+    assert '<option value="2025-05" selected>' in outside and "<h1>Bảng điểm danh tháng 05/2025</h1>" in outside
 
 
 @pytest.mark.parametrize("username", ["chunhiem", "giaovien", "yte"])

@@ -1,6 +1,8 @@
 """Backups and restore: the whole drill, refusals, retention, the CLI, the admin page and the nightly run."""
 import hashlib
 import json
+import os
+import re
 import sqlite3
 import threading
 import zipfile
@@ -67,6 +69,9 @@ def test_the_whole_drill_data_backup_damage_restore(app, school, backup_dir, tmp
     upload = Path(app.config["UPLOAD_DIR"]) / "ab" / "minh-chung.pdf"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"%PDF-1.4 minh chung")
+    waiting = Path(app.config["UPLOAD_DIR"]) / "imports" / ("0" * 32 + ".json")  # a class list awaiting import
+    waiting.parent.mkdir(parents=True)
+    waiting.write_text("{}")
     names, entries, head = _names(), AuditEntry.select().count(), AuditEntry.head()
     assert names[student.id] == "Lê Văn Ân"
 
@@ -274,6 +279,17 @@ def test_admin_button_writes_a_backup_and_lists_it(client, login_as, backup_dir)
     download = client.get(f"/admin/backups/file/{archive.name}")
     assert download.status_code == 200 and download.data == archive.read_bytes()
     assert client.get(f"/admin/backups/file/{archive.name}.sha256").status_code == 200
+
+
+def test_backup_sizes_are_written_with_a_decimal_comma(client, login_as, app, backup_dir):
+    auth = login_as("admin")
+    padding = Path(app.config["UPLOAD_DIR"]) / "ab" / "scan.bin"
+    padding.parent.mkdir(parents=True)
+    padding.write_bytes(os.urandom(int(1.5 * 1024 * 1024)))  # random: the archive stays over 1 MB
+    assert auth.post("/admin/backups/new").status_code == 303
+    page = client.get("/admin/backups").get_data(as_text=True)
+    assert re.search(r"\b1,[0-9] MB", page), page
+    assert not re.search(r"[0-9]\.[0-9] MB", page)
 
 
 def test_backup_button_needs_the_csrf_token(client, login_as, backup_dir):

@@ -1,5 +1,6 @@
 """Class-list Excel import/export: models/rules/class_list_excel.py."""
 
+import json
 import random
 import unicodedata
 import zipfile
@@ -449,10 +450,39 @@ def test_row_limit():
         [i, f"Học Sinh {chr(65 + i % 26)}", "05/09/2013", "Nam"] for i in range(MAX_DATA_ROWS + 1)
     ]
     preview = read(rows)
-    assert preview.file_errors == ["Tệp có hơn 2.000 dòng học sinh; mỗi lần chỉ nhập tối đa 2.000 dòng."]
+    assert preview.file_errors == ["Tệp có quá nhiều dòng: tối đa 100 học sinh một lớp."]
     assert preview.rows == [] and not preview.is_valid
     preview = read(rows[:-1])
     assert preview.file_errors == [] and len(preview.rows) == MAX_DATA_ROWS
+
+
+def test_rows_beyond_the_known_columns_count_toward_a_limit():
+    rows = [HEADER, [1, "Nguyễn An", "05/09/2013", "Nam"]] + [[None] * 6 + ["ghi chú"]] * 1000
+    preview = read(rows)
+    assert preview.file_errors == ["Tệp có quá nhiều dòng: tối đa 100 học sinh một lớp."]
+    assert read(rows[:-1]).is_valid
+
+
+def test_unpacked_sizes_are_checked_before_parsing():
+    from models.rules.class_list_excel import workbook_bounds_error
+
+    good = xlsx([HEADER, [1, "Nguyễn An", "05/09/2013", "Nam"]])
+    assert workbook_bounds_error(good) is None
+    with zipfile.ZipFile(BytesIO(good)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    big_sheet = dict(files, **{"xl/worksheets/sheet1.xml": b" " * (8 * 1024 * 1024 + 1)})
+    assert "quá nhiều dòng" in workbook_bounds_error(_zip(big_sheet))
+    big_strings = dict(files, **{"xl/sharedStrings.xml": b" " * (4 * 1024 * 1024 + 1)})
+    assert "quá nhiều chữ" in workbook_bounds_error(_zip(big_strings))
+    many = dict(files, **{f"xl/media/{n}.bin": b"" for n in range(600)})
+    assert "giải nén quá lớn" in workbook_bounds_error(_zip(many))
+    assert read_class_list(_zip(big_sheet), today=TODAY).file_errors[0].startswith("Tệp có quá nhiều dòng")
+
+
+def test_a_long_cell_is_kept_short_and_refused():
+    preview = read([HEADER, [1, "Nguyễn " + "A" * 5000, "05/09/2013", "Nam"]])
+    row = preview.rows[0]
+    assert row.errors == ["Họ và tên: dài quá 100 ký tự."] and len(row.raw["full_name"]) <= 1000
 
 
 # --- corrupt uploads ------------------------------------------------------------------------------
@@ -678,3 +708,16 @@ def test_fuzzed_cells_never_raise(rows):
             assert row.values["gender"] in ("Nam", "Nữ")
             assert row.values["full_name"]
     assert preview.is_valid == (not preview.file_errors and all(r.ok for r in preview.rows))
+
+
+def test_rows_read_survive_json_with_their_cell_types():
+    from datetime import time as clock
+
+    from models.rules.class_list_excel import preview_from_sheet, read_sheet, sheet_from_json, sheet_to_json
+
+    data = xlsx([HEADER, [1, "Nguyễn An", datetime(2013, 9, 5), "Nam"], [2, "Lê Bình", clock(7, 30), "Nữ"],
+                 [3, "Trần Chi", 41500, True]])
+    sheet = read_sheet(data)
+    again = sheet_from_json(json.loads(json.dumps(sheet_to_json(sheet))))
+    assert again == sheet
+    assert preview_from_sheet(again, today=TODAY) == read_class_list(data, today=TODAY)

@@ -225,3 +225,11 @@ def test_given_name_decides_first(a: str, b: str) -> None:
     if low_a != low_b and low_a.startswith(low_b):
         # b's given name is a strict prefix of a's: b comes first whatever the family names.
         assert vietnamese_sort_key(b) < vietnamese_sort_key(a)
+
+
+def test_class_names_sort_by_number_then_vietnamese_letters() -> None:
+    from models.rules.text import class_name_key
+
+    names = ["6A10", "6A2", "10A1", "6Đ", "6E", "6A1", "6D", "7A1", "6B"]
+    assert sorted(names, key=class_name_key) == ["6A1", "6A2", "6A10", "6B", "6D", "6Đ", "6E", "7A1", "10A1"]
+    assert class_name_key("6A1") != class_name_key("6a1")

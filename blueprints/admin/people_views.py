@@ -25,7 +25,7 @@ from models.people.records import (
     create_student,
     person_audit_trail,
 )
-from models.rules.class_list_excel import template_workbook
+from models.rules.class_list_excel import MAX_DATA_ROWS, template_workbook
 from models.rules.text import nfc
 from models.school.class_import import (
     MAX_UPLOAD_BYTES,
@@ -37,13 +37,14 @@ from models.school.class_import import (
     ImportAlreadyDone,
     ImportNotFound,
     commit_import,
+    discard_upload,
     export_class_list,
     import_done,
     load_import,
     plan_import,
     store_upload,
 )
-from models.school.rosters import enrolment_history, staff_list_rows, student_list
+from models.school.rosters import enrolment_history, staff_list_rows, student_list, year_student_count
 from models.school.structure import (
     Department,
     DepartmentMember,
@@ -147,7 +148,9 @@ def students():
     selected = next((c for c in classes if c.id == class_id), None)
     q = (nfc(request.args.get("q", "")) or "")[:100]
     rows, truncated = student_list(selected, q)
-    context = {"classes": classes, "selected": selected, "q": q, "rows": rows, "truncated": truncated}
+    total = year_student_count() if selected is None and not q else len(rows)
+    context = {"classes": classes, "selected": selected, "q": q, "rows": rows, "truncated": truncated,
+               "total": total}
     if htmx:
         return render_template("admin/_students_rows.html", **context)
     return render_template("admin/students.html", **context)
@@ -215,14 +218,19 @@ def student_import():
         else:
             return redirect(url_for("admin.student_import_preview", token=token), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/import_upload.html", form=form), status
+    return render_template("admin/import_upload.html", form=form, max_rows=MAX_DATA_ROWS), status
 
 
 def _stored_or_404(token: str):
+    """The kept upload; None (with a message flashed) once it was imported and deleted; else 404."""
     try:
         stored = load_import(current_app.config["UPLOAD_DIR"], token)
     except ImportNotFound:
-        abort(404)
+        done = import_done(token) if len(token) == 32 else None
+        if done is None:
+            abort(404)
+        flash(f"Tệp này đã được nhập lúc {done.at:%d/%m/%Y %H:%M}; không nhập lại lần nữa.", "info")
+        return None
     if stored.school_class is None:
         abort(404)
     return stored
@@ -237,6 +245,8 @@ def _preview_page(plan, done=None, error=None, status=200):
 def student_import_preview(token: str):
     """Every row of an uploaded list with its errors and warnings; import only when all rows are valid."""
     stored = _stored_or_404(token)
+    if stored is None:
+        return redirect(url_for("admin.students"), 303)
     return _preview_page(plan_import(stored, date.today()), done=import_done(token))
 
 
@@ -244,6 +254,8 @@ def student_import_preview(token: str):
 def student_import_commit(token: str):
     """Import all rows of the stored list in one transaction, or none if any row is wrong."""
     stored = _stored_or_404(token)
+    if stored is None:
+        return redirect(url_for("admin.students"), 303)
     try:
         with write_transaction():
             plan = commit_import(stored, date.today())
@@ -256,6 +268,7 @@ def student_import_commit(token: str):
     if not plan.committed:
         return _preview_page(plan, error="Tệp còn lỗi nên chưa nhập học sinh nào. Hãy sửa tệp rồi tải lên lại.",
                              status=422)
+    discard_upload(current_app.config["UPLOAD_DIR"], token)  # imported: the list is now in the database
     flash(f"Đã nhập danh sách lớp {plan.school_class.name}: {plan.count(NEW)} học sinh mới, "
           f"{plan.count(UPDATE)} hồ sơ cập nhật, {plan.count(SAME)} không thay đổi.", "success")
     return redirect(url_for("admin.students", class_id=plan.school_class.id), 303)

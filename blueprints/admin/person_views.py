@@ -16,7 +16,7 @@ from blueprints.people_forms import form_to_profile
 from models.core import write_transaction
 from models.people.records import STUDENT_LEFT, Staff, Student, change_staff_status, update_profile
 from models.school.rosters import record_student_status
-from models.school.structure import Grade, SchoolClass, SchoolYear, current_class_of
+from models.school.structure import Grade, SchoolClass, SchoolYear, class_sort_key, current_class_of
 
 LEFT_MESSAGE = "Hồ sơ của người đã rời trường chỉ được xem, không được sửa."
 
@@ -64,8 +64,8 @@ def year_classes() -> list[SchoolClass]:
     year = SchoolYear.current()
     if year is None:
         return []
-    return list(SchoolClass.select(SchoolClass, Grade).join(Grade)
-                .where(SchoolClass.year == year).order_by(Grade.number, SchoolClass.name))
+    classes = SchoolClass.select(SchoolClass, Grade).join(Grade).where(SchoolClass.year == year)
+    return sorted(classes, key=lambda c: (c.grade.number, class_sort_key(c.name)))  # 6A2 before 6A10
 
 
 def profile_values(form, model) -> dict:

@@ -132,6 +132,7 @@ class SchoolForm(FlaskForm):
         Length(max=120, message="Tối đa 120 ký tự."),
         Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ.")])
     place_name = _text("Địa danh", max_len=60)
+    regulation_ref = _text("Văn bản quy định lịch nhập điểm", max_len=150)
 
     def values(self) -> dict:
         data = {name: f.data or "" for name, f in self._fields.items() if name not in ("csrf_token", "levels")}

@@ -120,7 +120,8 @@ def school_settings():
     school = School.current()
     initial = ({"name": school.name, "code": school.code, "header_line_1": school.header_line_1,
                 "header_line_2": school.header_line_2, "levels": school.level_list, "address": school.address,
-                "phone": school.phone, "email": school.email, "place_name": school.place_name}
+                "phone": school.phone, "email": school.email, "place_name": school.place_name,
+                "regulation_ref": school.regulation_ref}
                if school else {"levels": ["thcs"]})
     form = SchoolForm(data=initial)
     error = None

@@ -20,9 +20,10 @@ def _staff_only():
 def verify_form():
     """A box to type the code printed in a page's footer."""
     code = request.args.get("code", "")
-    if code:
+    if code.strip():
         return redirect(url_for("verify.verify_code", code=clean_code(code) or code.strip()))
-    return render_template("print/verify.html", result=None)
+    error = "Vui lòng nhập mã in ở chân trang." if "code" in request.args else None
+    return render_template("print/verify.html", result=None, error=error), 422 if error else 200
 
 
 @bp.route("/verify/<code>")

@@ -10,20 +10,28 @@ from flask_login import current_user
 from blueprints import htmx
 from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
+from models.gradebook.monitoring import month_label, year_months
 from models.printing import attendance_sheet as sheets
 from models.printing import jobs as print_jobs
 from models.printing.renderer import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
 from models.rules import calendar as cal_rules
+from models.school.calendar import year_calendar
 from models.school.structure import SchoolClass, SchoolYear
 
 OFFICE = ("admin", "principal", "vice_principal")
 
 
-def _month(year_month: str) -> str:
+def _month(year_month: str, school_class: SchoolClass | None = None) -> str:
+    """The month if well formed and, given a class, inside its school year's terms; else 404."""
     try:
-        cal_rules.parse_year_month(year_month)
+        month = cal_rules.parse_year_month(year_month)
     except ValueError:
         abort(404)
+    if school_class is not None:
+        # a sheet for 9999-12 is not a sheet: no page and no "printed" step recorded
+        span = year_calendar(school_class.year).span
+        if span is None or month not in cal_rules.months_between(*span):
+            abort(404)
     return year_month
 
 
@@ -46,7 +54,7 @@ def _office():
 def attendance_sheet(class_id: int, year_month: str):
     """The monthly attendance sheet as the browser prints it (A3 landscape), with its signing steps."""
     school_class = _sheet_class(class_id)
-    sheet = sheets.sheet_for(school_class, _month(year_month))
+    sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
     sheets.record_printed(school_class, sheet, current_user)
     status = sheets.sheet_status(school_class, year_month, sheet=sheet)
     back = (url_for("print.sheets_overview", year_month=year_month) if current_user.has_role(*OFFICE)
@@ -61,7 +69,7 @@ def attendance_sheet(class_id: int, year_month: str):
 def attendance_sheet_pdf(class_id: int, year_month: str):
     """The monthly attendance sheet as a PDF download (reused from the cache while the data is unchanged)."""
     school_class = _sheet_class(class_id)
-    sheet = sheets.sheet_for(school_class, _month(year_month))
+    sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
     try:
         data = sheets.sheet_pdf(sheet)
     except PrintError as failure:
@@ -87,9 +95,15 @@ def sheets_overview():
         flash("Tháng không hợp lệ (dạng YYYY-MM).", "error")
         year_month = _default_month()
     year = SchoolYear.current()
+    # a picker of the school year's months in Vietnamese ("Tháng 9/2024"), not the browser's <input type=month>
+    months = [(m, month_label(m)) for m in (year_months(year) if year else [])]
+    if months and year_month not in dict(months):
+        if request.args.get("year_month"):
+            flash(f"{month_label(year_month)} không thuộc năm học {year.name}.", "error")
+        year_month = months[-1][0] if year_month > months[-1][0] else months[0][0]
     rows = sheets.office_overview(year, year_month) if year else []
     job = print_jobs.running_job("attendance_month")
-    return render_template("print/sheets.html", rows=rows, year_month=year_month, steps=sheets.STEPS,
+    return render_template("print/sheets.html", rows=rows, year_month=year_month, months=months, steps=sheets.STEPS,
                            labels=sheets.STEP_LABELS, may_record=sheets.may_record, running=job)
 
 
@@ -97,7 +111,7 @@ def sheets_overview():
 def record_sheet_step(class_id: int, year_month: str):
     """Record one signing step (shown, signed, approved, filed) for a class-month."""
     school_class = _sheet_class(class_id)
-    _month(year_month)
+    _month(year_month, school_class)
     step = request.form.get("step", "")
     if step not in sheets.STEPS or step == "printed":
         abort(400)

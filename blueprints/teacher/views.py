@@ -3,6 +3,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from blueprints.teacher import bp
+from models.gradebook.marks import semester_today
 from models.people.records import Staff
 from models.school.structure import (
     DepartmentMember,
@@ -21,7 +22,8 @@ def home():
     if current_user.staff_id is not None:
         for assignment in assignments_of(current_user.staff_id, year):
             rows.append((assignment, class_size(assignment.school_class)))
-    return render_template("teacher/home.html", rows=rows, year=year)
+    semester = semester_today(year) if rows else None
+    return render_template("teacher/home.html", rows=rows, year=year, semester=semester)
 
 
 @bp.route("/department")
@@ -39,7 +41,8 @@ def department():
                .where(DepartmentMember.department == membership.department))
     for staff in sorted(members, key=lambda s: s.name_fold.split(" ")[-1:] + s.name_fold.split(" ")):
         load = list(assignments_of(staff, year))
-        teachers.append((staff, load))
+        # Số lớp: classes, not class × subject assignments (Toán and Tin in 6A1 is one class)
+        teachers.append((staff, load, len({a.school_class_id for a in load})))
     return render_template("teacher/department.html", department=membership.department, teachers=teachers,
                            assignment_count=TeachingAssignment.select().count())
 from blueprints.teacher import department_views, gradebook_views  # noqa: E402,F401

@@ -3,7 +3,14 @@ from flask import render_template
 
 from blueprints.vice_principal import bp
 from models.people.records import Staff, Student
-from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment, class_size
+from models.school.structure import (
+    Grade,
+    SchoolClass,
+    SchoolYear,
+    TeachingAssignment,
+    class_size,
+    class_sort_key,
+)
 
 
 @bp.route("/")
@@ -22,9 +29,9 @@ def home():
 def classes():
     """Every class this year with its homeroom teacher and size."""
     year = SchoolYear.current()
-    rows = [(c, class_size(c)) for c in SchoolClass.select().where(SchoolClass.year == year)
-            .order_by(SchoolClass.grade, SchoolClass.name)] if year else []
-    rows.sort(key=lambda r: (r[0].grade_id, len(r[0].name), r[0].name))
+    rows = [(c, class_size(c)) for c in SchoolClass.select(SchoolClass, Grade).join(Grade)
+            .where(SchoolClass.year == year)] if year else []
+    rows.sort(key=lambda r: (r[0].grade.number, class_sort_key(r[0].name)))
     return render_template("vice_principal/classes.html", rows=rows, year=year)
 
 

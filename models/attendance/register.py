@@ -705,10 +705,12 @@ def delegated_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]
     year = year or SchoolYear.current()
     if user.staff_id is None or year is None:
         return []
-    return list(SchoolClass.select().join(AttendanceDelegate, on=(AttendanceDelegate.school_class == SchoolClass.id))
-                .where((AttendanceDelegate.staff == user.staff_id) & (AttendanceDelegate.year == year)
-                       & AttendanceDelegate.ended_at.is_null())
-                .order_by(SchoolClass.name).distinct())
+    from models.school.structure import class_sort_key
+
+    return sorted(SchoolClass.select().join(AttendanceDelegate, on=(AttendanceDelegate.school_class == SchoolClass.id))
+                  .where((AttendanceDelegate.staff == user.staff_id) & (AttendanceDelegate.year == year)
+                         & AttendanceDelegate.ended_at.is_null())
+                  .distinct(), key=lambda c: class_sort_key(c.name))
 
 
 def delegates_of(year: SchoolYear) -> list[AttendanceDelegate]:

@@ -227,12 +227,18 @@ def _online_copy(source: Path, target: Path) -> None:
         src.close()
 
 
+# uploads/imports holds class lists waiting for their preview (kept a day at most): not the school's records
+_NOT_BACKED_UP = ("uploads/imports/",)
+
+
 def _folder_members(folder: Folder) -> tuple[list[tuple[str, Path]], list[dict]]:
     """(arcname, file) pairs to copy, and the files only listed (too large) with size and SHA-256."""
     copied, listed = [], []
     if not folder.path.is_dir():
         return copied, listed
     for path in sorted(p for p in folder.path.rglob("*") if p.is_file() and not p.is_symlink()):
+        if f"{folder.name}/{path.relative_to(folder.path).as_posix()}".startswith(_NOT_BACKED_UP):
+            continue
         arcname = f"{folder.name}/{path.relative_to(folder.path).as_posix()}"
         size = path.stat().st_size
         if folder.max_bytes is not None and size > folder.max_bytes:

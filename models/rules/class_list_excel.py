@@ -8,6 +8,7 @@ Vietnamese and names the column it is about.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
@@ -36,7 +37,12 @@ __all__ = [
     "Column",
     "ImportPreview",
     "ImportRow",
+    "SheetRows",
+    "preview_from_sheet",
     "read_class_list",
+    "read_sheet",
+    "sheet_from_json",
+    "sheet_to_json",
     "template_workbook",
     "write_class_list",
 ]
@@ -73,11 +79,29 @@ COLUMNS: list[Column] = [
 ]
 _BY_KEY = {column.key: column for column in COLUMNS}
 
-MAX_DATA_ROWS = 2000
+# A class has at most 45 students (TT32/2020 Điều 15); room for those who left and are still listed.
+MAX_DATA_ROWS = 100
+# Non-empty rows read below the header (notes, a pre-numbered STT column) before giving up.
+MAX_SCANNED_ROWS = 1000
+MAX_COLUMNS = 60
+# Unpacked sizes checked in the zip directory before any XML is parsed: a sheet of 100 students is
+# about 150 KB, so these only stop files built to exhaust the server.
+MAX_SHEET_XML_BYTES = 8 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 4 * 1024 * 1024
+MAX_UNPACKED_BYTES = 48 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+# A cell longer than this fails every length check anyway; kept shorter in the stored preview.
+MAX_CELL_CHARS = 1000
 HEADER_SEARCH_ROWS = 10
 STATUS_HEADER = "Trạng thái"
 NOT_XLSX_MESSAGE = "Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."
 _XLS_HINT = "Nếu đây là tệp .xls (Excel 97-2003), hãy mở bằng Excel và lưu lại dưới dạng .xlsx rồi tải lên."
+
+TOO_MANY_ROWS_MESSAGE = f"Tệp có quá nhiều dòng: tối đa {MAX_DATA_ROWS} học sinh một lớp."
+TOO_MUCH_TEXT_MESSAGE = ("Tệp chứa quá nhiều chữ so với một danh sách lớp (có ô rất dài hoặc rất nhiều ô); "
+                         "hãy xoá các ô, trang tính thừa rồi lưu lại.")
+TOO_BIG_UNPACKED_MESSAGE = ("Tệp khi giải nén quá lớn so với một danh sách lớp; hãy xoá các trang tính, "
+                            "hình ảnh thừa rồi lưu lại.")
 
 DEFAULT_ETHNICITY = "Kinh"
 _NAME_MAX = 100
@@ -429,7 +453,7 @@ class _Sheet:
 
 def _find_header(ws) -> tuple[int, tuple[Any, ...], Any] | None:
     """The first of the top rows with a "Họ và tên" cell: (line, cells, iterator over the rest)."""
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     for line, values in enumerate(rows, start=1):
         if any(isinstance(v, str) and _header_key(v) in _NAME_KEYS for v in values):
             return line, values, rows
@@ -468,7 +492,7 @@ def _map_header(sheet: _Sheet, header: tuple[Any, ...]) -> None:
             continue
         column_key = _HEADER_INDEX.get(key)
         if column_key is None:
-            sheet.warnings.append(f"Cột {letter} “{text}” không thuộc mẫu danh sách nên được bỏ qua.")
+            sheet.warnings.append(f"Cột {letter} {_quoted(text)} không thuộc mẫu danh sách nên được bỏ qua.")
             continue
         if column_key in sheet.positions:
             first = get_column_letter(sheet.positions[column_key] + 1)
@@ -484,11 +508,46 @@ def _map_header(sheet: _Sheet, header: tuple[Any, ...]) -> None:
             )
 
 
+def workbook_bounds_error(data: bytes) -> str | None:
+    """Why an .xlsx is too big to read, from the unpacked sizes in its zip directory; None if it is not.
+
+    Reading a member never yields more than the size the directory declares (zipfile stops there and
+    checks the CRC), so these declared sizes bound the parse. A file that is not a zip is left to
+    the reader, which reports it as not an .xlsx.
+    """
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if len(members) > MAX_ZIP_MEMBERS:
+        return TOO_BIG_UNPACKED_MESSAGE
+    total = 0
+    for member in members:
+        name = member.filename.lower()
+        total += member.file_size
+        if name.startswith("xl/worksheets/") and member.file_size > MAX_SHEET_XML_BYTES:
+            return f"{TOO_MANY_ROWS_MESSAGE} Hãy xoá các dòng, cột thừa (kể cả dòng trống đã định dạng) rồi lưu lại."
+        if name.endswith("sharedstrings.xml") and member.file_size > MAX_SHARED_STRINGS_BYTES:
+            return TOO_MUCH_TEXT_MESSAGE
+    if total > MAX_UNPACKED_BYTES:
+        return TOO_BIG_UNPACKED_MESSAGE
+    return None
+
+
+def _kept_value(value: Any) -> Any:
+    # a cell far over every length limit is kept only as long as its error needs
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[:MAX_CELL_CHARS]
+    return value
+
+
 def _read_sheet(data: bytes) -> tuple[_Sheet | None, list[str]]:
     """Load the workbook; map the header and collect the data rows of the first sheet with a header.
 
     Raises whatever openpyxl, zipfile or the XML parser raise on a corrupt file. Returns
-    (None, sheet names) when no sheet has a "Họ và tên" header in its first rows.
+    (None, sheet names) when no sheet has a "Họ và tên" header in its first rows. Stops at
+    MAX_DATA_ROWS students or MAX_SCANNED_ROWS non-empty rows (``too_many``).
     """
     wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
     try:
@@ -510,8 +569,16 @@ def _read_sheet(data: bytes) -> tuple[_Sheet | None, list[str]]:
             _map_header(sheet, header)
             if sheet.errors:
                 return sheet, names
+            scanned = 0
             for line, values in enumerate(rows, start=header_line + 1):
-                cells = {key: values[i] if i < len(values) else None for key, i in sheet.positions.items()}
+                if all(_is_blank(v) for v in values):
+                    continue
+                scanned += 1
+                if scanned > MAX_SCANNED_ROWS:
+                    sheet.too_many = True
+                    break
+                cells = {key: _kept_value(values[i]) if i < len(values) else None
+                         for key, i in sheet.positions.items()}
                 # Nothing in the known columns (a pre-numbered STT, a note in another column): skip.
                 if all(_is_blank(v) for v in cells.values()):
                     continue
@@ -530,6 +597,77 @@ def _read_sheet(data: bytes) -> tuple[_Sheet | None, list[str]]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+@dataclass
+class SheetRows:
+    """What was read from a workbook before any row is checked: the raw cells of each student row.
+
+    ``refused`` is set when the file cannot be a class list at all (not an .xlsx, too big, too many
+    rows): an upload like that is refused outright. Other ``file_errors`` are shown on the preview.
+    """
+
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    header_line: int | None = None
+    sheet_name: str | None = None
+    refused: bool = False
+
+
+def read_sheet(data: bytes) -> SheetRows:
+    """Read the student rows of a class-list .xlsx within the size bounds; never raises on bad input."""
+    result = SheetRows()
+    raw_bytes = bytes(data or b"")
+    bounds = workbook_bounds_error(raw_bytes)
+    if bounds:
+        result.file_errors.append(bounds)
+        result.refused = True
+        return result
+    try:
+        sheet, sheet_names = _read_sheet(raw_bytes)
+    except Exception:  # any failure to parse an uploaded file means it is not a usable .xlsx
+        result.file_errors.append(NOT_XLSX_MESSAGE)
+        if raw_bytes.startswith(_OLE_MAGIC):
+            result.file_errors.append(_XLS_HINT)
+        result.refused = True
+        return result
+    if sheet is None:
+        result.file_errors.append(
+            f"Không tìm thấy dòng tiêu đề có cột “Họ và tên” trong {HEADER_SEARCH_ROWS} dòng đầu của bảng tính."
+        )
+        return result
+    result.header_line = sheet.header_line
+    result.sheet_name = sheet.name
+    if len(sheet_names) > 1:
+        result.warnings.append(f"Tệp có {len(sheet_names)} trang tính; chỉ đọc trang {_quoted(sheet.name)}.")
+    result.warnings.extend(sheet.warnings)
+    result.file_errors.extend(sheet.errors)
+    if sheet.too_many:
+        result.file_errors.append(TOO_MANY_ROWS_MESSAGE)
+        result.refused = True
+    if result.file_errors:
+        return result
+    if not sheet.rows:
+        result.file_errors.append(
+            f"Không có dòng học sinh nào dưới dòng tiêu đề (dòng {sheet.header_line})."
+        )
+        return result
+    result.rows = sheet.rows
+    return result
+
+
+def preview_from_sheet(
+    sheet: SheetRows, *, today: date, known_codes: frozenset[str] | set[str] = frozenset()
+) -> ImportPreview:
+    """Check every row read by :func:`read_sheet` (cheap: no file is parsed here)."""
+    preview = ImportPreview(file_errors=list(sheet.file_errors), warnings=list(sheet.warnings),
+                            header_line=sheet.header_line, sheet_name=sheet.sheet_name)
+    if preview.file_errors:
+        return preview
+    preview.rows = [_clean_row(line, cells, today, known_codes) for line, cells in sheet.rows]
+    _check_duplicates(preview.rows)
+    return preview
+
+
 def read_class_list(
     data: bytes, *, today: date, known_codes: frozenset[str] | set[str] = frozenset()
 ) -> ImportPreview:
@@ -538,41 +676,42 @@ def read_class_list(
     ``today`` anchors the birth-date plausibility check; ``known_codes`` are the school's existing
     mã định danh (a re-imported export may only carry those).
     """
-    preview = ImportPreview()
-    raw_bytes = bytes(data or b"")
-    try:
-        sheet, sheet_names = _read_sheet(raw_bytes)
-    except Exception:  # any failure to parse an uploaded file means it is not a usable .xlsx
-        preview.file_errors.append(NOT_XLSX_MESSAGE)
-        if raw_bytes.startswith(_OLE_MAGIC):
-            preview.file_errors.append(_XLS_HINT)
-        return preview
+    return preview_from_sheet(read_sheet(data), today=today, known_codes=known_codes)
 
-    if sheet is None:
-        preview.file_errors.append(
-            f"Không tìm thấy dòng tiêu đề có cột “Họ và tên” trong {HEADER_SEARCH_ROWS} dòng đầu của bảng tính."
-        )
-        return preview
-    preview.header_line = sheet.header_line
-    preview.sheet_name = sheet.name
-    if len(sheet_names) > 1:
-        preview.warnings.append(f"Tệp có {len(sheet_names)} trang tính; chỉ đọc trang “{sheet.name}”.")
-    preview.warnings.extend(sheet.warnings)
-    preview.file_errors.extend(sheet.errors)
-    if sheet.too_many:
-        limit = f"{MAX_DATA_ROWS:,}".replace(",", ".")
-        preview.file_errors.append(f"Tệp có hơn {limit} dòng học sinh; mỗi lần chỉ nhập tối đa {limit} dòng.")
-    if preview.file_errors:
-        return preview
-    if not sheet.rows:
-        preview.file_errors.append(
-            f"Không có dòng học sinh nào dưới dòng tiêu đề (dòng {sheet.header_line})."
-        )
-        return preview
 
-    preview.rows = [_clean_row(line, cells, today, known_codes) for line, cells in sheet.rows]
-    _check_duplicates(preview.rows)
-    return preview
+# --- the read rows as JSON, so a preview is parsed once and kept beside the upload -----------------
+
+_TAGS = {"datetime": datetime, "date": date, "time": time}
+
+
+def _cell_to_json(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    for tag, kind in _TAGS.items():
+        if isinstance(value, kind):
+            return {tag: value.isoformat()}
+    return _cell_text(value)  # anything else openpyxl may hand out is shown and checked as text
+
+
+def _cell_from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        (tag, text), = value.items()
+        return _TAGS[tag].fromisoformat(text)
+    return value
+
+
+def sheet_to_json(sheet: SheetRows) -> dict:
+    return {"rows": [[line, {k: _cell_to_json(v) for k, v in cells.items()}] for line, cells in sheet.rows],
+            "file_errors": sheet.file_errors, "warnings": sheet.warnings, "header_line": sheet.header_line,
+            "sheet_name": sheet.sheet_name, "refused": sheet.refused}
+
+
+def sheet_from_json(data: dict) -> SheetRows:
+    return SheetRows(rows=[(int(line), {k: _cell_from_json(v) for k, v in cells.items()})
+                           for line, cells in data["rows"]],
+                     file_errors=list(data["file_errors"]), warnings=list(data["warnings"]),
+                     header_line=data["header_line"], sheet_name=data["sheet_name"],
+                     refused=bool(data["refused"]))
 
 
 # --- writing --------------------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 Everything here is pure: no database, no Flask.
 """
 
+import re
 import unicodedata
 from typing import TypeAlias
 
 __all__ = [
+    "class_name_key",
     "fold",
     "nfc",
     "nfc_raw",
@@ -145,3 +147,17 @@ def vietnamese_sort_key(full_name: str) -> tuple:
     rest, given = split_full_name(normalized)
     rest_keys = tuple(_word_key(word) for word in rest.split(" ")) if rest else ()
     return (_word_key(given), rest_keys, normalized)
+
+
+_DIGIT_RUNS_RE = re.compile(r"([0-9]+)")
+
+
+def class_name_key(name: str) -> tuple:
+    """Sort key for class names: digit runs as numbers, letters in Vietnamese order.
+
+    6A2 before 6A10, 6D before 6Đ before 6E; the name itself breaks any remaining tie.
+    """
+    normalized = nfc(name) or ""
+    parts = tuple((0, int(part), ()) if part.isdigit() else (1, 0, _word_key(part))
+                  for part in _DIGIT_RUNS_RE.split(normalized) if part)
+    return parts, normalized

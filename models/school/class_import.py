@@ -1,8 +1,11 @@
 """Class lists from and to Excel: stored uploads, the import plan, the all-or-nothing commit, the export.
 
-An upload is kept under <UPLOAD_DIR>/imports/ as <token>.xlsx with a <token>.json beside it (the
-class, the joining date, the original file name for display). The file is never trusted: the
-preview and the commit both read it again and check it against the database.
+An upload is read once, when it arrives, within the size bounds of rules/class_list_excel.py (a file
+that cannot be a class list is refused then and nothing is kept). What was read is kept under
+<UPLOAD_DIR>/imports/<token>.json (the class, the joining date, the original file name for display
+and the cells of each student row); the .xlsx itself is not kept. The preview and the commit check
+those rows again against the database, without parsing the file again. A kept upload is deleted
+once imported, or after a day (IMPORT_KEEP); the imports folder is left out of backups.
 
 Rows that carry a mã định danh of an existing student update that student's profile (and put them
 in the class if they are not in it yet) instead of creating a duplicate; an export can therefore
@@ -18,18 +21,27 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from models.audit.log import AuditEntry, record
 from models.people.records import STUDENT_STATUSES, Student, create_student, update_profile
-from models.rules.class_list_excel import ImportPreview, read_class_list, write_class_list
+from models.rules.class_list_excel import (
+    ImportPreview,
+    SheetRows,
+    preview_from_sheet,
+    read_sheet,
+    sheet_from_json,
+    sheet_to_json,
+    write_class_list,
+)
 from models.rules.dates import format_date
 from models.rules.text import fold
 from models.school.structure import Enrolment, School, SchoolClass, class_roster, current_class_of, enrol
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 IMPORT_SUBDIR = "imports"
+IMPORT_KEEP = timedelta(days=1)
 AUDIT_ENTITY = "student_import"
 _TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
@@ -55,6 +67,7 @@ class StoredImport:
     joined_on: date
     filename: str
     uploaded_at: datetime
+    sheet: SheetRows
 
     @property
     def school_class(self) -> SchoolClass | None:
@@ -79,32 +92,70 @@ def _imports_dir(upload_dir: str | Path) -> Path:
     return path
 
 
+def purge_uploads(upload_dir: str | Path, now: datetime | None = None) -> int:
+    """Delete kept uploads older than IMPORT_KEEP (and any older-style .xlsx); returns how many files went."""
+    folder = Path(upload_dir) / IMPORT_SUBDIR
+    if not folder.is_dir():
+        return 0
+    cutoff = ((now or datetime.now()) - IMPORT_KEEP).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another request purged it first
+            pass
+    return removed
+
+
 def store_upload(upload_dir: str | Path, data: bytes, school_class: SchoolClass, joined_on: date,
                  filename: str = "", now: datetime | None = None) -> str:
-    """Keep a checked upload under a random name; returns its token."""
+    """Read a checked upload once and keep what was read under a random name; returns its token.
+
+    ValueError (nothing kept) for a file that is not a class list at all: not an .xlsx, too big
+    unpacked, too many rows.
+    """
     check_upload(data)
+    sheet = read_sheet(data)
+    if sheet.refused:
+        raise ValueError(" ".join(sheet.file_errors))
+    purge_uploads(upload_dir, now)
     folder = _imports_dir(upload_dir)
     token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
     meta = {"class_id": school_class.id, "joined_on": joined_on.isoformat(),
             "filename": Path(filename or "").name[:200],  # shown only, never used as a path
-            "uploaded_at": (now or datetime.now()).isoformat(timespec="seconds")}
-    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            "uploaded_at": (now or datetime.now()).isoformat(timespec="seconds"),
+            "sheet": sheet_to_json(sheet)}
+    partial = folder / f"{token}.json.part"  # renamed when complete: a preview never reads half a file
+    partial.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    partial.replace(folder / f"{token}.json")
     return token
 
 
-def load_import(upload_dir: str | Path, token: str) -> StoredImport:
-    """The stored upload of a token; ImportNotFound for a malformed or unknown token."""
+def load_import(upload_dir: str | Path, token: str, now: datetime | None = None) -> StoredImport:
+    """The kept upload of a token; ImportNotFound for a malformed, unknown, imported or expired token."""
     if not _TOKEN_RE.fullmatch(token or ""):
         raise ImportNotFound(token)
-    folder = Path(upload_dir) / IMPORT_SUBDIR
-    path, meta_path = folder / f"{token}.xlsx", folder / f"{token}.json"
-    if not (path.is_file() and meta_path.is_file()):
+    path = Path(upload_dir) / IMPORT_SUBDIR / f"{token}.json"
+    if not path.is_file():
         raise ImportNotFound(token)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    uploaded_at = datetime.fromisoformat(meta["uploaded_at"])
+    if "sheet" not in meta or uploaded_at < (now or datetime.now()) - IMPORT_KEEP:
+        discard_upload(upload_dir, token)
+        raise ImportNotFound(token)
     return StoredImport(token=token, path=path, class_id=int(meta["class_id"]),
                         joined_on=date.fromisoformat(meta["joined_on"]), filename=meta.get("filename", ""),
-                        uploaded_at=datetime.fromisoformat(meta["uploaded_at"]))
+                        uploaded_at=uploaded_at, sheet=sheet_from_json(meta["sheet"]))
+
+
+def discard_upload(upload_dir: str | Path, token: str) -> None:
+    """Delete what is kept of an upload (after its import, or when it expired)."""
+    if not _TOKEN_RE.fullmatch(token or ""):
+        return
+    for suffix in (".json", ".xlsx"):
+        (Path(upload_dir) / IMPORT_SUBDIR / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 def import_done(token: str) -> AuditEntry | None:
@@ -146,12 +197,12 @@ def _diff(student: Student, profile: dict) -> dict:
 
 
 def plan_import(stored: StoredImport, today: date) -> ImportPlan:
-    """Read the stored file again and check every row against the sheet rules and the database."""
+    """Check every kept row against the sheet rules and the database (the file is not parsed again)."""
     school_class = stored.school_class
     if school_class is None:
         raise ImportNotFound(stored.token)
     known = {code for (code,) in Student.select(Student.code).tuples()}
-    preview = read_class_list(stored.path.read_bytes(), today=today, known_codes=known)
+    preview = preview_from_sheet(stored.sheet, today=today, known_codes=known)
     plan = ImportPlan(stored, school_class, preview)
     for row in preview.rows:
         _plan_row(plan, row)

@@ -157,3 +157,12 @@ def staff_list_rows(query: str = "", status: str = "", department_id: int | None
         rows.append(StaffListRow(i, p, m.department if m else None, bool(m and m.is_head), account,
                                  roles.get(account.id, []) if account else []))
     return rows
+
+
+def year_student_count(year=None) -> int:
+    """How many students are in the classes of the year (each once), however many the list shows."""
+    year = year or SchoolYear.current()
+    if year is None:
+        return 0
+    return (Enrolment.select(Enrolment.student).join(SchoolClass)
+            .where(SchoolClass.year == year).distinct().count())

@@ -36,6 +36,8 @@ class School(BaseModel):
     phone = CharField(default="")
     email = CharField(default="")
     place_name = CharField(default="")  # used in "…, ngày … tháng … năm …"
+    # the school's own document setting its mark-entry schedule, quoted on the lock page
+    regulation_ref = CharField(default="")  # "Quy định số 12/QĐ-THCSND ngày 05/09/2024"
     is_demo = BooleanField(default=False)
 
     @classmethod
@@ -327,7 +329,7 @@ MAX_PERIODS_PER_YEAR = 350
 MAX_TEACHING_WEEKS = 25
 WEEKS_PER_YEAR = 35  # periods per week = periods per year / 35 (the school year's weeks)
 _SCHOOL_FIELDS = ("name", "code", "header_line_1", "header_line_2", "levels", "address", "phone",
-                  "email", "place_name")
+                  "email", "place_name", "regulation_ref")
 
 
 def _changes(row, values: dict) -> tuple[dict, dict]:
@@ -765,10 +767,10 @@ def set_homeroom(school_class: SchoolClass, staff: Staff | None) -> None:
 
 
 def class_sort_key(name: str) -> tuple:
-    """6A2 before 6A10: the digit runs of a class name compare as numbers."""
-    import re
+    """6A2 before 6A10, 6D before 6Đ: the class-order rule of models/rules/text.py."""
+    from models.rules.text import class_name_key
 
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name))
+    return class_name_key(name)
 
 
 def classes_by_grade(year: SchoolYear) -> list[tuple[Grade, list[tuple[SchoolClass, int]]]]:
@@ -924,4 +926,4 @@ def homeroom_names_by_staff(year: SchoolYear | None = None) -> dict[int, list[st
               .where((SchoolClass.year == year) & SchoolClass.homeroom_teacher.is_null(False))
               .order_by(SchoolClass.name)):
         names.setdefault(c.homeroom_teacher_id, []).append(c.name)
-    return names
+    return {staff_id: sorted(found, key=class_sort_key) for staff_id, found in names.items()}
