@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 
 from blueprints import csrf_check
+from blueprints.nfc_request import ControlCharacterRefused, Int64Converter
 from blueprints.security_headers import SecurityHeaders
 from blueprints.session_cookie import RememberingSessionInterface
 from models import db
@@ -54,7 +55,15 @@ def _per_request(name: str, compute):
 
 
 def init_app(app: Flask) -> None:
+    # before any blueprint adds its rules: every <int:...> in a URL is bounded to 64 bits
+    app.url_map.converters["int"] = Int64Converter
     app.session_interface = RememberingSessionInterface()
+
+    @app.before_request
+    def _check_boundary():
+        # first of all hooks: a NUL in the path, the query or the form never reaches the database
+        request.check_boundary()
+
     csrf.init_app(app)
     csrf_check.install(app, csrf)
     htmx.init_app(app)
@@ -147,7 +156,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(e):
+        if request.mimetype != "multipart/form-data":
+            return _error(413, "Dữ liệu quá lớn", "Nội dung gửi lên quá lớn nên không được xử lý.")
         return _error(413, "Tệp quá lớn", "Tệp gửi lên vượt quá dung lượng cho phép.")
+
+    @app.errorhandler(ControlCharacterRefused)
+    def control_character(e):
+        return _error(400, "Yêu cầu không hợp lệ", e.description)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -6,6 +6,7 @@ from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.account_forms import ConfirmForm, EnabledForm, NewAccountForm, RolesForm
 from blueprints.guards import homeroom_classes
+from blueprints.nfc_request import bounded_int
 from models.accounts import (
     ROLES,
     User,
@@ -47,7 +48,7 @@ def accounts():
 @bp.route("/accounts/new", methods=["GET", "POST"])
 def account_new():
     """Open an account for a staff member; the temporary password is shown once."""
-    staff_id = request.values.get("staff_id", type=int)
+    staff_id = request.values.get("staff_id", type=bounded_int)
     staff = Staff.get_or_none(Staff.id == staff_id) if staff_id else None
     if staff is None:
         abort(404)
