@@ -35,6 +35,9 @@ def app_response(body: str, status: int):
     return make_response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
 
 
+# the session key holding the account's session epoch at sign-in (models.accounts.end_sessions)
+SESSION_EPOCH_KEY = "epoch"
+
 # the idle clock is kept to this precision; rewriting the session cookie on every request costs more
 SEEN_RESOLUTION_SECONDS = 30
 
@@ -77,7 +80,11 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return load_user_with_roles(int(user_id)) if user_id.isdigit() else None
+        user = load_user_with_roles(int(user_id)) if user_id.isdigit() and len(user_id) < 19 else None
+        # a cookie signed in before the account's last sign-out or password change is dead
+        if user is not None and not user.session_is_current(session.get(SESSION_EPOCH_KEY)):
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():

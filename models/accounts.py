@@ -33,6 +33,8 @@ class User(UserMixin, BaseModel):
     locked_until = DateTimeField(null=True)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=datetime.now)
+    # every session cookie carries the epoch it was signed in under; raising it ends them all
+    session_epoch = IntegerField(default=0)
 
     class Meta:
         table_name = "account"  # "user" is reserved on postgresql
@@ -65,6 +67,10 @@ class User(UserMixin, BaseModel):
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or datetime.now())
 
+    def session_is_current(self, epoch: int | None) -> bool:
+        """Whether a session signed in under `epoch` is still valid (a cookie from before epochs counts as 0)."""
+        return (epoch or 0) == self.session_epoch
+
 
 class UserRole(BaseModel):
     user = ForeignKeyField(User, backref="role_rows")
@@ -82,6 +88,17 @@ def _user_with_roles_query(user_id):
 
 
 _USER_WITH_ROLES = None
+
+
+def end_sessions(user: User) -> int:
+    """End every session of the account (sign-out, password change, reset, disable); the new epoch.
+
+    The check runs on the cached user row (models/reference_cache.py): this process's write empties
+    the cache at once; another process's sessions see it within the cache's TTL (5 s).
+    """
+    User.update(session_epoch=User.session_epoch + 1).where(User.id == user.id).execute()
+    user.session_epoch = User.select(User.session_epoch).where(User.id == user.id).scalar()
+    return user.session_epoch
 
 
 def load_user_with_roles(user_id: int) -> "User | None":
@@ -160,6 +177,7 @@ def change_password(user: User, current: str, new: str) -> None:
     with write_transaction():
         user.set_password(new, temporary=False)
         user.save()
+        end_sessions(user)  # the caller carries its own session on to the new epoch
         record("change_password", "account", user.id)
 
 
@@ -204,6 +222,7 @@ def reset_password(user: User, temporary_password: str) -> None:
         user.failed_logins = 0
         user.locked_until = None
         user.save()
+        end_sessions(user)
         record("reset_password", "account", user.id)
 
 
@@ -212,6 +231,8 @@ def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
         before = user.is_enabled
         user.is_enabled = enabled
         user.save()
+        if not enabled:
+            end_sessions(user)
         record("enable" if enabled else "disable", "account", user.id,
                before={"enabled": before}, after={"enabled": enabled}, reason=reason)
 

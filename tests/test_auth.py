@@ -129,3 +129,55 @@ def test_security_headers(client, school):
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     cookie = resp.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# --- sessions end with sign-out and with a password change, reset or disable ------------------------------
+
+COOKIE = "sotruong_session"
+
+
+def _copy_of_session(app, client):
+    """A second browser holding a copy of `client`'s session cookie."""
+    other = app.test_client()
+    other.set_cookie(COOKIE, client.get_cookie(COOKIE).value)
+    return other
+
+
+def test_a_copied_cookie_dies_with_the_sign_out(app, client, login_as, school):
+    auth = login_as("giaovien")
+    book = f"/teacher/gradebook/{school['assignment'].id}/1"
+    copy = _copy_of_session(app, client)
+    assert copy.get(book).status_code == 200
+    assert auth.logout().status_code == 302
+    resp = copy.get(book)
+    assert resp.status_code == 302 and "/login" in resp.location
+
+
+def test_a_password_change_ends_every_other_session_of_the_account(app, school):
+    from tests.conftest import Auth
+
+    first, second = Auth(app.test_client()), Auth(app.test_client())
+    assert first.login("giaovien").status_code == 302
+    assert second.login("giaovien").status_code == 302
+    assert second.client.get("/teacher/").status_code == 200
+    resp = first.post("/account/password", data={"current": PASSWORD, "new": "Ngọn-đèn-biển-2024",
+                                                  "confirm": "Ngọn-đèn-biển-2024"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    assert first.client.get("/teacher/").status_code == 200  # the session that changed it goes on
+    resp = second.client.get("/teacher/")
+    assert resp.status_code == 302 and "/login" in resp.location
+
+
+@pytest.mark.parametrize("action", ["reset_password", "disable"])
+def test_an_admin_reset_or_disable_ends_the_accounts_sessions(app, login_as, school, action):
+    from tests.conftest import Auth
+
+    teacher = Auth(app.test_client())
+    assert teacher.login("giaovien").status_code == 302
+    admin = login_as("admin")
+    user = User.get(User.username == "giaovien")
+    data = {"action": action, "reason": "Máy bị mất", "confirm": "y"}
+    assert admin.post(f"/admin/accounts/{user.id}", data=data).status_code in (200, 303)
+    User.update(is_enabled=True).where(User.id == user.id).execute()  # even once enabled again
+    resp = teacher.client.get("/teacher/")
+    assert resp.status_code == 302 and "/login" in resp.location
