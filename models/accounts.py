@@ -1,4 +1,5 @@
 """Staff accounts, roles, password policy and login throttling."""
+import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
@@ -129,7 +130,7 @@ class LoginFailure(BaseModel):
         times = [f.at for f in (cls.select(cls.at)
                                 .where((cls.address == address) & (cls.at > window))
                                 .order_by(cls.at))]
-        return passwords.is_locked_out(times, now)
+        return passwords.is_locked_out(times, now, passwords.ADDRESS_LOCKOUT_THRESHOLD)
 
 
 class LoginRefused(Exception):
@@ -137,6 +138,15 @@ class LoginRefused(Exception):
 
 
 GENERIC_FAILURE = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash made as an account's is (same method and cost), checked when the name is unknown."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    return _DUMMY_HASH[0]
 
 
 def authenticate(username: str, password: str, address: str, now: datetime | None = None) -> User:
@@ -147,6 +157,9 @@ def authenticate(username: str, password: str, address: str, now: datetime | Non
     if until:
         raise LoginRefused(f"Máy này đã nhập sai quá nhiều lần. Vui lòng thử lại sau {until:%H:%M}.")
     user = User.get_or_none(User.username == username)
+    if user is None:
+        # as long as a real account's check: the time of a refusal must not tell which names exist
+        check_password_hash(_dummy_hash(), password)
     if user is not None and user.is_locked(now):
         raise LoginRefused(f"Tài khoản tạm khoá vì nhập sai mật khẩu {passwords.LOCKOUT_THRESHOLD} lần. "
                            f"Vui lòng thử lại sau {user.locked_until:%H:%M}.")
@@ -240,7 +253,6 @@ def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
 # --- admin: account pages ----------------------------------------------------------------------------
 
 import re  # noqa: E402
-import secrets  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from peewee import JOIN  # noqa: E402
@@ -369,7 +381,7 @@ def admin_reset_password(user: User) -> str:
     return password
 
 
-def unlock_account(user: User, now: datetime | None = None) -> None:
+def unlock_account(user: User, now: datetime | None = None, reason: str = "") -> None:
     """End a lock-out after too many wrong passwords before it runs out."""
     if not user.is_locked(now):
         raise ValueError("Tài khoản này hiện không bị khoá.")
@@ -377,4 +389,5 @@ def unlock_account(user: User, now: datetime | None = None) -> None:
         before = user.locked_until
         (User.update(locked_until=None, failed_logins=0).where(User.id == user.id).execute())
         user.locked_until, user.failed_logins = None, 0
-        record("unlock", "account", user.id, before={"locked_until": before}, after={"locked_until": None})
+        record("unlock", "account", user.id, before={"locked_until": before}, after={"locked_until": None},
+               reason=reason)
