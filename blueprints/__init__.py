@@ -6,14 +6,14 @@ from flask import Flask, flash, redirect, render_template, request, session, url
 from flask_htmx import HTMX
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from models.audit.log import Actor, reset_actor, set_actor
+from models.core import db
 from peewee import OperationalError
 
 from blueprints import csrf_check
 from blueprints.nfc_request import ControlCharacterRefused, Int64Converter
 from blueprints.security_headers import SecurityHeaders
 from blueprints.session_cookie import RememberingSessionInterface
-from models import db
-from models.audit import Actor, reset_actor, set_actor
 from models.rules.dates import format_date, format_datetime
 
 csrf = CSRFProtect()
@@ -35,7 +35,7 @@ def app_response(body: str, status: int):
     return make_response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
 
 
-# the session key holding the account's session epoch at sign-in (models.accounts.end_sessions)
+# the session key holding the account's session epoch at sign-in (models.people.accounts.end_sessions)
 SESSION_EPOCH_KEY = "epoch"
 
 # the idle clock is kept to this precision; rewriting the session cookie on every request costs more
@@ -76,7 +76,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from models.accounts import load_user_with_roles
+    from models.people.accounts import load_user_with_roles
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -196,9 +196,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
 
+    from models.people.accounts import ROLES
+    from models.school.structure import School, SchoolYear
+
     from blueprints.navigation import navigation_for
-    from models.accounts import ROLES
-    from models.school import School, SchoolYear
 
     # the layout's values, as globals rather than a context processor run for every render: each is
     # read from the database only when a template uses it (an htmx fragment, a grade cell, uses none)

@@ -2,10 +2,11 @@
 import re
 from datetime import datetime, timedelta
 
-from models import write_transaction
-from models.accounts import User, suggest_username, temporary_password
-from models.audit import AuditEntry
-from models.people import create_staff
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.people.accounts import User, suggest_username, temporary_password
+from models.people.records import create_staff
+
 from tests.conftest import Auth
 
 
@@ -228,7 +229,8 @@ def test_non_admin_gets_403(client, login_as, school):
 # --- lock-outs: the admin sees them all and ends one early ----------------------------------------------
 
 def _lock_address(address: str):
-    from models.accounts import LoginFailure
+    from models.people.accounts import LoginFailure
+
     from models.rules.passwords import ADDRESS_LOCKOUT_THRESHOLD
 
     now = datetime.now()

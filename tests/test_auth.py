@@ -2,8 +2,8 @@
 from datetime import datetime, timedelta
 
 import pytest
+from models.people.accounts import LoginFailure, User
 
-from models.accounts import LoginFailure, User
 from tests.factories import PASSWORD
 
 HOMES = {
@@ -73,16 +73,16 @@ def test_one_account_locked_on_a_shared_computer_does_not_lock_the_others_out(cl
 
 
 def _count_hash_checks(monkeypatch):
-    import models.accounts
+    import models.people.accounts
 
     calls = []
-    real = models.accounts.check_password_hash
+    real = models.people.accounts.check_password_hash
 
     def counting(hashed, password):
         calls.append(hashed)
         return real(hashed, password)
 
-    monkeypatch.setattr(models.accounts, "check_password_hash", counting)
+    monkeypatch.setattr(models.people.accounts, "check_password_hash", counting)
     return calls
 
 

@@ -3,9 +3,8 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from models.audit import AuditEntry
-from models.people import Student
+from models.audit.log import AuditEntry
+from models.people.records import Student
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 FIELDS = st.fixed_dictionaries({
@@ -67,11 +66,12 @@ MARK_TEXT = st.one_of(TEXT, st.from_regex(r"\A[0-9]{1,3}([.,][0-9]{0,3})?\Z"), s
 def test_grade_cell_never_breaks_and_a_refusal_stores_nothing(client, login_as, school, text):
     from datetime import datetime
 
-    from models import write_transaction
-    from models.locks import switch_lock
-    from models.marks import MarkCell
+    from models.core import write_transaction
+    from models.gradebook.locks import switch_lock
+    from models.gradebook.marks import MarkCell
+    from models.school.structure import Semester
+
     from models.rules import tt22
-    from models.school import Semester
 
     auth = _signed_in(client, login_as, "giaovien")
     semester = Semester.get(Semester.number == 1)

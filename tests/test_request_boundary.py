@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from models.gradebook.marks import MarkCell
+from models.people.records import Student
 from werkzeug.routing import IntegerConverter
 
 from blueprints.nfc_request import (
@@ -15,8 +17,6 @@ from blueprints.nfc_request import (
     bounded_int,
     refuse_control_characters,
 )
-from models.marks import MarkCell
-from models.people import Student
 
 HUGE = "99999999999999999999"  # 20 digits: beyond a 64-bit integer
 CONTROL_MESSAGE = "ký tự điều khiển"

@@ -54,7 +54,7 @@ def test_passphrases_and_temporary_passwords_pass(password: str) -> None:
 
 
 def test_the_temporary_passwords_the_admin_hands_out_always_pass() -> None:
-    from models.accounts import temporary_password
+    from models.people.accounts import temporary_password
 
     for _ in range(50):
         check_new_password(temporary_password(), "gv.lan")

@@ -1,12 +1,12 @@
 """The admin's forms for accounts and for filtering the audit log."""
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from models.people.accounts import ROLES, USERNAME_MAX
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, html_params
 
 from blueprints.admin.people_forms_admin import PlainDateField
-from models.accounts import ROLES, USERNAME_MAX
 from models.rules.text import nfc
 
 

@@ -1,19 +1,8 @@
 """The admin's account pages: who may sign in, with which roles; accounts are never deleted."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-
-from blueprints import htmx
-from blueprints.admin import bp
-from blueprints.admin.account_forms import (
-    ConfirmForm,
-    EnabledForm,
-    LockoutClearForm,
-    NewAccountForm,
-    RolesForm,
-)
-from blueprints.guards import homeroom_classes
-from blueprints.nfc_request import bounded_int
-from models.accounts import (
+from models.audit.log import action_label, entries_about, field_changes
+from models.people.accounts import (
     ROLES,
     User,
     account_rows,
@@ -26,9 +15,20 @@ from models.accounts import (
     suggest_username,
     unlock_account,
 )
-from models.audit import action_label, entries_about, field_changes
-from models.lockouts import clear_account_lockout, clear_address_lockout, current_lockouts
-from models.people import Staff
+from models.people.lockouts import clear_account_lockout, clear_address_lockout, current_lockouts
+from models.people.records import Staff
+
+from blueprints import htmx
+from blueprints.admin import bp
+from blueprints.admin.account_forms import (
+    ConfirmForm,
+    EnabledForm,
+    LockoutClearForm,
+    NewAccountForm,
+    RolesForm,
+)
+from blueprints.guards import homeroom_classes
+from blueprints.nfc_request import bounded_int
 from models.rules import passwords
 from models.rules.text import nfc
 

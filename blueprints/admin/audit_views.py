@@ -1,11 +1,6 @@
 """The audit-log browser: read-only; no route here changes or deletes an entry."""
 from flask import abort, render_template, request, url_for
-
-from blueprints import htmx
-from blueprints.admin import bp
-from blueprints.admin.account_forms import AuditFilterForm
-from blueprints.nfc_request import bounded_int
-from models.audit import (
+from models.audit.log import (
     GENESIS,
     AuditEntry,
     LogFilter,
@@ -17,7 +12,12 @@ from models.audit import (
     neighbours,
     verify_chain,
 )
-from models.people import Staff, Student
+from models.people.records import Staff, Student
+
+from blueprints import htmx
+from blueprints.admin import bp
+from blueprints.admin.account_forms import AuditFilterForm
+from blueprints.nfc_request import bounded_int
 
 
 def _filter_form() -> tuple[AuditFilterForm, LogFilter]:

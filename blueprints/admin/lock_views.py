@@ -2,16 +2,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from peewee import fn
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
-
-from blueprints import htmx
-from blueprints.admin import bp
-from blueprints.admin.structure_forms import ChoiceField, _ParsedField, options
-from blueprints.nfc_request import bounded_int
-from models import write_transaction
-from models.locks import (
+from models.core import write_transaction
+from models.gradebook.locks import (
     KIND_LABELS,
     SCOPE_LABELS,
     EntryWindow,
@@ -25,9 +17,17 @@ from models.locks import (
     target_label,
     window_rows,
 )
+from models.school.structure import Grade, SchoolClass, SchoolYear, Semester, Subject
+from peewee import fn
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from blueprints import htmx
+from blueprints.admin import bp
+from blueprints.admin.structure_forms import ChoiceField, _ParsedField, options
+from blueprints.nfc_request import bounded_int
 from models.rules.locks import format_closing, format_opening, override_target, parse_moment
 from models.rules.text import nfc
-from models.school import Grade, SchoolClass, SchoolYear, Semester, Subject
 
 FORM_ERRORS = "Chưa lưu được: vui lòng sửa các ô báo lỗi."
 ACTIONS = {"lock": "Khoá ngay", "unlock": "Mở ngay", "schedule": "Trả về theo lịch"}

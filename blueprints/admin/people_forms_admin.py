@@ -3,12 +3,12 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from models.people.records import STAFF_STATUSES, STUDENT_STATUSES
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from blueprints.nfc_request import bounded_int
 from blueprints.people_forms import StaffProfileForm, StudentProfileForm, VietnameseDateField
-from models.people import STAFF_STATUSES, STUDENT_STATUSES
 from models.rules.dates import parse_date
 from models.rules.text import nfc
 

@@ -4,38 +4,8 @@ from io import BytesIO
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-
-from blueprints import htmx
-from blueprints.admin import bp
-from blueprints.admin.people_forms_admin import (
-    ImportUploadForm,
-    NewStaffForm,
-    NewStudentForm,
-    StaffEditForm,
-    StaffStatusForm,
-    StudentEditForm,
-    StudentStatusForm,
-)
-from blueprints.nfc_request import bounded_int
-from blueprints.people_forms import form_to_profile
-from models import write_transaction
-from models.class_import import (
-    MAX_UPLOAD_BYTES,
-    NEW,
-    SAME,
-    TEMPLATE_NAME,
-    UPDATE,
-    XLSX_MIMETYPE,
-    ImportAlreadyDone,
-    ImportNotFound,
-    commit_import,
-    export_class_list,
-    import_done,
-    load_import,
-    plan_import,
-    store_upload,
-)
-from models.people import (
+from models.core import write_transaction
+from models.people.records import (
     STAFF_STATUSES,
     STUDENT_LEFT,
     STUDENT_STATUSES,
@@ -53,9 +23,23 @@ from models.people import (
     student_list,
     update_profile,
 )
-from models.rules.class_list_excel import template_workbook
-from models.rules.text import nfc
-from models.school import (
+from models.school.class_import import (
+    MAX_UPLOAD_BYTES,
+    NEW,
+    SAME,
+    TEMPLATE_NAME,
+    UPDATE,
+    XLSX_MIMETYPE,
+    ImportAlreadyDone,
+    ImportNotFound,
+    commit_import,
+    export_class_list,
+    import_done,
+    load_import,
+    plan_import,
+    store_upload,
+)
+from models.school.structure import (
     Department,
     DepartmentMember,
     Grade,
@@ -66,6 +50,22 @@ from models.school import (
     current_class_of,
     enrol,
 )
+
+from blueprints import htmx
+from blueprints.admin import bp
+from blueprints.admin.people_forms_admin import (
+    ImportUploadForm,
+    NewStaffForm,
+    NewStudentForm,
+    StaffEditForm,
+    StaffStatusForm,
+    StudentEditForm,
+    StudentStatusForm,
+)
+from blueprints.nfc_request import bounded_int
+from blueprints.people_forms import form_to_profile
+from models.rules.class_list_excel import template_workbook
+from models.rules.text import nfc
 
 STUDENT_LABELS = {
     "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính", "ethnicity": "Dân tộc",
@@ -396,7 +396,7 @@ def staff_new():
 @bp.route("/staff/<int:staff_id>")
 def staff_detail(staff_id: int):
     """A staff member's profile, status history, this year's assignments, account and audit entries."""
-    from models.accounts import User
+    from models.people.accounts import User
 
     staff = _staff_or_404(staff_id)
     statuses = list(StaffStatus.select().where(StaffStatus.staff == staff)

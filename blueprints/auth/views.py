@@ -3,16 +3,16 @@ from urllib.parse import urlparse
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from models.core import write_transaction
+from models.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD
+from models.people.accounts import LoginRefused, authenticate, change_password, end_sessions
+from models.school.structure import School
 
 from blueprints import SESSION_EPOCH_KEY
 from blueprints.auth import bp
 from blueprints.auth.forms import ChangePasswordForm, LoginForm
 from blueprints.navigation import home_endpoint
-from models import write_transaction
-from models.accounts import LoginRefused, authenticate, change_password, end_sessions
-from models.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.rules.text import nfc
-from models.school import School
 
 
 def _safe_next(target: str | None) -> str | None:

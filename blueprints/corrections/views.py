@@ -3,15 +3,15 @@ from datetime import date, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from models.gradebook import corrections as corr
+from models.gradebook.marks import Column
+from models.people.records import Student
+from models.school.structure import Enrolment, Semester
 
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
 from blueprints.guards import own_assignment, own_attendance_class, refuse
 from blueprints.nfc_request import bounded_int
-from models import corrections as corr
-from models.marks import Column
-from models.people import Student
-from models.school import Enrolment, Semester
 
 FORM_ERRORS = "Chưa gửi được: vui lòng sửa các ô báo lỗi."
 

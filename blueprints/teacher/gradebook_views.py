@@ -3,14 +3,14 @@ import json
 
 from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user
+from models.gradebook import marks
+from models.people.records import Student
+from models.school.structure import Enrolment, SchoolYear, Semester, assignments_of, enrolment_in
 
 from blueprints.fragments import render_fragment
 from blueprints.guards import own_assignment
 from blueprints.nfc_request import bounded_int
 from blueprints.teacher import bp
-from models import marks
-from models.people import Student
-from models.school import Enrolment, SchoolYear, Semester, assignments_of, enrolment_in
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
-from models import write_transaction
-from models.accounts import LoginFailure, User, unlock_account
-from models.audit import record
+from models.audit.log import record
+from models.core import write_transaction
+from models.people.accounts import LoginFailure, User, unlock_account
 from models.rules import passwords
 
 ADDRESS_ENTITY = "login_address"
