@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from peewee import OperationalError
 
 from blueprints import csrf_check
+from blueprints.nfc_request import ControlCharacterRefused, Int64Converter
 from blueprints.security_headers import SecurityHeaders
 from blueprints.session_cookie import RememberingSessionInterface
 from models.audit.log import Actor, reset_actor, set_actor
@@ -35,6 +36,9 @@ def app_response(body: str, status: int):
     return make_response(body, status, {"Content-Type": "text/plain; charset=utf-8"})
 
 
+# the session key holding the account's session epoch at sign-in (models.people.accounts.end_sessions)
+SESSION_EPOCH_KEY = "epoch"
+
 # the idle clock is kept to this precision; rewriting the session cookie on every request costs more
 SEEN_RESOLUTION_SECONDS = 30
 
@@ -55,7 +59,15 @@ def _per_request(name: str, compute):
 
 
 def init_app(app: Flask) -> None:
+    # before any blueprint adds its rules: every <int:...> in a URL is bounded to 64 bits
+    app.url_map.converters["int"] = Int64Converter
     app.session_interface = RememberingSessionInterface()
+
+    @app.before_request
+    def _check_boundary():
+        # first of all hooks: a NUL in the path, the query or the form never reaches the database
+        request.check_boundary()
+
     csrf.init_app(app)
     csrf_check.install(app, csrf)
     htmx.init_app(app)
@@ -69,7 +81,11 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return load_user_with_roles(int(user_id)) if user_id.isdigit() else None
+        user = load_user_with_roles(int(user_id)) if user_id.isdigit() and len(user_id) < 19 else None
+        # a cookie signed in before the account's last sign-out or password change is dead
+        if user is not None and not user.session_is_current(session.get(SESSION_EPOCH_KEY)):
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -148,7 +164,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(e):
+        if request.mimetype != "multipart/form-data":
+            return _error(413, "Dữ liệu quá lớn", "Nội dung gửi lên quá lớn nên không được xử lý.")
         return _error(413, "Tệp quá lớn", "Tệp gửi lên vượt quá dung lượng cho phép.")
+
+    @app.errorhandler(ControlCharacterRefused)
+    def control_character(e):
+        return _error(400, "Yêu cầu không hợp lệ", e.description)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -13,6 +13,11 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
     cookie is seen it is checked as Flask does; after that its contents are taken from memory, still
     refused once older than the session's lifetime. Only sessions of plain values (no lists, no dicts:
     flashed messages) are remembered, so a request can never change what another one reads.
+
+    Remembering a cookie never keeps a session alive: the cookie carries the account's session epoch
+    from its sign-in, and the user loader compares it with the account row (models.people.accounts.end_sessions),
+    read from models/reference_cache.py. Sign-out, a password change, a reset or disabling an account
+    raise the epoch: in this process at once, in another process within the cache's TTL (5 s).
     """
 
     MAX_REMEMBERED = 10_000

@@ -223,3 +223,65 @@ def test_non_admin_gets_403(client, login_as, school):
     resp = auth.post(f"/admin/accounts/{user.id}", {"action": "disable", "reason": "x"})
     assert resp.status_code == 403
     assert User.get_by_id(user.id).is_enabled
+
+
+# --- lock-outs: the admin sees them all and ends one early ----------------------------------------------
+
+def _lock_address(address: str):
+    from models.people.accounts import LoginFailure
+    from models.rules.passwords import ADDRESS_LOCKOUT_THRESHOLD
+
+    now = datetime.now()
+    with write_transaction():
+        LoginFailure.insert_many([{"address": address, "username": f"thu{i % 3}", "at": now - timedelta(seconds=i)}
+                                  for i in range(ADDRESS_LOCKOUT_THRESHOLD)]).execute()
+
+
+def test_lockouts_page_lists_locked_accounts_and_computers(client, login_as, school):
+    auth = login_as("admin")
+    user = school["users"]["ketoan"]
+    User.update(locked_until=datetime.now() + timedelta(minutes=10)).where(User.id == user.id).execute()
+    _lock_address("10.0.0.7")
+    assert "Xem các khoá đăng nhập" in client.get("/admin/accounts").get_data(as_text=True)
+    html = auth.client.get("/admin/lockouts").get_data(as_text=True)
+    assert "ketoan" in html and "10.0.0.7" in html and "thu0, thu1, thu2" in html
+    assert html.count("Mở khoá ngay") == 2
+
+
+def test_clearing_a_computers_lockout_lets_it_sign_in_and_is_audited(app, client, login_as, school):
+    auth = login_as("admin")
+    _lock_address("10.0.0.7")
+    staff_room = Auth(app.test_client())
+    staff_room.client.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert "Máy này đã nhập sai" in staff_room.login("giaovien").get_data(as_text=True)
+    resp = auth.post("/admin/lockouts", {"kind": "address", "key": "10.0.0.7", "reason": "Phòng giáo viên"})
+    assert resp.status_code == 303
+    entry = AuditEntry.get((AuditEntry.action == "unlock_address") & (AuditEntry.entity_id == "10.0.0.7"))
+    assert entry.reason == "Phòng giáo viên" and entry.after_data == {"locked_until": None}
+    assert staff_room.login("giaovien").status_code == 302
+    again = auth.post("/admin/lockouts", {"kind": "address", "key": "10.0.0.7"})
+    assert again.status_code == 422 and "không bị khoá" in again.get_data(as_text=True)
+    assert "Hiện không có" in client.get("/admin/lockouts").get_data(as_text=True)
+
+
+def test_clearing_an_accounts_lockout_from_the_list_is_audited(client, login_as, school):
+    auth = login_as("admin")
+    user = school["users"]["ketoan"]
+    User.update(locked_until=datetime.now() + timedelta(minutes=10)).where(User.id == user.id).execute()
+    resp = auth.post("/admin/lockouts", {"kind": "account", "key": str(user.id)})
+    assert resp.status_code == 303
+    assert User.get_by_id(user.id).locked_until is None
+    assert len(_audit("unlock", user.id)) == 1
+
+
+def test_a_bad_lockout_clear_is_refused_and_changes_nothing(client, login_as, school):
+    auth = login_as("admin")
+    count = AuditEntry.select().count()
+    assert auth.post("/admin/lockouts", {"kind": "table", "key": "1"}).status_code == 400
+    assert auth.post("/admin/lockouts", {"kind": "account", "key": "99999999999999999999"}).status_code == 404
+    assert AuditEntry.select().count() == count
+
+
+def test_the_lockouts_page_is_for_the_admin_only(client, login_as, school):
+    login_as("hieutruong")
+    assert client.get("/admin/lockouts").status_code == 403

@@ -53,12 +53,55 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, auth, school
     assert auth.login("giaovien", PASSWORD).status_code == 302
 
 
-def test_five_failures_from_one_address_lock_that_address(client, auth, school):
-    for name in ("a1", "a2", "a3", "a4", "a5"):
-        auth.login(name, "sai-mat-khau")
+def test_many_failures_from_one_address_lock_that_address(client, auth, school):
+    from models.rules.passwords import ADDRESS_LOCKOUT_THRESHOLD
+
+    now = datetime.now()
+    LoginFailure.insert_many([{"address": "127.0.0.1", "username": f"a{i}", "at": now - timedelta(seconds=i)}
+                              for i in range(ADDRESS_LOCKOUT_THRESHOLD - 1)]).execute()
+    assert auth.login("a-last", "sai-mat-khau").status_code == 401
     resp = auth.login("admin", PASSWORD)
     assert resp.status_code == 401
     assert "Máy này đã nhập sai quá nhiều lần" in resp.get_data(as_text=True)
+
+
+def test_one_account_locked_on_a_shared_computer_does_not_lock_the_others_out(client, auth, school):
+    for _ in range(5):
+        auth.login("ketoan", "sai-mat-khau")
+    assert "tạm khoá" in auth.login("ketoan", PASSWORD).get_data(as_text=True)
+    assert auth.login("admin", PASSWORD).status_code == 302  # same computer, another account
+
+
+def _count_hash_checks(monkeypatch):
+    import models.people.accounts
+
+    calls = []
+    real = models.people.accounts.check_password_hash
+
+    def counting(hashed, password):
+        calls.append(hashed)
+        return real(hashed, password)
+
+    monkeypatch.setattr(models.people.accounts, "check_password_hash", counting)
+    return calls
+
+
+def test_an_unknown_name_costs_one_password_check_as_a_real_account_does(auth, school, monkeypatch):
+    calls = _count_hash_checks(monkeypatch)
+    assert auth.login("khongcoai", "sai-mat-khau").status_code == 401
+    assert len(calls) == 1
+    assert calls[0].split("$")[0] == User.get(User.username == "giaovien").password_hash.split("$")[0]
+    assert auth.login("giaovien", "sai-mat-khau").status_code == 401
+    assert len(calls) == 2
+
+
+def test_a_guessable_new_password_is_refused_with_a_hint(client, login_as):
+    auth = login_as("giaovien")
+    for weak in ("12345678", "        x"):
+        resp = auth.post("/account/password", data={"current": PASSWORD, "new": weak, "confirm": weak})
+        assert resp.status_code == 422
+        assert "quá dễ đoán" in resp.get_data(as_text=True)
+    assert User.get(User.username == "giaovien").check_password(PASSWORD)
 
 
 def test_new_account_must_change_password_before_anything_else(client, auth, school):
@@ -129,3 +172,55 @@ def test_security_headers(client, school):
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     cookie = resp.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# --- sessions end with sign-out and with a password change, reset or disable ------------------------------
+
+COOKIE = "sotruong_session"
+
+
+def _copy_of_session(app, client):
+    """A second browser holding a copy of `client`'s session cookie."""
+    other = app.test_client()
+    other.set_cookie(COOKIE, client.get_cookie(COOKIE).value)
+    return other
+
+
+def test_a_copied_cookie_dies_with_the_sign_out(app, client, login_as, school):
+    auth = login_as("giaovien")
+    book = f"/teacher/gradebook/{school['assignment'].id}/1"
+    copy = _copy_of_session(app, client)
+    assert copy.get(book).status_code == 200
+    assert auth.logout().status_code == 302
+    resp = copy.get(book)
+    assert resp.status_code == 302 and "/login" in resp.location
+
+
+def test_a_password_change_ends_every_other_session_of_the_account(app, school):
+    from tests.conftest import Auth
+
+    first, second = Auth(app.test_client()), Auth(app.test_client())
+    assert first.login("giaovien").status_code == 302
+    assert second.login("giaovien").status_code == 302
+    assert second.client.get("/teacher/").status_code == 200
+    resp = first.post("/account/password", data={"current": PASSWORD, "new": "Ngọn-đèn-biển-2024",
+                                                  "confirm": "Ngọn-đèn-biển-2024"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    assert first.client.get("/teacher/").status_code == 200  # the session that changed it goes on
+    resp = second.client.get("/teacher/")
+    assert resp.status_code == 302 and "/login" in resp.location
+
+
+@pytest.mark.parametrize("action", ["reset_password", "disable"])
+def test_an_admin_reset_or_disable_ends_the_accounts_sessions(app, login_as, school, action):
+    from tests.conftest import Auth
+
+    teacher = Auth(app.test_client())
+    assert teacher.login("giaovien").status_code == 302
+    admin = login_as("admin")
+    user = User.get(User.username == "giaovien")
+    data = {"action": action, "reason": "Máy bị mất", "confirm": "y"}
+    assert admin.post(f"/admin/accounts/{user.id}", data=data).status_code in (200, 303)
+    User.update(is_enabled=True).where(User.id == user.id).execute()  # even once enabled again
+    resp = teacher.client.get("/teacher/")
+    assert resp.status_code == 302 and "/login" in resp.location

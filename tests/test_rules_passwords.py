@@ -22,14 +22,65 @@ def test_constants() -> None:
     assert (MIN_LENGTH, LOCKOUT_THRESHOLD, LOCKOUT_MINUTES) == (8, 5, 15)
 
 
+# --- guessable passwords (zxcvbn) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "hint"),
+    [
+        ("12345678", "thông dụng"),
+        ("        x", "lặp lại"),
+        ("password1", "thông dụng"),
+        ("qwertyuiop", ""),
+        ("abcd1234", ""),
+        ("01/01/1990", "ngày tháng"),
+        ("matkhau123", ""),  # "mật khẩu" is Vietnamese for "password"
+        ("Mật khẩu 123", ""),  # the same with its accents
+        ("sotruong2024", ""),
+        ("gv.lan2024", ""),  # the username and a year
+        ("cá-heo-đạp-xe-lúc-7-giờ", ""),  # the hint's own example, copied
+    ],
+)
+def test_guessable_passwords_are_refused_with_a_vietnamese_hint(password: str, hint: str) -> None:
+    with pytest.raises(ValueError, match="quá dễ đoán") as info:
+        check_new_password(password, "gv.lan")
+    assert hint in str(info.value)
+    assert "ví dụ" in str(info.value)
+
+
+@pytest.mark.parametrize("password", ["k7mq-x2pa-9hdt", "Ngọn-đèn-biển-2024", "ngày-mai-trời-mưa", "con ngựa ô thích ăn xoài"])
+def test_passphrases_and_temporary_passwords_pass(password: str) -> None:
+    check_new_password(password, "gv.lan")
+
+
+def test_the_temporary_passwords_the_admin_hands_out_always_pass() -> None:
+    from models.people.accounts import temporary_password
+
+    for _ in range(50):
+        check_new_password(temporary_password(), "gv.lan")
+
+
+def test_only_the_start_of_a_very_long_password_is_scored() -> None:
+    check_new_password("k7mq-x2pa-9hdt" + "a" * 10_000, "gv.lan")
+
+
+def test_address_lockout_needs_many_more_failures_than_an_account_lockout() -> None:
+    from models.rules.passwords import ADDRESS_LOCKOUT_THRESHOLD
+
+    assert ADDRESS_LOCKOUT_THRESHOLD >= 5 * LOCKOUT_THRESHOLD
+    now = datetime(2024, 10, 1, 8, 0)
+    failures = [now - timedelta(seconds=i) for i in range(ADDRESS_LOCKOUT_THRESHOLD - 1)]
+    assert is_locked_out(failures, now, ADDRESS_LOCKOUT_THRESHOLD) is None
+    assert is_locked_out(failures + [now], now, ADDRESS_LOCKOUT_THRESHOLD) is not None
+
+
 @pytest.mark.parametrize(
     ("password", "username", "old"),
     [
-        ("matkhau1", "gv.lan", None),  # exactly 8 characters
+        ("k7mq-x2pa", "gv.lan", None),  # exactly 8 characters
         ("Mật khẩu mới 2024", "gv.lan", "Mật khẩu cũ 2023"),
-        ("gv.lan-2024", "gv.lan", None),  # contains the username but is not equal to it
-        ("ĐổiMậtKhẩu", "admin", "doimatkhau"),  # differs from the old one by accents
-        ("  spaces inside  ", "gv.lan", None),
+        ("gv.lan-đạp-xe-2024", "gv.lan", None),  # contains the username but is not equal to it
+        ("  ngựa ô thích xoài  ", "gv.lan", None),  # spaces inside and around
     ],
 )
 def test_acceptable_passwords(password: str, username: str, old: str | None) -> None:
@@ -53,6 +104,8 @@ def test_acceptable_passwords(password: str, username: str, old: str | None) -> 
         ("Nguyễnvăn", unicodedata.normalize("NFD", "nguyễnVăn"), None, "tên đăng nhập"),
         ("matkhau123", "gv.lan", "matkhau123", "khác mật khẩu cũ"),
         ("Mậtkhẩu123", "gv.lan", unicodedata.normalize("NFD", "Mậtkhẩu123"), "khác mật khẩu cũ"),
+        # differs from the old one by accents only: as easy to guess as the old one
+        ("ĐổiMậtKhẩu-Mùa-Thu", "admin", "doimatkhau-mua-thu", "dễ đoán"),
     ],
 )
 def test_rejected_passwords(password: str, username: str, old: str | None, message: str) -> None:
@@ -61,7 +114,7 @@ def test_rejected_passwords(password: str, username: str, old: str | None, messa
 
 
 def test_old_password_comparison_is_case_sensitive() -> None:
-    check_new_password("MatKhau123", "gv.lan", "matkhau123")
+    check_new_password("Ngọn-Đèn-Biển-2024", "gv.lan", "ngọn-đèn-biển-2024")
 
 
 def test_messages_are_nfc_vietnamese() -> None:
@@ -70,6 +123,7 @@ def test_messages_are_nfc_vietnamese() -> None:
         ("short", "u", None),
         ("username1", "username1", None),
         ("samesame1", "u", "samesame1"),
+        ("12345678", "u", None),
     ]:
         with pytest.raises(ValueError) as info:
             check_new_password(password, username, old)

@@ -67,6 +67,14 @@ class EnabledForm(FlaskForm):
     reason = _reason("Lí do", required=True)
 
 
+class LockoutClearForm(FlaskForm):
+    """End one lock-out early: an account (key = user id) or a computer (key = its address)."""
+
+    kind = HiddenField(validators=[DataRequired(), Regexp(r"^(account|address)$")])
+    key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    reason = _reason("Lí do (không bắt buộc)", required=False)
+
+
 class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token: reset password, unlock."""
 

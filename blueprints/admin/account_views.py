@@ -4,8 +4,15 @@ from flask_login import current_user
 
 from blueprints import htmx
 from blueprints.admin import bp
-from blueprints.admin.account_forms import ConfirmForm, EnabledForm, NewAccountForm, RolesForm
+from blueprints.admin.account_forms import (
+    ConfirmForm,
+    EnabledForm,
+    LockoutClearForm,
+    NewAccountForm,
+    RolesForm,
+)
 from blueprints.guards import homeroom_classes
+from blueprints.nfc_request import bounded_int
 from models.audit.log import action_label, entries_about
 from models.audit_check.entities import field_changes
 from models.people.accounts import (
@@ -21,7 +28,9 @@ from models.people.accounts import (
     suggest_username,
     unlock_account,
 )
+from models.people.lockouts import clear_account_lockout, clear_address_lockout, current_lockouts
 from models.people.records import Staff
+from models.rules import passwords
 from models.rules.text import nfc
 from models.school.structure import homeroom_names_by_staff
 
@@ -49,7 +58,7 @@ def accounts():
 @bp.route("/accounts/new", methods=["GET", "POST"])
 def account_new():
     """Open an account for a staff member; the temporary password is shown once."""
-    staff_id = request.values.get("staff_id", type=int)
+    staff_id = request.values.get("staff_id", type=bounded_int)
     staff = Staff.get_or_none(Staff.id == staff_id) if staff_id else None
     if staff is None:
         abort(404)
@@ -140,3 +149,35 @@ def account_detail(user_id: int):
     if action in ("reset_password", "unlock") and ConfirmForm().validate():
         return _reset_password(user) if action == "reset_password" else _unlock(user)
     abort(400)
+
+
+def _id_or_zero(text: str) -> int:
+    try:
+        return bounded_int(text) if text.isdigit() else 0
+    except ValueError:
+        return 0
+
+
+@bp.route("/lockouts", methods=["GET", "POST"])
+def lockouts():
+    """Accounts and computers locked after wrong passwords; the admin may end one early (audited)."""
+    form = LockoutClearForm()
+    error, status = None, 200
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        user = _user_or_404(_id_or_zero(form.key.data)) if form.kind.data == "account" else None
+        try:
+            if user is not None:
+                clear_account_lockout(user, form.reason.data or "")
+                flash(f"Đã mở khoá tài khoản {user.username}.", "success")
+            else:
+                clear_address_lockout(form.key.data, form.reason.data or "")
+                flash(f"Đã mở khoá đăng nhập cho máy {form.key.data}.", "success")
+            return redirect(url_for("admin.lockouts"), 303)
+        except ValueError as refused:
+            error, status = str(refused), 422
+    return render_template("admin/lockouts.html", lockouts=current_lockouts(), error=error,
+                           account_threshold=passwords.LOCKOUT_THRESHOLD,
+                           address_threshold=passwords.ADDRESS_LOCKOUT_THRESHOLD,
+                           minutes=passwords.LOCKOUT_MINUTES), status

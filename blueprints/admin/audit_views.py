@@ -4,6 +4,7 @@ from flask import abort, render_template, request, url_for
 from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.account_forms import AuditFilterForm
+from blueprints.nfc_request import bounded_int
 from models.audit.log import (
     GENESIS,
     AuditEntry,
@@ -42,7 +43,7 @@ def _filter_form() -> tuple[AuditFilterForm, LogFilter]:
 def audit_log():
     """The audit log, newest first, filtered and paginated, under the hash chain's status."""
     form, log_filter = _filter_form()
-    page = log_page(log_filter, request.args.get("page", 1, type=int))
+    page = log_page(log_filter, request.args.get("page", 1, type=bounded_int))
     rows = [(e, action_label(e.action, e.entity), describe(e.entity, e.entity_id), field_changes(e))
             for e in page.entries]
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from blueprints import htmx
 from blueprints.admin import bp
 from blueprints.admin.structure_forms import ChoiceField, _ParsedField, options
+from blueprints.nfc_request import bounded_int
 from models.core import write_transaction
 from models.gradebook.locks import (
     KIND_LABELS,
@@ -71,7 +72,10 @@ class WindowForm(FlaskForm):
 
     def editing_id(self) -> int | None:
         value = (self.window_id.data or "").strip()
-        return int(value) if value.isdigit() else None
+        try:
+            return bounded_int(value) if value.isdigit() else None
+        except ValueError:
+            return None
 
 
 class SwitchForm(FlaskForm):
@@ -120,7 +124,7 @@ def _switch_form(semester: Semester, formdata=True, **initial) -> SwitchForm:
 
 def _semester_or_404() -> Semester:
     """The semester the page is about: ?semester_id=…, else the current year's semester of today."""
-    semester_id = request.args.get("semester_id", type=int)
+    semester_id = request.args.get("semester_id", type=bounded_int)
     if semester_id:
         semester = Semester.get_or_none(Semester.id == semester_id)
         if semester is None:
@@ -135,7 +139,7 @@ def _semester_or_404() -> Semester:
 def _page(semester: Semester, status: int = 200, window_form=None, switch_form=None, error=None,
           window_error=None, switch_error=None):
     if window_form is None:
-        edit = EntryWindow.get_or_none((EntryWindow.id == request.args.get("edit", type=int))
+        edit = EntryWindow.get_or_none((EntryWindow.id == request.args.get("edit", type=bounded_int))
                                        & (EntryWindow.semester == semester))
         window_form = (WindowForm(formdata=None, window_id=str(edit.id), kind=edit.kind, opens_at=edit.opens_at,
                                   closes_at=edit.closes_at)

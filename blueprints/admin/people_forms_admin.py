@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from blueprints.nfc_request import bounded_int
 from blueprints.people_forms import StaffProfileForm, StudentProfileForm, VietnameseDateField
 from models.people.records import STAFF_STATUSES, STUDENT_STATUSES
 from models.rules.dates import parse_date
@@ -32,7 +33,7 @@ class ClassSelectField(SelectField):
 
     def process_formdata(self, valuelist):
         try:
-            self.data = int(valuelist[0]) if valuelist and valuelist[0] else 0
+            self.data = bounded_int(valuelist[0]) if valuelist and valuelist[0] else 0
         except ValueError:
             self.data = 0
 

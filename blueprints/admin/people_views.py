@@ -12,6 +12,7 @@ from blueprints.admin.people_forms_admin import (
     NewStudentForm,
 )
 from blueprints.admin.person_views import profile_values, year_classes
+from blueprints.nfc_request import bounded_int
 from models.audit.vocabulary import action_label
 from models.core import write_transaction
 from models.people.records import (
@@ -144,7 +145,7 @@ def _xlsx(data: bytes, name: str):
 def students():
     """The student list: one class of this year and/or an accent-insensitive search."""
     classes = year_classes()
-    class_id = request.args.get("class_id", type=int)
+    class_id = request.args.get("class_id", type=bounded_int)
     selected = next((c for c in classes if c.id == class_id), None)
     q = (nfc(request.args.get("q", "")) or "")[:100]
     rows, truncated = student_list(selected, q)
@@ -174,7 +175,7 @@ def student_new():
     form = NewStudentForm()
     form.set_classes(classes)
     if request.method == "GET":
-        form.class_id.data = request.args.get("class_id", type=int)
+        form.class_id.data = request.args.get("class_id", type=bounded_int)
         form.joined_on.data = _default_joined_on()
         form.ethnicity.data = "Kinh"
     error = None
@@ -204,7 +205,7 @@ def student_import():
     form = ImportUploadForm()
     form.set_classes(classes)
     if request.method == "GET":
-        form.class_id.data = request.args.get("class_id", type=int)
+        form.class_id.data = request.args.get("class_id", type=bounded_int)
         form.joined_on.data = _default_joined_on()
     if request.method == "POST" and form.validate():
         school_class = next(c for c in classes if c.id == form.class_id.data)
@@ -298,7 +299,7 @@ def staff_list():
     q = (nfc(request.args.get("q", "")) or "")[:100]
     status = request.args.get("status", "")
     status = status if status in STAFF_STATUSES else ""
-    department_id = request.args.get("department_id", type=int)
+    department_id = request.args.get("department_id", type=bounded_int)
     departments = list(Department.select().order_by(Department.name))
     rows = staff_list_rows(q, status, department_id)
     context = {"rows": rows, "q": q, "status": status, "department_id": department_id,

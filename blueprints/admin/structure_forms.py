@@ -56,6 +56,8 @@ class WholeNumberField(_ParsedField):
         if text:
             if not (text.isascii() and text.isdigit()):
                 raise ValueError(f"{self.label.text} phải là số nguyên.")
+            if len(text) > 18:  # beyond the database's 64-bit integers
+                raise ValueError(f"{self.label.text} quá lớn.")
             self.data = int(text)
 
     def _value(self):

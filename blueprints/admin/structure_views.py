@@ -23,6 +23,7 @@ from blueprints.admin.structure_forms import (
     YearForm,
     options,
 )
+from blueprints.nfc_request import bounded_int
 from models.core import write_transaction
 from models.people.records import Staff
 from models.school.structure import (
@@ -140,7 +141,7 @@ def school_settings():
 
 def _years_page(status: int = 200, year_form=None, carry_form=None, error=None):
     current = SchoolYear.current()
-    carried_id = request.args.get("carried", type=int)
+    carried_id = request.args.get("carried", type=bounded_int)
     carried = SchoolYear.get_or_none(SchoolYear.id == carried_id) if carried_id else None
     next_name = f"{current.start_year + 1}-{current.start_year + 2}" if current else None
     return render_template(
@@ -392,7 +393,7 @@ def _classes_page(year: SchoolYear | None, status: int = 200, form=None, error=N
 @bp.route("/classes")
 def classes():
     """The year's classes by grade with homeroom teacher and sĩ số; another year can be chosen."""
-    year_id = request.args.get("year_id", type=int)
+    year_id = request.args.get("year_id", type=bounded_int)
     year = _get_or_404(SchoolYear, year_id) if year_id else SchoolYear.current()
     return _classes_page(year)
 
@@ -450,7 +451,7 @@ def _assignments_page(school_class: SchoolClass | None, status: int = 200, error
 @bp.route("/assignments")
 def assignments():
     """Phân công giảng dạy of one class: every subject of its grade with its teachers, and teachers' loads."""
-    class_id = request.args.get("class_id", type=int)
+    class_id = request.args.get("class_id", type=bounded_int)
     if class_id:
         school_class = _get_or_404(SchoolClass, class_id)
     else:

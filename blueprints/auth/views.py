@@ -4,11 +4,13 @@ from urllib.parse import urlparse
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from blueprints import SESSION_EPOCH_KEY
 from blueprints.auth import bp
 from blueprints.auth.forms import ChangePasswordForm, LoginForm
 from blueprints.navigation import home_endpoint
+from models.core import write_transaction
 from models.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD
-from models.people.accounts import LoginRefused, authenticate, change_password
+from models.people.accounts import LoginRefused, authenticate, change_password, end_sessions
 from models.rules.text import nfc
 from models.school.structure import School
 
@@ -47,6 +49,7 @@ def login():
         else:
             session.clear()
             login_user(user)
+            session[SESSION_EPOCH_KEY] = user.session_epoch
             session.permanent = True
             target = _safe_next(request.args.get("next"))
             if user.must_change_password or user.password_expired():
@@ -61,7 +64,14 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (a POST, so another site cannot sign someone out)."""
+    """Sign out (a POST, so another site cannot sign someone out); a copy of the cookie dies with it.
+
+    The whole account's sessions end (one epoch per account, no session table), as on a shared
+    staff-room computer one expects.
+    """
+    if current_user.is_authenticated:
+        with write_transaction():
+            end_sessions(current_user)
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "success")
@@ -87,6 +97,7 @@ def change_password_view():
         except ValueError as refused:
             error = str(refused)
         else:
+            session[SESSION_EPOCH_KEY] = current_user.session_epoch  # this session goes on, the others end
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("auth.index"))
     reason = None

@@ -7,6 +7,7 @@ from flask_login import current_user
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
 from blueprints.guards import own_assignment, own_attendance_class, refuse
+from blueprints.nfc_request import bounded_int
 from models.gradebook import corrections as corr
 from models.gradebook.marks import Column
 from models.people.records import Student
@@ -41,9 +42,10 @@ def _office_days() -> int:
 
 def _arg_int(name: str) -> int:
     value = request.args.get(name, "")
-    if not value.isdigit():
+    try:
+        return bounded_int(value) if value.isdigit() else abort(404)
+    except ValueError:
         abort(404)
-    return int(value)
 
 
 def _student_in(class_id: int) -> Student:

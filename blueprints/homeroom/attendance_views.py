@@ -7,6 +7,7 @@ from flask_login import current_user
 from blueprints.fragments import render_fragment
 from blueprints.guards import attendance_classes, own_attendance_class
 from blueprints.homeroom import bp
+from blueprints.nfc_request import bounded_int
 from models.attendance import register as att
 from models.core import write_transaction
 from models.rules import calendar as cal_rules
@@ -29,7 +30,7 @@ def _month(year_month: str) -> tuple[int, int]:
 
 def _int(name: str) -> int:
     try:
-        return int(request.form.get(name, ""))
+        return bounded_int(request.form.get(name, ""))
     except ValueError:
         abort(400)
 
@@ -108,7 +109,7 @@ def attendance_cell(class_id: int, year_month: str):
 
 def _int_or(name: str, default: int = 0) -> int:
     try:
-        return int(request.form.get(name, default))
+        return bounded_int(request.form.get(name, default))
     except ValueError:
         return default
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from blueprints.fragments import render_fragment
 from blueprints.guards import own_assignment
+from blueprints.nfc_request import bounded_int
 from blueprints.teacher import bp
 from models.gradebook import marks
 from models.people.records import Student
@@ -26,7 +27,7 @@ def _semester(assignment, number: int) -> Semester:
 
 def _int(name: str) -> int:
     try:
-        return int(request.form.get(name, ""))
+        return bounded_int(request.form.get(name, ""))
     except ValueError:
         abort(400)
 

@@ -12,6 +12,10 @@ A cached row is used only while both hold:
   (an admin changing an assignment, a role, a student's status, a migration) empties the cache
   when it runs and again when its transaction commits, so the next request reads the new rows;
 - it is younger than TTL_SECONDS, for writes made by another process (a `flask` command).
+
+The signed-in user's row carries its session epoch (models.people.accounts.end_sessions): a sign-out or a
+password change in this process ends the account's other sessions at once, one made through
+another process within TTL_SECONDS.
 """
 import re
 import threading

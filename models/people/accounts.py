@@ -1,4 +1,5 @@
 """Staff accounts, roles, password policy and login throttling."""
+import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
@@ -24,6 +25,8 @@ class User(UserMixin, BaseModel):
     locked_until = DateTimeField(null=True)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=datetime.now)
+    # every session cookie carries the epoch it was signed in under; raising it ends them all
+    session_epoch = IntegerField(default=0)
 
     class Meta:
         table_name = "account"  # "user" is reserved on postgresql
@@ -56,6 +59,10 @@ class User(UserMixin, BaseModel):
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or datetime.now())
 
+    def session_is_current(self, epoch: int | None) -> bool:
+        """Whether a session signed in under `epoch` is still valid (a cookie from before epochs counts as 0)."""
+        return (epoch or 0) == self.session_epoch
+
 
 class UserRole(BaseModel):
     user = ForeignKeyField(User, backref="role_rows")
@@ -73,6 +80,17 @@ def _user_with_roles_query(user_id):
 
 
 _USER_WITH_ROLES = None
+
+
+def end_sessions(user: User) -> int:
+    """End every session of the account (sign-out, password change, reset, disable); the new epoch.
+
+    The check runs on the cached user row (models/reference_cache.py): this process's write empties
+    the cache at once; another process's sessions see it within the cache's TTL (5 s).
+    """
+    User.update(session_epoch=User.session_epoch + 1).where(User.id == user.id).execute()
+    user.session_epoch = User.select(User.session_epoch).where(User.id == user.id).scalar()
+    return user.session_epoch
 
 
 def load_user_with_roles(user_id: int) -> "User | None":
@@ -103,7 +121,7 @@ class LoginFailure(BaseModel):
         times = [f.at for f in (cls.select(cls.at)
                                 .where((cls.address == address) & (cls.at > window))
                                 .order_by(cls.at))]
-        return passwords.is_locked_out(times, now)
+        return passwords.is_locked_out(times, now, passwords.ADDRESS_LOCKOUT_THRESHOLD)
 
 
 class LoginRefused(Exception):
@@ -111,6 +129,15 @@ class LoginRefused(Exception):
 
 
 GENERIC_FAILURE = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash made as an account's is (same method and cost), checked when the name is unknown."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    return _DUMMY_HASH[0]
 
 
 def authenticate(username: str, password: str, address: str, now: datetime | None = None) -> User:
@@ -121,6 +148,9 @@ def authenticate(username: str, password: str, address: str, now: datetime | Non
     if until:
         raise LoginRefused(f"Máy này đã nhập sai quá nhiều lần. Vui lòng thử lại sau {until:%H:%M}.")
     user = User.get_or_none(User.username == username)
+    if user is None:
+        # as long as a real account's check: the time of a refusal must not tell which names exist
+        check_password_hash(_dummy_hash(), password)
     if user is not None and user.is_locked(now):
         raise LoginRefused(f"Tài khoản tạm khoá vì nhập sai mật khẩu {passwords.LOCKOUT_THRESHOLD} lần. "
                            f"Vui lòng thử lại sau {user.locked_until:%H:%M}.")
@@ -151,6 +181,7 @@ def change_password(user: User, current: str, new: str) -> None:
     with write_transaction():
         user.set_password(new, temporary=False)
         user.save()
+        end_sessions(user)  # the caller carries its own session on to the new epoch
         record("change_password", "account", user.id)
 
 
@@ -195,6 +226,7 @@ def reset_password(user: User, temporary_password: str) -> None:
         user.failed_logins = 0
         user.locked_until = None
         user.save()
+        end_sessions(user)
         record("reset_password", "account", user.id)
 
 
@@ -203,6 +235,8 @@ def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
         before = user.is_enabled
         user.is_enabled = enabled
         user.save()
+        if not enabled:
+            end_sessions(user)
         record("enable" if enabled else "disable", "account", user.id,
                before={"enabled": before}, after={"enabled": enabled}, reason=reason)
 
@@ -210,7 +244,6 @@ def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
 # --- admin: account pages ----------------------------------------------------------------------------
 
 import re  # noqa: E402
-import secrets  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from peewee import JOIN  # noqa: E402
@@ -326,7 +359,7 @@ def admin_reset_password(user: User) -> str:
     return password
 
 
-def unlock_account(user: User, now: datetime | None = None) -> None:
+def unlock_account(user: User, now: datetime | None = None, reason: str = "") -> None:
     """End a lock-out after too many wrong passwords before it runs out."""
     if not user.is_locked(now):
         raise ValueError("Tài khoản này hiện không bị khoá.")
@@ -334,7 +367,8 @@ def unlock_account(user: User, now: datetime | None = None) -> None:
         before = user.locked_until
         (User.update(locked_until=None, failed_logins=0).where(User.id == user.id).execute())
         user.locked_until, user.failed_logins = None, 0
-        record("unlock", "account", user.id, before={"locked_until": before}, after={"locked_until": None})
+        record("unlock", "account", user.id, before={"locked_until": before}, after={"locked_until": None},
+               reason=reason)
 
 
 def log_subjects(text: str) -> tuple[list[str], list[str]]:
