@@ -359,22 +359,26 @@ def day_total(school_class: SchoolClass, day: date) -> int:
             .count())
 
 
-_CELL_TOTALS = Prepared(lambda school_class, student, first, last, day: (
+# the class's absences of the month: a save answers with its student's, its day's and the class's totals
+_CELL_TOTALS = Prepared(lambda school_class, first, last: (
     AttendanceMark.select(AttendanceMark.student, AttendanceMark.day, AttendanceMark.value)
     .where((AttendanceMark.school_class == school_class) & AttendanceMark.value.in_(VALUES)
-           & (((AttendanceMark.student == student) & (AttendanceMark.day >= first) & (AttendanceMark.day <= last))
-              | (AttendanceMark.day == day))).tuples()), 5)
+           & (AttendanceMark.day >= first) & (AttendanceMark.day <= last)).tuples()), 3)
 
 
-def cell_totals(school_class: SchoolClass, student: Student, day: date) -> tuple[StudentMonthTotals, int]:
-    """What a saved cell shows beside it, in one query: the student's month totals and the day's total."""
+def cell_totals(school_class: SchoolClass, student: Student,
+                day: date) -> tuple[StudentMonthTotals, int, StudentMonthTotals]:
+    """What a saved cell shows beside it, in one query: the student's month totals, the day's total
+    and the class's month totals (the footer and the "Tổng tháng" line)."""
     days = rules.month_days(day.year, day.month)
-    counts, on_day = {"P": 0, "K": 0}, 0
-    for student_id, marked_on, value in _CELL_TOTALS.all(school_class.id, student.id, days[0], days[-1], day):
-        if student_id == student.id and days[0] <= marked_on <= days[-1]:
-            counts[value] += 1
+    mine, everyone, on_day = {"P": 0, "K": 0}, {"P": 0, "K": 0}, 0
+    for student_id, marked_on, value in _CELL_TOTALS.all(school_class.id, days[0], days[-1]):
+        everyone[value] += 1
+        if student_id == student.id:
+            mine[value] += 1
         on_day += marked_on == day
-    return StudentMonthTotals(counts["P"] + counts["K"], counts["P"], counts["K"]), on_day
+    return (StudentMonthTotals(mine["P"] + mine["K"], mine["P"], mine["K"]), on_day,
+            StudentMonthTotals(everyone["P"] + everyone["K"], everyone["P"], everyone["K"]))
 
 
 def _count(query) -> dict:
