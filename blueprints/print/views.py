@@ -47,7 +47,7 @@ def attendance_sheet(class_id: int, year_month: str):
     """The monthly attendance sheet as the browser prints it (A3 landscape), with its signing steps."""
     school_class = _sheet_class(class_id)
     sheet = sheets.sheet_for(school_class, _month(year_month))
-    sheets.record_printed(school_class, sheet, current_user)
+    # a look at the preview is not a print: only the PDF download records "Đã in"
     status = sheets.sheet_status(school_class, year_month, sheet=sheet)
     back = (url_for("print.sheets_overview", year_month=year_month) if current_user.has_role(*OFFICE)
             else url_for("homeroom.attendance_month", class_id=class_id, year_month=year_month))
