@@ -761,3 +761,18 @@ def month_to_open(school_class: SchoolClass, months: list[tuple[int, int]], toda
         if following in months:
             return following
     return months[-1] if target > months[-1] else months[0]
+
+
+def month_to_review(year: SchoolYear, today: date) -> str:
+    """"YYYY-MM" the office's attendance pages open on (rules.month_to_review) for the school year."""
+    span = year_calendar(year).span
+    months = rules.months_between(*span) if span else []
+    last_day = None
+    if months and (today.year, today.month) not in months:
+        last_day = (AttendanceMark.select(fn.MAX(AttendanceMark.day))
+                    .join(SchoolClass, on=(AttendanceMark.school_class == SchoolClass.id))
+                    .where((SchoolClass.year == year) & AttendanceMark.value.in_(VALUES)).scalar())
+    if isinstance(last_day, str):  # SQLite hands back the text of a MAX() of dates
+        last_day = date.fromisoformat(last_day[:10])
+    last = (last_day.year, last_day.month) if last_day else None
+    return rules.year_month(*rules.month_to_review(months, today, last))

@@ -276,3 +276,17 @@ def test_a_save_updates_the_month_totals_out_of_band(login_as, c6a1, an, school)
     page = auth.client.get(f"/homeroom/class/{c6a1.id}/attendance/{OCT}").get_data(as_text=True)
     assert '<span id="month-total">Tổng tháng: 2 buổi nghỉ (1 P, 1 K)</span>' in page
     assert '<td id="month-totk" class="num total pin-k">1</td>' in page
+
+
+def test_office_pages_open_on_a_month_of_the_school_year(login_as, c6a1, an, client):
+    """Issue 11: looked at after the 2024-2025 year (today), the lock page and the signed-sheet page
+    opened on last month of today's year; they open on the year's last month with attendance."""
+    assert date.today() > date(2025, 5, 25), "this test needs today after the small school's year"
+    auth = login_as("chunhiem")
+    assert post_cell(auth, c6a1, an, 1, "P", ym="2024-11").status_code == 200
+    auth.logout()
+    login_as("admin")
+    html = client.get("/admin/attendance/locks").get_data(as_text=True)
+    assert "Điểm danh tháng 11/2024: xác nhận nhập đủ" in html
+    html = client.get("/print/sheets").get_data(as_text=True)
+    assert "Bảng điểm danh tháng 11/2024" in html and 'value="2024-11"' in html

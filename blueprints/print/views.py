@@ -12,6 +12,7 @@ from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
 from models import attendance_sheets as sheets
 from models import print_jobs
+from models.attendance import month_to_review
 from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
 from models.rules import calendar as cal_rules
 from models.school import SchoolClass, SchoolYear
@@ -72,8 +73,12 @@ def attendance_sheet_pdf(class_id: int, year_month: str):
 
 
 def _default_month() -> str:
-    today = date.today()
-    return cal_rules.year_month(*cal_rules.previous_month(today.year, today.month))
+    """Last month inside the school year; after it, the year's last month with attendance."""
+    year = SchoolYear.current()
+    if year is None:
+        today = date.today()
+        return cal_rules.year_month(*cal_rules.previous_month(today.year, today.month))
+    return month_to_review(year, date.today())
 
 
 @bp.route("/sheets")
