@@ -195,6 +195,19 @@ class Grid:
     def second_semester(self) -> bool:
         return self.semester.number == 2
 
+    @property
+    def all_locked(self) -> bool:
+        return all(c.locked for c in self.columns)
+
+    @property
+    def lock_notices(self) -> list[tuple[str, str]]:
+        """(why, which columns) per lock reason, for the banner above the grid; empty when all is open."""
+        by_reason: dict[str, list[str]] = {}
+        for column in self.columns:
+            if column.locked:
+                by_reason.setdefault(column.lock_reason, []).append(column.label)
+        return [(reason, ", ".join(labels)) for reason, labels in by_reason.items()]
+
 
 _PERIODS = Prepared(lambda grade, subject: GradeSubject.select(GradeSubject.periods_per_year)
                     .where((GradeSubject.grade == grade) & (GradeSubject.subject == subject)).limit(1).tuples(), 2,

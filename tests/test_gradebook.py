@@ -317,3 +317,18 @@ def test_a_saved_cell_keeps_the_grid_addresses(login_as, unlocked):
         return re.search(r'data-history="([^"]+)"', cell).group(1), re.search(r'hx-post="([^"]+)"', cell).group(1)
 
     assert addresses(saved) == addresses(grid) == (f"{url(unlocked)}/history/{sid}/tx/1", f"{url(unlocked)}/cell")
+
+
+def test_a_locked_book_says_so_in_a_banner(login_as, school, client):
+    """Issue 11: a locked book showed only small padlocks in the column headers."""
+    login_as("giaovien")
+    html = client.get(url(school)).get_data(as_text=True)  # the small school has no entry window: all closed
+    banner = html.split('id="lock-banner">', 1)[1].split("</div>", 1)[0]
+    assert "Sổ điểm học kì I đang khoá:" in banner
+    assert "ĐĐGtx 1, ĐĐGtx 2" in banner and "ĐĐGck – Ngoài thời gian nhập điểm." in banner
+    assert "Alt+E" in banner
+
+
+def test_an_open_book_has_no_lock_banner(login_as, unlocked, client):
+    login_as("giaovien")
+    assert 'id="lock-banner"' not in client.get(url(unlocked)).get_data(as_text=True)
