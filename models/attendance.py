@@ -23,15 +23,23 @@ from peewee import (
     fn,
 )
 
-from models import BaseModel, DeletionRefused, KeptModel, db, is_sqlite, row_id, write_transaction
-from models.accounts import User
-from models.calendar import YearCalendar, year_calendar
-from models.people import Staff, Student
-from models.prepared import Prepared
+from models.core import BaseModel, DeletionRefused, KeptModel, db, is_sqlite, row_id, write_transaction
+from models.core.prepared import Prepared
+from models.people.accounts import User
+from models.people.records import Staff, Student
 from models.rules import calendar as rules
 from models.rules.dates import format_date, weekday_short
 from models.rules.locks import LockState
-from models.school import Enrolment, School, SchoolClass, SchoolYear, Semester, class_roster, enrolment_in
+from models.school.calendar import YearCalendar, year_calendar
+from models.school.structure import (
+    Enrolment,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Semester,
+    class_roster,
+    enrolment_in,
+)
 
 VALUES = ("P", "K")
 VALUE_LABELS = {"P": "Nghỉ có phép", "K": "Nghỉ không phép", None: "Có mặt"}
@@ -203,7 +211,7 @@ def _markable(entry, day: date) -> bool:
 
 
 def principal_name() -> str:
-    from models.accounts import UserRole
+    from models.people.accounts import UserRole
 
     user = (User.select().join(UserRole).where((UserRole.role == "principal") & User.is_enabled)
             .order_by(User.id).first())
@@ -428,7 +436,7 @@ def month_lock(school_class: SchoolClass, year_month: str, now: datetime | None 
 def switch_month_lock(year: SchoolYear, year_month: str, school_class: SchoolClass | None, locked: bool,
                       reason: str, user: User | None, now: datetime | None = None) -> AttendanceLock:
     """Lock or unlock a month for a class or the whole school; call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
     from models.rules.text import nfc
 
     rules.parse_year_month(year_month)
@@ -522,7 +530,7 @@ def save_mark(school_class: SchoolClass, student: Student, day: date, session: i
     Refusals change nothing; saving the value already stored is a no-op (no new version).
     `enrolment`: the student's enrolment in the class when the caller already read it.
     """
-    from models.audit import record
+    from models.audit.log import record
 
     now = now or datetime.now()
     try:
@@ -624,7 +632,7 @@ def month_confirmation(school_class: SchoolClass, year_month: str) -> Attendance
 def confirm_month(school_class: SchoolClass, year_month: str, user: User,
                   now: datetime | None = None) -> AttendanceMonthConfirm:
     """Xác nhận đã nhập đủ tháng; call inside write_transaction(). A second confirmation is refused."""
-    from models.audit import record
+    from models.audit.log import record
 
     y, m = rules.parse_year_month(year_month)
     now = now or datetime.now()
@@ -663,7 +671,7 @@ def attendance_completeness(year: SchoolYear | None = None, now: datetime | None
 
     Returns the month looked at ("YYYY-MM") and one line per class; the VP page calls this too.
     """
-    from models.school import class_sort_key
+    from models.school.structure import class_sort_key
 
     now = now or datetime.now()
     year = year or SchoolYear.current()
@@ -708,7 +716,7 @@ def delegated_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]
 
 
 def delegates_of(year: SchoolYear) -> list[AttendanceDelegate]:
-    from models.school import class_sort_key
+    from models.school.structure import class_sort_key
 
     rows = list(AttendanceDelegate.select(AttendanceDelegate, SchoolClass, Staff)
                 .join(SchoolClass).switch(AttendanceDelegate).join(Staff)
@@ -719,7 +727,7 @@ def delegates_of(year: SchoolYear) -> list[AttendanceDelegate]:
 
 def add_delegate(school_class: SchoolClass, staff: Staff, user: User | None) -> AttendanceDelegate:
     """Let a staff member enter the class's attendance; call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
 
     if staff.has_left:
         raise ValueError(f"{staff.full_name} không còn công tác tại trường.")
@@ -737,7 +745,7 @@ def add_delegate(school_class: SchoolClass, staff: Staff, user: User | None) -> 
 
 
 def end_delegate(delegate_id: int, now: datetime | None = None) -> None:
-    from models.audit import record
+    from models.audit.log import record
 
     row = AttendanceDelegate.get_or_none((AttendanceDelegate.id == delegate_id) & AttendanceDelegate.ended_at.is_null())
     if row is None:

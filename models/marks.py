@@ -23,12 +23,12 @@ from peewee import (
     fn,
 )
 
-from models import DeletionRefused, KeptModel, db, is_sqlite, row_id
-from models.accounts import User
-from models.people import STUDENT_LEFT, Student
-from models.prepared import Prepared
+from models.core import DeletionRefused, KeptModel, db, is_sqlite, row_id
+from models.core.prepared import Prepared
+from models.people.accounts import User
+from models.people.records import STUDENT_LEFT, Student
 from models.rules import tt22
-from models.school import (
+from models.school.structure import (
     Enrolment,
     GradeSubject,
     SchoolClass,
@@ -281,7 +281,7 @@ def _first_semester(semester: Semester) -> Semester | None:
 
 def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime | None = None) -> Grid:
     """The whole grid of one class × subject × semester: a fixed handful of queries, whatever the size."""
-    from models.locks import column_locks
+    from models.gradebook.locks import column_locks
 
     school_class, subject = assignment.school_class, assignment.subject
     comment_only = subject.comment_only
@@ -460,9 +460,9 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
     Refusals change nothing. A save of the value already stored is a no-op (no new version).
     `enrolment`: the student's enrolment in the class when the caller already read it.
     """
-    from models import group_commit
-    from models.audit import current_actor, record
-    from models.locks import cell_lock
+    from models.audit.log import current_actor, record
+    from models.core import group_commit
+    from models.gradebook.locks import cell_lock
     from models.rules.text import nfc
 
     now = now or datetime.now()
@@ -625,8 +625,8 @@ def apply_correction(req, user: User, now: datetime) -> MarkCell:
     """
     from types import SimpleNamespace
 
-    from models.audit import record
-    from models.corrections import stale_message
+    from models.audit.log import record
+    from models.gradebook.corrections import stale_message
 
     if not db.in_transaction():
         raise RuntimeError("apply_correction must run inside write_transaction()")

@@ -12,13 +12,13 @@ from fractions import Fraction
 
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
-from models import DeletionRefused, KeptModel
-from models.accounts import User
-from models.marks import KIND_HEADERS, MarkCell, MarkChange
-from models.people import STUDENT_LEFT, Staff, Student
+from models.core import DeletionRefused, KeptModel
+from models.gradebook.marks import KIND_HEADERS, MarkCell, MarkChange
+from models.people.accounts import User
+from models.people.records import STUDENT_LEFT, Staff, Student
 from models.rules import histogram, tt22
 from models.rules import progress as rules
-from models.school import (
+from models.school.structure import (
     Department,
     DepartmentMember,
     Enrolment,
@@ -527,7 +527,7 @@ def anomalies(semester: Semester, kind: str | None = None) -> list[Anomaly]:
     the entry windows of its column kind were all closed at that moment (so only an unlock switch let
     it through); kinds without any window are not judged, as their schedule was never set.
     """
-    from models.locks import EntryWindow
+    from models.gradebook.locks import EntryWindow
 
     if kind is not None and kind not in ANOMALY_KINDS:
         raise ValueError("Loại bất thường không hợp lệ.")
@@ -577,7 +577,7 @@ class CellHistory:
 
 def cell_history(cell_id: int) -> CellHistory | None:
     """One cell with every change of its value, oldest first (read-only, for the vice-principal)."""
-    from models.marks import cell_history as changes_of
+    from models.gradebook.marks import cell_history as changes_of
 
     cell = MarkCell.get_or_none(MarkCell.id == cell_id)
     if cell is None:
@@ -637,7 +637,7 @@ def year_months(year: SchoolYear) -> list[str]:
 def save_comment(school_class: SchoolClass, year_month: str, text: str, user: User | None,
                  now: datetime | None = None) -> ClassBookComment:
     """Add the month's comment on a class book (superseding any earlier one); call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
     from models.rules.calendar import parse_year_month
     from models.rules.text import nfc
 

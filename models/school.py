@@ -12,9 +12,9 @@ from peewee import (
     fn,
 )
 
-from models import BaseModel, KeptModel
-from models.people import Staff, Student
-from models.prepared import Prepared
+from models.core import BaseModel, KeptModel
+from models.core.prepared import Prepared
+from models.people.records import Staff, Student
 
 LEVELS = {"tieu_hoc": "Tiểu học", "thcs": "THCS", "thpt": "THPT"}
 # grades each school level teaches; primary (TT27) comes later but has its place here
@@ -224,7 +224,7 @@ def open_class_of(student: Student, year: SchoolYear | None = None) -> SchoolCla
 
 def enrol(student: Student, school_class: SchoolClass, joined_on=None) -> Enrolment:
     """Put a student in a class for its year; call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
 
     existing = open_class_of(student, school_class.year)
     if existing is not None and existing.id != school_class.id:
@@ -268,7 +268,7 @@ def carry_forward(source: SchoolYear, staying: set[int] = frozenset()) -> School
     """Open the next school year from `source`: classes move up a grade and their students follow,
     except those in `staying` (not promoted), who are placed in the same-named class of their grade.
     The top grade of the school leaves. Call inside write_transaction()."""
-    from models.audit import record
+    from models.audit.log import record
 
     start = source.start_year + 1
     if SchoolYear.select().where(SchoolYear.start_year == start).exists():
@@ -346,7 +346,7 @@ def _changes(row, values: dict) -> tuple[dict, dict]:
 
 def save_school(values: dict) -> School:
     """Create the school row if there is none, else change it."""
-    from models.audit import record
+    from models.audit.log import record
 
     levels = [x for x in values.get("levels", "").split(",") if x]
     if not levels:
@@ -382,7 +382,7 @@ def default_semesters(start_year: int) -> list[dict]:
 
 def create_year(start_year: int) -> SchoolYear:
     """A new school year "YYYY-YYYY+1" with its two semesters; it is not made current."""
-    from models.audit import record
+    from models.audit.log import record
 
     if not 2000 <= start_year <= 2100:
         raise ValueError("Năm bắt đầu phải từ 2000 đến 2100.")
@@ -425,10 +425,10 @@ def check_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_w
 def update_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_weeks: int,
                     final_tests_on=None, midterm_tests_on=None) -> Semester:
     """Change (or create, if missing) one semester's dates after checking them."""
-    from models.calendar import forget_calendars
+    from models.school.calendar import forget_calendars
 
     forget_calendars()  # the year's terms change
-    from models.audit import record
+    from models.audit.log import record
 
     if number not in (1, 2):
         raise ValueError("Học kì phải là I hoặc II.")
@@ -449,7 +449,7 @@ def update_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_
 
 def set_current_year(year: SchoolYear) -> None:
     """Make this the one current year; every other year stops being current."""
-    from models.audit import record
+    from models.audit.log import record
 
     previous = [y.name for y in SchoolYear.select().where(SchoolYear.is_current)]
     if previous == [year.name]:
@@ -486,7 +486,7 @@ def carry_forward_current(staying_codes: list[str]) -> SchoolYear:
 
 def carry_forward_summary(year: SchoolYear) -> dict | None:
     """What the carry forward into `year` did: its recorded counts and the classes it opened."""
-    from models.audit import AuditEntry
+    from models.audit.log import AuditEntry
 
     entry = (AuditEntry.select()
              .where((AuditEntry.action == "carry_forward") & (AuditEntry.entity == "school_year")
@@ -501,7 +501,7 @@ def carry_forward_summary(year: SchoolYear) -> dict | None:
 
 def ensure_level_grades(school: School) -> list[Grade]:
     """Create the grades (khối) of the school's levels that are missing; returns the new ones."""
-    from models.audit import record
+    from models.audit.log import record
 
     existing = {g.number for g in Grade.select(Grade.number)}
     created = []
@@ -517,7 +517,7 @@ def ensure_level_grades(school: School) -> list[Grade]:
 
 def create_subject(code: str, name: str, kind: str, department: Department | None, position: int) -> Subject:
     """A new subject; the code is kept upper-case and unique."""
-    from models.audit import record
+    from models.audit.log import record
 
     code = (code or "").strip().upper()
     if not code:
@@ -541,7 +541,7 @@ def _check_periods(periods: int) -> None:
 
 def add_grade_subject(grade: Grade, subject: Subject, periods: int) -> GradeSubject:
     """Teach a subject in a grade, with its periods per year."""
-    from models.audit import record
+    from models.audit.log import record
 
     _check_periods(periods)
     if GradeSubject.select().where((GradeSubject.grade == grade) & (GradeSubject.subject == subject)).exists():
@@ -553,7 +553,7 @@ def add_grade_subject(grade: Grade, subject: Subject, periods: int) -> GradeSubj
 
 def set_periods(grade_subject: GradeSubject, periods: int) -> None:
     """Change the periods per year of one subject in one grade."""
-    from models.audit import record
+    from models.audit.log import record
 
     _check_periods(periods)
     before = grade_subject.periods_per_year
@@ -631,7 +631,7 @@ def _active(staff: Staff) -> None:
 
 def create_department(name: str, code: str) -> Department:
     """A new tổ chuyên môn with a unique name and code."""
-    from models.audit import record
+    from models.audit.log import record
 
     name, code = (name or "").strip(), (code or "").strip().upper()
     if not name or not code:
@@ -653,7 +653,7 @@ def department_head(department: Department) -> Staff | None:
 
 def set_department_member(department: Department, staff: Staff) -> DepartmentMember:
     """Add a staff member to a department, moving them out of the one they were in."""
-    from models.audit import record
+    from models.audit.log import record
 
     _active(staff)
     row = DepartmentMember.get_or_none(DepartmentMember.staff == staff)
@@ -674,15 +674,15 @@ def set_department_member(department: Department, staff: Staff) -> DepartmentMem
 
 
 def _account_of(staff: Staff):
-    from models.accounts import User
+    from models.people.accounts import User
 
     return User.get_or_none(User.staff == staff)
 
 
 def set_department_head(department: Department, staff: Staff) -> None:
     """One head per department; the head gains the head_of_department role, the former head loses it."""
-    from models.accounts import set_roles
-    from models.audit import record
+    from models.audit.log import record
+    from models.people.accounts import set_roles
 
     _active(staff)
     row = DepartmentMember.get_or_none(DepartmentMember.staff == staff)
@@ -739,7 +739,7 @@ def create_class(year: SchoolYear, grade: Grade, name: str) -> SchoolClass:
     """A class of a grade for a year; its name starts with the grade number and is unique in the year."""
     import re
 
-    from models.audit import record
+    from models.audit.log import record
 
     name = "".join((name or "").split()).upper()
     if not re.fullmatch(r"[0-9]{1,2}[A-Z0-9.\-_]{0,10}", name) or not name.startswith(str(grade.number)) \
@@ -755,7 +755,7 @@ def create_class(year: SchoolYear, grade: Grade, name: str) -> SchoolClass:
 
 def set_homeroom(school_class: SchoolClass, staff: Staff | None) -> None:
     """GVCN of the class (None: none yet); one class per teacher per year."""
-    from models.audit import record
+    from models.audit.log import record
 
     former = school_class.homeroom_teacher
     if staff is not None:
@@ -805,7 +805,7 @@ def _assignment_key(a: TeachingAssignment) -> str:
 
 def assign_teacher(school_class: SchoolClass, subject: Subject, teacher: Staff) -> TeachingAssignment:
     """A teacher for class × subject; the first one assigned coordinates (seed 003 §4.1)."""
-    from models.audit import record
+    from models.audit.log import record
 
     subject_of_class(school_class, subject)
     _active(teacher)
@@ -823,7 +823,7 @@ def assign_teacher(school_class: SchoolClass, subject: Subject, teacher: Staff) 
 
 def make_coordinator(assignment: TeachingAssignment) -> None:
     """Đặt làm phụ trách chính: this teacher coordinates class × subject, the others no longer do."""
-    from models.audit import record
+    from models.audit.log import record
 
     if assignment.is_coordinator:
         raise ValueError(f"{assignment.teacher.full_name} đã là giáo viên phụ trách chính.")
@@ -840,7 +840,7 @@ def make_coordinator(assignment: TeachingAssignment) -> None:
 
 def remove_assignment(assignment: TeachingAssignment) -> None:
     """Take a teacher off class × subject; if they coordinated, the longest-assigned other teacher does."""
-    from models.audit import record
+    from models.audit.log import record
 
     key = _assignment_key(assignment)
     before = {"teacher": assignment.teacher.code, "is_coordinator": assignment.is_coordinator}

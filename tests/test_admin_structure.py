@@ -3,11 +3,10 @@ Vietnamese 422 that changes nothing; carrying a year forward; non-admins are ref
 from datetime import date
 
 import pytest
-
-from models.accounts import User
-from models.audit import AuditEntry
-from models.people import change_staff_status
-from models.school import (
+from models.audit.log import AuditEntry
+from models.people.accounts import User
+from models.people.records import change_staff_status
+from models.school.structure import (
     Department,
     DepartmentMember,
     Enrolment,
@@ -371,7 +370,7 @@ def test_a_teacher_is_homeroom_of_one_class_a_year(login_as, school):
 
 
 def test_a_teacher_who_left_cannot_be_homeroom(app, login_as, school):
-    from models import write_transaction
+    from models.core import write_transaction
 
     auth = login_as("admin")
     ketoan = school["staff"]["ketoan"]

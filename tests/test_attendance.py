@@ -2,9 +2,7 @@
 from datetime import date, datetime
 
 import pytest
-
-from models import write_transaction
-from models.attendance import (
+from models.attendance.register import (
     AttendanceChange,
     AttendanceMark,
     absence_totals,
@@ -16,9 +14,10 @@ from models.attendance import (
     save_mark,
     switch_month_lock,
 )
-from models.audit import AuditEntry
-from models.calendar import add_holiday, set_schedule
-from models.school import Enrolment
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.school.calendar import add_holiday, set_schedule
+from models.school.structure import Enrolment
 
 OCT = "2024-10"
 
@@ -116,7 +115,7 @@ def test_stale_version_conflict(login_as, school, c6a1, an):
 
 
 def test_other_homeroom_forgery_refused(login_as, school, c6a1, an):
-    from models.school import set_homeroom
+    from models.school.structure import set_homeroom
 
     with write_transaction():
         set_homeroom(school["classes"]["6A2"], school["staff"]["giaovien"])
@@ -188,7 +187,7 @@ def test_month_sheet_order_totals_and_version(school, c6a1):
     save_mark(c6a1, students["Vũ Ánh"], date(2024, 10, 2), 1, "K", 0, user)
     save_mark(c6a1, students["Hoàng Anh"], date(2024, 10, 1), 1, "K", 0, user)
     sheet = month_sheet(c6a1, 2024, 10)
-    from models.school import class_roster
+    from models.school.structure import class_roster
 
     assert [r.full_name for r in sheet.rows] == [e.student.full_name for e in class_roster(c6a1)]
     assert sheet.days_in_month == 31 and sheet.weekdays[0] == "T3" and sheet.school_days[5] is False
@@ -250,13 +249,13 @@ def test_admin_pages_and_lock_form(login_as, school, c6a1):
 def test_grid_opens_on_the_month_after_the_last_confirmed_one_outside_the_year(school):
     from datetime import date as _date
 
-    from models.attendance import AttendanceMonthConfirm, month_to_open
+    from models.attendance.register import AttendanceMonthConfirm, month_to_open
 
     c = school["classes"]["6A1"]
     months = [(2024, m) for m in range(9, 13)] + [(2025, m) for m in range(1, 6)]
     assert month_to_open(c, months, _date(2024, 11, 5)) == (2024, 11)  # inside the year: this month
     assert month_to_open(c, months, _date(2026, 11, 25)) == (2025, 5)  # nothing confirmed: the last
-    from models import write_transaction
+    from models.core import write_transaction
 
     with write_transaction():
         AttendanceMonthConfirm.create(school_class=c, month="2024-11", confirmed_at=datetime(2024, 12, 2))

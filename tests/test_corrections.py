@@ -4,16 +4,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.gradebook import corrections as corr
+from models.gradebook import marks
+from models.gradebook.corrections import CorrectionRequest
+from models.gradebook.locks import switch_lock
+from models.gradebook.marks import MarkCell, MarkChange
+from models.school.structure import Department, DepartmentMember, Semester, TeachingAssignment
 
 from blueprints.corrections import views
-from models import attendance as att
-from models import corrections as corr
-from models import marks, write_transaction
-from models.audit import AuditEntry
-from models.corrections import CorrectionRequest
-from models.locks import switch_lock
-from models.marks import MarkCell, MarkChange
-from models.school import Department, DepartmentMember, Semester, TeachingAssignment
+from models.attendance import register as att
 
 NOW = datetime(2024, 11, 20, 9, 0)  # a Wednesday morning, a month before the final tests (23/12/2024)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200

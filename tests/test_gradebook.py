@@ -4,14 +4,14 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.gradebook.locks import switch_lock
+from models.gradebook.marks import MarkCell, MarkChange, grid_for, save_cell
+from models.people.records import change_student_status
+from models.school.structure import Semester, TeachingAssignment
 
-from models import write_transaction
-from models.audit import AuditEntry
-from models.locks import switch_lock
-from models.marks import MarkCell, MarkChange, grid_for, save_cell
-from models.people import change_student_status
 from models.rules import tt22
-from models.school import Semester, TeachingAssignment
 
 NOW = datetime(2024, 10, 1, 8, 0)
 
@@ -330,7 +330,7 @@ def test_a_locked_book_says_so_in_a_banner(login_as, school, client):
 
 def test_the_banner_names_the_locked_columns(login_as, school, client, hk1):
     """Only the ĐĐGtx and ĐĐGck entry windows open now: the banner names the ĐĐGgk column alone."""
-    from models.locks import EntryWindow
+    from models.gradebook.locks import EntryWindow
 
     with write_transaction():
         for kind in ("tx", "ck"):

@@ -3,12 +3,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
-
-from models import write_transaction
-from models.audit import AuditEntry
-from models.locks import EntryWindow, switch_lock
-from models.marks import MarkCell, MarkChange, save_cell
-from models.monitoring import (
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.gradebook.locks import EntryWindow, switch_lock
+from models.gradebook.marks import MarkCell, MarkChange, save_cell
+from models.gradebook.monitoring import (
     BURST_CHANGES,
     ClassBookComment,
     anomalies,
@@ -17,8 +16,9 @@ from models.monitoring import (
     distribution,
     progress_rows,
 )
-from models.people import change_student_status
-from models.school import Department, Grade, Semester, TeachingAssignment
+from models.people.records import change_student_status
+from models.school.structure import Department, Grade, Semester, TeachingAssignment
+
 from tests.factories import STUDENTS_6A1
 
 DAY = datetime(2024, 9, 20, 8, 0)
@@ -367,7 +367,7 @@ def test_a_comment_is_saved_audited_and_superseded_with_history(login_as, book):
 
 def test_comments_for_gives_the_latest_of_each_month_in_order(book):
     c6a1 = book["classes"]["6A1"]
-    from models.monitoring import save_comment
+    from models.gradebook.monitoring import save_comment
 
     with write_transaction():
         save_comment(c6a1, "2024-11", "Tháng 11", book["users"]["phohieutruong"], now=datetime(2024, 11, 30))
@@ -398,7 +398,7 @@ def test_a_month_outside_the_school_year_is_not_found(login_as, book):
 def test_comment_text_is_nfc(book):
     import unicodedata
 
-    from models.monitoring import save_comment
+    from models.gradebook.monitoring import save_comment
 
     decomposed = unicodedata.normalize("NFD", "Sổ ghi đầy đủ")
     with write_transaction():

@@ -4,13 +4,9 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
-
-from blueprints.admin import bp
-from blueprints.admin.structure_forms import ChoiceField, DateField, WholeNumberField, options
-from models import attendance, write_transaction
-from models.calendar import (
+from models.core import write_transaction
+from models.people.records import Staff
+from models.school.calendar import (
     add_holiday,
     add_makeup,
     holidays_of,
@@ -22,10 +18,15 @@ from models.calendar import (
     year_calendar,
     year_overview,
 )
-from models.people import Staff
+from models.school.structure import SchoolClass, SchoolYear, class_sort_key
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.admin import bp
+from blueprints.admin.structure_forms import ChoiceField, DateField, WholeNumberField, options
+from models.attendance import register as attendance
 from models.rules import calendar as cal_rules
 from models.rules.text import nfc, vietnamese_sort_key
-from models.school import SchoolClass, SchoolYear, class_sort_key
 
 FORM_ERRORS = "Chưa lưu được: vui lòng sửa các ô báo lỗi."
 

@@ -2,6 +2,7 @@
 import re
 
 from flask_wtf import FlaskForm
+from models.school.structure import ASSESSMENT_KINDS, LEVELS, MAX_PERIODS_PER_YEAR, MAX_TEACHING_WEEKS
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -18,7 +19,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from models.rules.dates import parse_date
 from models.rules.identifiers import validate_phone
 from models.rules.text import nfc
-from models.school import ASSESSMENT_KINDS, LEVELS, MAX_PERIODS_PER_YEAR, MAX_TEACHING_WEEKS
 
 
 class _ParsedField(StringField):

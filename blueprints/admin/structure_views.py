@@ -3,29 +3,9 @@ departments, classes and teaching assignments. Every write is audited by the mod
 import json
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from peewee import JOIN
-from wtforms import SelectChoice
-
-from blueprints import htmx
-from blueprints.admin import bp
-from blueprints.admin.structure_forms import (
-    AssignForm,
-    CarryForwardForm,
-    ClassForm,
-    DepartmentForm,
-    GradeSubjectForm,
-    HomeroomForm,
-    PeriodsForm,
-    SchoolForm,
-    SemesterForm,
-    StaffChoiceForm,
-    SubjectForm,
-    YearForm,
-    options,
-)
-from models import write_transaction
-from models.people import Staff
-from models.school import (
+from models.core import write_transaction
+from models.people.records import Staff
+from models.school.structure import (
     ASSESSMENT_KINDS,
     LEVEL_GRADES,
     Department,
@@ -68,6 +48,26 @@ from models.school import (
     teacher_loads,
     update_semester,
     years_with_semesters,
+)
+from peewee import JOIN
+from wtforms import SelectChoice
+
+from blueprints import htmx
+from blueprints.admin import bp
+from blueprints.admin.structure_forms import (
+    AssignForm,
+    CarryForwardForm,
+    ClassForm,
+    DepartmentForm,
+    GradeSubjectForm,
+    HomeroomForm,
+    PeriodsForm,
+    SchoolForm,
+    SemesterForm,
+    StaffChoiceForm,
+    SubjectForm,
+    YearForm,
+    options,
 )
 
 FORM_ERRORS = "Chưa lưu được: vui lòng sửa các ô báo lỗi."

@@ -3,15 +3,15 @@ from datetime import date, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from models.core import write_transaction
+from models.school.calendar import year_calendar
+from models.school.structure import enrolment_in
 
 from blueprints.fragments import render_fragment
 from blueprints.guards import attendance_classes, own_attendance_class
 from blueprints.homeroom import bp
-from models import attendance as att
-from models import write_transaction
-from models.calendar import year_calendar
+from models.attendance import register as att
 from models.rules import calendar as cal_rules
-from models.school import enrolment_in
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "not_school": 422, "not_enrolled": 422,

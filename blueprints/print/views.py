@@ -6,16 +6,16 @@ from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from models.attendance.register import month_to_review
+from models.printing.renderer import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.school.structure import SchoolClass, SchoolYear
 
 from blueprints import htmx
 from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
-from models import attendance_sheets as sheets
-from models import print_jobs
-from models.attendance import month_to_review
-from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.printing import attendance_sheet as sheets
+from models.printing import jobs as print_jobs
 from models.rules import calendar as cal_rules
-from models.school import SchoolClass, SchoolYear
 
 OFFICE = ("admin", "principal", "vice_principal")
 

@@ -11,10 +11,10 @@ import subprocess
 from datetime import datetime
 
 import pytest
+from models.gradebook.corrections import in_office_hours
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from models.corrections import in_office_hours
 from tests.e2e.conftest import csrf_headers, login, query, run_python, tiny_png
 
 pytestmark = pytest.mark.e2e
@@ -191,9 +191,9 @@ def test_printed_sheet_is_one_a3_page_with_the_grid_totals(page, demo_server, tm
 
 
 UNLOCK_OCTOBER = """
-from models import write_transaction
-from models.attendance import switch_month_lock
-from models.school import SchoolYear
+from models.core import write_transaction
+from models.attendance.register import switch_month_lock
+from models.school.structure import SchoolYear
 with write_transaction():
     switch_month_lock(SchoolYear.current(), '2024-10', None, False, 'Kiểm thử: mở lại tháng 10', None)
 """

@@ -11,9 +11,9 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from models.gradebook.corrections import in_office_hours
 from playwright.sync_api import expect
 
-from models.corrections import in_office_hours
 from models.rules import tt22
 from tests.e2e.conftest import csrf_headers, login, query, run_python, tiny_png
 
@@ -81,9 +81,9 @@ def reload_until(page, locator, timeout: float = 12.0):
 
 LOCK_9A3 = """
 from datetime import date, timedelta
-from models import write_transaction
-from models.locks import switch_lock
-from models.school import SchoolClass, Semester, Subject
+from models.core import write_transaction
+from models.gradebook.locks import switch_lock
+from models.school.structure import SchoolClass, Semester, Subject
 semester = Semester.get(Semester.number == 1)
 school_class = SchoolClass.get((SchoolClass.name == '9A3') & (SchoolClass.year == semester.year))
 toan = Subject.get(Subject.name == 'Toán')
