@@ -135,15 +135,36 @@ def test_edit_semester_dates(login_as, school):
      "Ngày kiểm tra cuối kì phải nằm trong học kì (05/09/2024 – 11/01/2025)."),
     (1, {"starts_on": "31/02/2024", "ends_on": "11/01/2025", "teaching_weeks": "18"},
      "Ngày không hợp lệ: 31/02/2024 (nhập theo dạng dd/mm/yyyy)."),
+    (1, {"starts_on": "05/09/2024", "ends_on": "11/01/2025", "teaching_weeks": "18",
+         "midterm_tests_on": "01/09/2024"},
+     "Ngày kiểm tra giữa kì phải nằm trong học kì (05/09/2024 – 11/01/2025)."),
+    (1, {"starts_on": "05/09/2024", "ends_on": "11/01/2025", "teaching_weeks": "18",
+         "midterm_tests_on": "23/12/2024", "final_tests_on": "20/12/2024"},
+     "Ngày kiểm tra giữa kì phải trước ngày kiểm tra cuối kì (20/12/2024)."),
 ])
 def test_bad_semester_dates_are_refused(login_as, school, number, data, message):
     auth = login_as("admin")
     before = semester(school["year"], number)
     refused(auth.post(f"/admin/years/{school['year'].id}/semester/{number}", data), message)
     after = semester(school["year"], number)
-    assert (after.starts_on, after.ends_on, after.teaching_weeks, after.final_tests_on) == (
-        before.starts_on, before.ends_on, before.teaching_weeks, before.final_tests_on)
+    assert (after.starts_on, after.ends_on, after.teaching_weeks, after.final_tests_on, after.midterm_tests_on) == (
+        before.starts_on, before.ends_on, before.teaching_weeks, before.final_tests_on, before.midterm_tests_on)
     assert not audits("update", "semester")
+
+
+def test_the_admin_sets_the_midterm_test_date(login_as, school):
+    """Issue 11: ĐĐGgk deadlines need the mid-term test date, set beside the final tests' on the semester."""
+    auth = login_as("admin")
+    form = auth.client.get(f"/admin/years/{school['year'].id}/semester/1").get_data(as_text=True)
+    assert 'name="midterm_tests_on"' in form and "Ngày kiểm tra giữa kì" in form
+    resp = auth.post(f"/admin/years/{school['year'].id}/semester/1",
+                     {"starts_on": "05/09/2024", "ends_on": "11/01/2025", "teaching_weeks": "18",
+                      "midterm_tests_on": "28/10/2024", "final_tests_on": "23/12/2024"})
+    assert resp.status_code == 303
+    assert semester(school["year"], 1).midterm_tests_on == date(2024, 10, 28)
+    entry = audits("update", "semester")[-1]
+    assert entry.before_data["midterm_tests_on"] is None and entry.after_data["midterm_tests_on"] == "2024-10-28"
+    assert "28/10/2024" in auth.client.get("/admin/years").get_data(as_text=True)
 
 
 def test_exactly_one_year_is_current(login_as, school):

@@ -261,3 +261,32 @@ def test_grid_opens_on_the_month_after_the_last_confirmed_one_outside_the_year(s
     with write_transaction():
         AttendanceMonthConfirm.create(school_class=c, month="2024-11", confirmed_at=datetime(2024, 12, 2))
     assert month_to_open(c, months, _date(2026, 11, 25)) == (2024, 12)
+
+
+def test_a_save_updates_the_month_totals_out_of_band(login_as, c6a1, an, school):
+    """Issue 11: the header's "Tổng tháng" and the footer's TS/P/K follow each save, not only a reload."""
+    auth = login_as("chunhiem")
+    binh = school["students"]["Trần Văn Bình"]
+    assert post_cell(auth, c6a1, an, 1, "P").status_code == 200
+    body = post_cell(auth, c6a1, binh, 2, "K").get_data(as_text=True)
+    assert '<td id="month-tot" class="num total pin-ts" hx-swap-oob="true">2</td>' in body
+    assert '<td id="month-totp" class="num total pin-p" hx-swap-oob="true">1</td>' in body
+    assert '<td id="month-totk" class="num total pin-k" hx-swap-oob="true">1</td>' in body
+    assert '<span id="month-total" hx-swap-oob="true">Tổng tháng: 2 buổi nghỉ (1 P, 1 K)</span>' in body
+    page = auth.client.get(f"/homeroom/class/{c6a1.id}/attendance/{OCT}").get_data(as_text=True)
+    assert '<span id="month-total">Tổng tháng: 2 buổi nghỉ (1 P, 1 K)</span>' in page
+    assert '<td id="month-totk" class="num total pin-k">1</td>' in page
+
+
+def test_office_pages_open_on_a_month_of_the_school_year(login_as, c6a1, an, client):
+    """Issue 11: looked at after the 2024-2025 year (today), the lock page and the signed-sheet page
+    opened on last month of today's year; they open on the year's last month with attendance."""
+    assert date.today() > date(2025, 5, 25), "this test needs today after the small school's year"
+    auth = login_as("chunhiem")
+    assert post_cell(auth, c6a1, an, 1, "P", ym="2024-11").status_code == 200
+    auth.logout()
+    login_as("admin")
+    html = client.get("/admin/attendance/locks").get_data(as_text=True)
+    assert "Điểm danh tháng 11/2024: xác nhận nhập đủ" in html
+    html = client.get("/print/sheets").get_data(as_text=True)
+    assert "Bảng điểm danh tháng 11/2024" in html and 'value="2024-11"' in html

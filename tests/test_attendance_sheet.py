@@ -32,7 +32,7 @@ def _steps(school_class):
             .order_by(AttendanceSheetStep.id)]
 
 
-def test_homeroom_teacher_prints_own_class_and_the_print_is_recorded(client, login_as, school):
+def test_homeroom_teacher_prints_own_class_and_only_the_pdf_is_recorded(client, login_as, school):
     login_as("chunhiem")
     c = school["classes"]["6A1"]
     resp = client.get(SHEET.format(c.id))
@@ -41,8 +41,11 @@ def test_homeroom_teacher_prints_own_class_and_the_print_is_recorded(client, log
     assert "Sổ gọi tên và ghi điểm" in html and "Đặng Quốc Đạt" in html
     assert "data-print" in html and "Tải PDF" in html and "<script>" not in html
     assert verification_code(month_sheet(c, 2024, 10).data_version) in html
+    assert _steps(c) == []  # issue 11: a look at the preview is not a print
+    assert "Tải PDF để in; các bước ký ghi nhận được sau khi in." in html and "Ghi nhận:" not in html
+    client.get(SHEET.format(c.id) + ".pdf")
     assert _steps(c) == ["printed"]
-    client.get(SHEET.format(c.id))
+    client.get(SHEET.format(c.id) + ".pdf")
     assert _steps(c) == ["printed"]  # the same person and data: one print
     step = AttendanceSheetStep.get(school_class=c)
     assert step.data_version == month_sheet(c, 2024, 10).data_version
@@ -130,7 +133,7 @@ def test_signing_steps_by_their_roles(client, auth, school):
     c = school["classes"]["6A1"]
     url = f"/print/sheets/{c.id}/2024-10/step"
     auth.login("chunhiem")
-    client.get(SHEET.format(c.id))
+    client.get(SHEET.format(c.id) + ".pdf")
     for step in ("shown", "signed"):
         resp = auth.post(url, {"step": step, "next": SHEET.format(c.id)})
         assert resp.status_code == 303
@@ -150,6 +153,23 @@ def test_signing_steps_by_their_roles(client, auth, school):
     assert _steps(c) == ["printed", "shown", "signed", "approved", "filed"]
     assert sheet_status(c, "2024-10").complete
     assert AuditEntry.select().where(AuditEntry.action.startswith("sheet_")).count() == 5
+
+
+def test_a_signing_step_is_confirmed_and_the_steps_done_are_listed(client, auth, school):
+    """Issue 11: after "Ghi nhận" the print view said nothing and listed no step."""
+    c = school["classes"]["6A1"]
+    auth.login("chunhiem")
+    client.get(SHEET.format(c.id) + ".pdf")
+    resp = auth.post(f"/print/sheets/{c.id}/2024-10/step", {"step": "shown", "next": SHEET.format(c.id)},
+                     follow_redirects=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert '<p class="notice success" role="status">Đã ghi: Đã công bố trước lớp.</p>' in html
+    teacher = school["users"]["chunhiem"].full_name
+    listed = html.split('aria-label="Các bước đã ghi nhận">', 1)[1].split("</ol>", 1)[0]
+    assert f"Đã in: {teacher}," in listed and f"Đã công bố trước lớp: {teacher}," in listed
+    assert "Ghi nhận: GVCN đã ký" in html and "Ghi nhận: Đã công bố trước lớp" not in html
+    assert "Đã ghi:" not in client.get(SHEET.format(c.id)).get_data(as_text=True)  # shown once
 
 
 def test_office_page_lists_every_class_and_missing_steps(client, login_as, school):

@@ -324,6 +324,8 @@ def test_attendance_request_homeroom_to_vice_principal_to_admin(client, school, 
     assert resp.status_code == 422 and "Tháng này chưa khoá" in resp.get_data(as_text=True)
     with write_transaction():
         att.switch_month_lock(year, "2024-10", c6a1, True, "Khoá sau khi in sổ", school["users"]["admin"])
+    form = client.get(url).get_data(as_text=True)  # issue 11: the form spoke of tests ("bài kiểm tra")
+    assert "bài kiểm tra" not in form and "giấy xin phép" in form and "sổ đầu bài" in form
     resp = _file(chunhiem, url, value="P", reason="Phụ huynh nộp giấy xin phép muộn.")
     assert resp.status_code == 303, resp.get_data(as_text=True)[:2000]
     req = _latest()

@@ -317,3 +317,44 @@ def test_a_saved_cell_keeps_the_grid_addresses(login_as, unlocked):
         return re.search(r'data-history="([^"]+)"', cell).group(1), re.search(r'hx-post="([^"]+)"', cell).group(1)
 
     assert addresses(saved) == addresses(grid) == (f"{url(unlocked)}/history/{sid}/tx/1", f"{url(unlocked)}/cell")
+
+
+def test_a_locked_book_says_so_in_a_banner(login_as, school, client):
+    """Issue 11: a locked book showed only small padlocks in the column headers."""
+    login_as("giaovien")
+    html = client.get(url(school)).get_data(as_text=True)  # the small school has no entry window: all closed
+    banner = html.split('id="lock-banner">', 1)[1].split("</div>", 1)[0]
+    assert "Sổ điểm học kì I đang khoá:" in banner and "Ngoài thời gian nhập điểm." in banner
+    assert "Alt+E" in banner
+
+
+def test_the_banner_names_the_locked_columns(login_as, school, client, hk1):
+    """Only the ĐĐGtx and ĐĐGck entry windows open now: the banner names the ĐĐGgk column alone."""
+    from models.gradebook.locks import EntryWindow
+
+    with write_transaction():
+        for kind in ("tx", "ck"):
+            EntryWindow.create(year=school["year"], semester=hk1, kind=kind, opens_at=datetime(2000, 1, 1),
+                               closes_at=datetime(2100, 1, 1))
+    login_as("giaovien")
+    html = client.get(url(school)).get_data(as_text=True)
+    banner = html.split('id="lock-banner">', 1)[1].split("</div>", 1)[0]
+    assert "Một số cột điểm đang khoá:" in banner and "ĐĐGgk – Ngoài thời gian nhập điểm." in banner
+    assert "ĐĐGtx" not in banner and "ĐĐGck" not in banner
+
+
+def test_the_banner_gives_the_admins_reason(login_as, unlocked, client, hk1):
+    a = unlocked["assignment"]
+    with write_transaction():
+        switch_lock("class_subject", f"{a.school_class_id}:{a.subject_id}", True, "Chờ chấm phúc khảo", None,
+                    semester=hk1, now=datetime(2024, 9, 2))
+    login_as("giaovien")
+    html = client.get(url(unlocked)).get_data(as_text=True)
+    banner = html.split('id="lock-banner">', 1)[1].split("</div>", 1)[0]
+    assert " ".join(banner.split()).startswith(
+        "Sổ điểm học kì I đang khoá: Đã khoá môn Toán lớp 6A1 (lí do: Chờ chấm phúc khảo). Không sửa được")
+
+
+def test_an_open_book_has_no_lock_banner(login_as, unlocked, client):
+    login_as("giaovien")
+    assert 'id="lock-banner"' not in client.get(url(unlocked)).get_data(as_text=True)

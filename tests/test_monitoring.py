@@ -13,6 +13,7 @@ from models.gradebook.monitoring import (
     ClassBookComment,
     anomalies,
     comments_for,
+    deadline_dates,
     distribution,
     progress_rows,
 )
@@ -105,6 +106,44 @@ def test_all_tx_three_days_before_finals_and_ck_within_ten_working_days(book, hk
     assert [d.label for d in row.late_deadlines] == ["ĐĐGck"]
     gk = next(d for d in row.deadlines if d.label == "ĐĐGgk")
     assert gk.status == "no_date" and gk.status_label == "Chưa có ngày kiểm tra"
+
+
+def set_midterm(hk1, day):
+    with write_transaction():
+        Semester.update(midterm_tests_on=day).where(Semester.id == hk1.id).execute()
+    return Semester.get_by_id(hk1.id)
+
+
+def test_gk_is_due_ten_working_days_after_the_midterm_test(book, hk1):
+    """Issue 11: the ĐĐGgk deadline (seed 003 §6.2.b) was never checked."""
+    hk1 = set_midterm(hk1, date(2024, 10, 28))  # a Monday: due Monday 11/11
+    fill_tx(book, hk1, 28)
+    assert not row_for(progress_rows(hk1, today=date(2024, 11, 11)), book).late
+    row = row_for(progress_rows(hk1, today=date(2024, 11, 12)), book)
+    assert [d.label for d in row.late_deadlines] == ["ĐĐGgk"]
+    assert row.deadline("ĐĐGgk").due == date(2024, 11, 11) and row.deadline("ĐĐGck").status == "open"
+    for name in STUDENTS_6A1:
+        put(book, hk1, "8", name, kind="gk")
+    assert not row_for(progress_rows(hk1, today=date(2024, 11, 12)), book).late
+    assert ("Điểm ĐĐGgk", date(2024, 11, 11), "10 ngày làm việc sau ngày kiểm tra giữa kì") in deadline_dates(hk1)
+
+
+def _column(html: str, kind: str, class_name: str = "6A2") -> str:
+    """The ĐĐGgk or ĐĐGck cell of a class's Toán row on a progress page."""
+    row = next(r for r in html.split("<tr>") if f"<td>{class_name}</td>" in r and "<td>Toán</td>" in r)
+    return row.split(f'data-deadline="{kind}">', 1)[1].split("</td>", 1)[0]
+
+
+@pytest.mark.parametrize("username, url", [("phohieutruong", "/vice-principal/progress?semester=1"),
+                                           ("totruong", "/teacher/department/progress?semester=1")])
+def test_progress_pages_show_late_gk_and_ck_columns(login_as, book, hk1, username, url):
+    """Issue 11: both progress pages mark the ĐĐGgk and ĐĐGck columns late past their test's deadline."""
+    set_midterm(hk1, date(2024, 10, 28))
+    html = login_as(username).client.get(url).get_data(as_text=True)
+    assert "Điểm ĐĐGgk</strong>: đến hết ngày 11/11/2024" in html
+    gk, ck = _column(html, "gk"), _column(html, "ck")  # nothing entered in 6A2 Toán; today is after both
+    assert 'Trễ hạn</span> <small>hạn 11/11/2024</small>' in gk
+    assert 'Trễ hạn</span> <small>hạn 06/01/2025</small>' in ck
 
 
 def test_late_rows_come_first_and_filters_narrow(book, hk1):

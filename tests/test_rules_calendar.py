@@ -75,3 +75,22 @@ def test_cell_text_and_months():
         cal.check_schedule(7, 1)
     with pytest.raises(ValueError):
         cal.check_schedule(6, 3)
+
+
+YEAR_2024 = cal.months_between(date(2024, 9, 5), date(2025, 5, 25))
+
+
+@pytest.mark.parametrize("today, last_with_data, expected", [
+    (date(2024, 12, 2), None, (2024, 11)),         # inside the year: last month, due for confirming
+    (date(2024, 9, 10), None, (2024, 9)),          # the year's first month has no month before it
+    (date(2026, 11, 15), (2024, 12), (2024, 12)),  # issue 11: not 11/2026, the last month with data
+    (date(2026, 11, 15), None, (2025, 5)),         # nothing entered: the year's last month
+    (date(2024, 8, 1), None, (2024, 9)),           # before the year: its first month
+    (date(2026, 11, 15), (2026, 10), (2025, 5)),   # data outside the year is not this year's
+])
+def test_month_to_review(today, last_with_data, expected):
+    assert cal.month_to_review(YEAR_2024, today, last_with_data) == expected
+
+
+def test_month_to_review_without_a_calendar():
+    assert cal.month_to_review([], date(2026, 11, 15), None) == (2026, 10)

@@ -181,7 +181,8 @@ def _lock_form(year, formdata=True) -> LockForm:
 
 def _locks_page(year, form=None, auto_form=None, error=None, status=200):
     now = datetime.now()
-    month, rows = attendance.attendance_completeness(year, now=now)
+    month, rows = attendance.attendance_completeness(year, now=now,
+                                                     year_month=attendance.month_to_review(year, now.date()))
     settings = settings_for(year)
     return render_template("admin/attendance_locks.html", year=year, form=form or _lock_form(year, False),
                            auto_form=auto_form or AutoLockForm(data={"auto_lock_day": settings.auto_lock_day}),

@@ -153,6 +153,7 @@ class SemesterForm(FlaskForm):
     teaching_weeks = WholeNumberField("Số tuần thực học", validators=[
         InputRequired("Vui lòng nhập số tuần thực học."),
         NumberRange(1, MAX_TEACHING_WEEKS, message=f"Số tuần thực học phải từ 1 đến {MAX_TEACHING_WEEKS}.")])
+    midterm_tests_on = DateField("Ngày kiểm tra giữa kì")
     final_tests_on = DateField("Ngày kiểm tra cuối kì")
 
 

@@ -173,20 +173,21 @@ def year_create():
 
 @bp.route("/years/<int:year_id>/semester/<int:number>", methods=["GET", "POST"])
 def semester_edit(year_id: int, number: int):
-    """Edit one semester's dates, teaching weeks and final-tests date."""
+    """Edit one semester's dates, teaching weeks and mid-term and final test dates."""
     year = _get_or_404(SchoolYear, year_id)
     if number not in (1, 2):
         abort(404)
     semester = Semester.get_or_none((Semester.year == year) & (Semester.number == number))
     initial = ({"starts_on": semester.starts_on, "ends_on": semester.ends_on,
-                "teaching_weeks": semester.teaching_weeks, "final_tests_on": semester.final_tests_on}
+                "teaching_weeks": semester.teaching_weeks, "final_tests_on": semester.final_tests_on,
+                "midterm_tests_on": semester.midterm_tests_on}
                if semester else default_semesters(year.start_year)[number - 1])
     form = SemesterForm(data=initial)
     error = None
     if request.method == "POST":
         if form.validate():
             _, error = _apply(update_semester, year, number, form.starts_on.data, form.ends_on.data,
-                              form.teaching_weeks.data, form.final_tests_on.data)
+                              form.teaching_weeks.data, form.final_tests_on.data, form.midterm_tests_on.data)
             if error is None:
                 return _done(f"Đã lưu học kì {'I' if number == 1 else 'II'} năm học {year.name}.", "admin.years")
         else:

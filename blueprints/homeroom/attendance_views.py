@@ -78,7 +78,7 @@ def attendance_month(class_id: int, year_month: str):
 
 @bp.route("/class/<int:class_id>/attendance/<year_month>/cell", methods=["POST"])
 def attendance_cell(class_id: int, year_month: str):
-    """Save one session's mark; answer with the cell and, out of band, the student's and the day's totals."""
+    """Save one session's mark; answer with the cell and, out of band, the student's, the day's and the month's totals."""
     school_class = own_attendance_class(class_id)
     year, month = _month(year_month)
     student_id, day_number, session, version = _int("student_id"), _int("day"), _int("session"), _int("version")
@@ -99,11 +99,11 @@ def attendance_cell(class_id: int, year_month: str):
     cell = att.GridCell(day, session, result.value, result.version,
                         markable=result.status not in ("not_school", "not_enrolled"),
                         editable=result.status not in ("locked", "not_school", "not_enrolled"))
-    totals, day_total = att.cell_totals(school_class, student, day)
+    totals, day_total, month_totals = att.cell_totals(school_class, student, day)
     return render_fragment(
         "homeroom/_attendance_cell.html", cell=cell, student=student, school_class=school_class,
         year_month=year_month, row=_int_or("row"), col=_int_or("col"), state=CELL_CLASS[result.status],
-        message=result.message, totals=totals, day_total=day_total,
+        message=result.message, totals=totals, day_total=day_total, month_totals=month_totals,
         day_span=max(1, year_calendar(school_class.year).sessions_on(day)), oob=True), STATUS[result.status]
 
 

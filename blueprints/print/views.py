@@ -10,6 +10,7 @@ from flask_login import current_user
 from blueprints import htmx
 from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
+from models.attendance.register import month_to_review
 from models.gradebook.monitoring import month_label, year_months
 from models.printing import attendance_sheet as sheets
 from models.printing import jobs as print_jobs
@@ -55,7 +56,7 @@ def attendance_sheet(class_id: int, year_month: str):
     """The monthly attendance sheet as the browser prints it (A3 landscape), with its signing steps."""
     school_class = _sheet_class(class_id)
     sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
-    sheets.record_printed(school_class, sheet, current_user)
+    # a look at the preview is not a print: only the PDF download records "Đã in"
     status = sheets.sheet_status(school_class, year_month, sheet=sheet)
     back = (url_for("print.sheets_overview", year_month=year_month) if current_user.has_role(*OFFICE)
             else url_for("homeroom.attendance_month", class_id=class_id, year_month=year_month))
@@ -80,8 +81,12 @@ def attendance_sheet_pdf(class_id: int, year_month: str):
 
 
 def _default_month() -> str:
-    today = date.today()
-    return cal_rules.year_month(*cal_rules.previous_month(today.year, today.month))
+    """Last month inside the school year; after it, the year's last month with attendance."""
+    year = SchoolYear.current()
+    if year is None:
+        today = date.today()
+        return cal_rules.year_month(*cal_rules.previous_month(today.year, today.month))
+    return month_to_review(year, date.today())
 
 
 @bp.route("/sheets")

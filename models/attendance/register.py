@@ -367,22 +367,26 @@ def day_total(school_class: SchoolClass, day: date) -> int:
             .count())
 
 
-_CELL_TOTALS = Prepared(lambda school_class, student, first, last, day: (
+# the class's absences of the month: a save answers with its student's, its day's and the class's totals
+_CELL_TOTALS = Prepared(lambda school_class, first, last: (
     AttendanceMark.select(AttendanceMark.student, AttendanceMark.day, AttendanceMark.value)
     .where((AttendanceMark.school_class == school_class) & AttendanceMark.value.in_(VALUES)
-           & (((AttendanceMark.student == student) & (AttendanceMark.day >= first) & (AttendanceMark.day <= last))
-              | (AttendanceMark.day == day))).tuples()), 5)
+           & (AttendanceMark.day >= first) & (AttendanceMark.day <= last)).tuples()), 3)
 
 
-def cell_totals(school_class: SchoolClass, student: Student, day: date) -> tuple[StudentMonthTotals, int]:
-    """What a saved cell shows beside it, in one query: the student's month totals and the day's total."""
+def cell_totals(school_class: SchoolClass, student: Student,
+                day: date) -> tuple[StudentMonthTotals, int, StudentMonthTotals]:
+    """What a saved cell shows beside it, in one query: the student's month totals, the day's total
+    and the class's month totals (the footer and the "Tổng tháng" line)."""
     days = rules.month_days(day.year, day.month)
-    counts, on_day = {"P": 0, "K": 0}, 0
-    for student_id, marked_on, value in _CELL_TOTALS.all(school_class.id, student.id, days[0], days[-1], day):
-        if student_id == student.id and days[0] <= marked_on <= days[-1]:
-            counts[value] += 1
+    mine, everyone, on_day = {"P": 0, "K": 0}, {"P": 0, "K": 0}, 0
+    for student_id, marked_on, value in _CELL_TOTALS.all(school_class.id, days[0], days[-1]):
+        everyone[value] += 1
+        if student_id == student.id:
+            mine[value] += 1
         on_day += marked_on == day
-    return StudentMonthTotals(counts["P"] + counts["K"], counts["P"], counts["K"]), on_day
+    return (StudentMonthTotals(mine["P"] + mine["K"], mine["P"], mine["K"]), on_day,
+            StudentMonthTotals(everyone["P"] + everyone["K"], everyone["P"], everyone["K"]))
 
 
 def _count(query) -> dict:
@@ -767,3 +771,18 @@ def month_to_open(school_class: SchoolClass, months: list[tuple[int, int]], toda
         if following in months:
             return following
     return months[-1] if target > months[-1] else months[0]
+
+
+def month_to_review(year: SchoolYear, today: date) -> str:
+    """"YYYY-MM" the office's attendance pages open on (rules.month_to_review) for the school year."""
+    span = year_calendar(year).span
+    months = rules.months_between(*span) if span else []
+    last_day = None
+    if months and (today.year, today.month) not in months:
+        last_day = (AttendanceMark.select(fn.MAX(AttendanceMark.day))
+                    .join(SchoolClass, on=(AttendanceMark.school_class == SchoolClass.id))
+                    .where((SchoolClass.year == year) & AttendanceMark.value.in_(VALUES)).scalar())
+    if isinstance(last_day, str):  # SQLite hands back the text of a MAX() of dates
+        last_day = date.fromisoformat(last_day[:10])
+    last = (last_day.year, last_day.month) if last_day else None
+    return rules.year_month(*rules.month_to_review(months, today, last))

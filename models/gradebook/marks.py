@@ -150,6 +150,7 @@ class Column:
     idx: int
     locked: bool = False
     lock_reason: str = ""
+    lock_note: str = ""  # the admin's words when a lock switch decided
 
     @property
     def key(self) -> str:
@@ -195,6 +196,23 @@ class Grid:
     @property
     def second_semester(self) -> bool:
         return self.semester.number == 2
+
+    @property
+    def all_locked(self) -> bool:
+        return all(c.locked for c in self.columns)
+
+    @property
+    def lock_notices(self) -> list[tuple[str, str]]:
+        """(why, which columns) per lock, for the banner above the grid; empty when all is open.
+        Why is the lock's reason with the admin's note if any; the columns are "" when all share one."""
+        by_reason: dict[str, list[str]] = {}
+        for column in self.columns:
+            if column.locked:
+                why = f"{column.lock_reason} (lí do: {column.lock_note})" if column.lock_note else column.lock_reason
+                by_reason.setdefault(why, []).append(column.label)
+        if self.all_locked and len(by_reason) == 1:
+            return [(why, "") for why in by_reason]
+        return [(why, ", ".join(labels)) for why, labels in by_reason.items()]
 
 
 _PERIODS = Prepared(lambda grade, subject: GradeSubject.select(GradeSubject.periods_per_year)
@@ -273,6 +291,7 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
     locks = column_locks(school_class, subject, semester, now=now)
     for column in columns:
         column.locked, column.lock_reason = locks[column.kind].locked, locks[column.kind].reason
+        column.lock_note = locks[column.kind].note if column.locked else ""
     cells = {(student_id, kind, idx): (value, version, corrected)
              for student_id, kind, idx, value, version, corrected in _cell_rows(school_class, subject, semester)
              .select(MarkCell.student, MarkCell.kind, MarkCell.idx, MarkCell.value, MarkCell.version,

@@ -110,6 +110,15 @@ class ProgressRow:
     def late_deadlines(self) -> list[rules.Deadline]:
         return [d for d in self.deadlines if d.late]
 
+    def deadline(self, label: str) -> rules.Deadline | None:
+        """The row's deadline of that rule ("ĐĐGgk", "ĐĐGck"), for the table's per-column status."""
+        return next((d for d in self.deadlines if d.label == label), None)
+
+    @property
+    def tx_late(self) -> list[rules.Deadline]:
+        """The late ĐĐGtx rules (50% by week 8, 100% before the finals)."""
+        return [d for d in self.late_deadlines if "ĐĐGtx" in d.label]
+
     @property
     def tx_percent(self) -> int:
         return 100 * self.tx_filled // self.tx_required if self.tx_required else 0
@@ -141,8 +150,8 @@ def progress_rows(semester: Semester, today: date | None = None, department_id: 
                   teacher_id: int | None = None, late_only: bool = False) -> list[ProgressRow]:
     """Each teacher × class × subject of the semester's year: counts and deadlines; late rows first.
 
-    ĐĐGgk has no recorded test date (there is no per-class test table), so it is shown without a
-    deadline; ĐĐGck is judged from the semester's final test date.
+    ĐĐGgk and ĐĐGck are judged from the semester's mid-term and final test dates (one date each for
+    the whole school, set by the admin); a test without a date has no deadline.
     """
     from models.rules.text import vietnamese_sort_key
 
@@ -163,7 +172,7 @@ def progress_rows(semester: Semester, today: date | None = None, department_id: 
         counts = {k: filled.get((a.school_class_id, a.subject_id, k), 0) for k in ("tx", "gk", "ck")}
         deadlines = [*rules.tx_deadlines(counts["tx"], tx_required, semester.starts_on, semester.final_tests_on,
                                          today),
-                     rules.periodic_deadline("ĐĐGgk", counts["gk"], students, None, today),
+                     rules.periodic_deadline("ĐĐGgk", counts["gk"], students, semester.midterm_tests_on, today),
                      rules.periodic_deadline("ĐĐGck", counts["ck"], students, semester.final_tests_on, today)]
         rows.append(ProgressRow(a, students, tx_required, counts["tx"], counts["gk"], counts["ck"], deadlines))
     if late_only:
@@ -180,9 +189,12 @@ def deadline_dates(semester: Semester) -> list[tuple[str, date | None, str]]:
     return [("50% điểm ĐĐGtx", rules.half_tx_due(semester.starts_on), f"hết tuần {rules.HALF_TX_WEEK} của học kì"),
             ("100% điểm ĐĐGtx", rules.full_tx_due(finals),
              f"trước ngày kiểm tra cuối kì {rules.FULL_TX_DAYS_BEFORE_FINALS} ngày"),
-            ("Điểm ĐĐGgk", None, "chưa có ngày kiểm tra giữa kì: không xét hạn"),
+            ("Điểm ĐĐGgk", rules.periodic_due(semester.midterm_tests_on),
+             f"{rules.TEST_WORKING_DAYS} ngày làm việc sau ngày kiểm tra giữa kì"
+             if semester.midterm_tests_on else "chưa có ngày kiểm tra giữa kì: không xét hạn"),
             ("Điểm ĐĐGck", rules.periodic_due(finals),
-             f"{rules.TEST_WORKING_DAYS} ngày làm việc sau ngày kiểm tra cuối kì")]
+             f"{rules.TEST_WORKING_DAYS} ngày làm việc sau ngày kiểm tra cuối kì"
+             if finals else "chưa có ngày kiểm tra cuối kì: không xét hạn")]
 
 
 def departments() -> list[Department]:

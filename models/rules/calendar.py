@@ -132,6 +132,25 @@ def months_between(start: date, end: date) -> list[tuple[int, int]]:
     return result
 
 
+def month_to_review(months: list[tuple[int, int]], today: date,
+                    last_with_data: tuple[int, int] | None) -> tuple[int, int]:
+    """The month an office page (attendance locks, signed sheets) opens on.
+
+    Inside the school year: last month, the one being confirmed and signed now (this month in the
+    year's first month). Outside it: the year's last month with attendance, else its last month;
+    never a month of another year (a 2024-2025 school looked at in 11/2026 opened on 11/2026).
+    """
+    if not months:
+        return previous_month(today.year, today.month)
+    this = (today.year, today.month)
+    if this in months:
+        last = previous_month(*this)
+        return last if last in months else this
+    if last_with_data in months:
+        return last_with_data
+    return months[-1] if this > months[-1] else months[0]
+
+
 def auto_lock_at(year: int, month: int, day_n: int | None):
     """The moment the month locks itself: 00:00 on day N of the next month (None: never)."""
     from datetime import datetime

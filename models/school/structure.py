@@ -71,6 +71,7 @@ class Semester(BaseModel):
     ends_on = DateField()
     teaching_weeks = IntegerField(default=18)
     final_tests_on = DateField(null=True)
+    midterm_tests_on = DateField(null=True)  # ĐĐGgk due 10 working days after it (migration 0010)
 
     class Meta:
         indexes = ((("year", "number"), True),)
@@ -279,7 +280,9 @@ def carry_forward(source: SchoolYear, staying: set[int] = frozenset()) -> School
         Semester.create(year=new_year, number=semester.number,
                         starts_on=_shift_year(semester.starts_on), ends_on=_shift_year(semester.ends_on),
                         teaching_weeks=semester.teaching_weeks,
-                        final_tests_on=_shift_year(semester.final_tests_on) if semester.final_tests_on else None)
+                        final_tests_on=_shift_year(semester.final_tests_on) if semester.final_tests_on else None,
+                        midterm_tests_on=(_shift_year(semester.midterm_tests_on)
+                                          if semester.midterm_tests_on else None))
     grades = {g.number: g for g in Grade.select()}
     created: dict[tuple[int, str], SchoolClass] = {}
 
@@ -373,9 +376,9 @@ def default_semesters(start_year: int) -> list[dict]:
 
     return [
         {"number": 1, "starts_on": date(start_year, 9, 5), "ends_on": date(start_year + 1, 1, 15),
-         "teaching_weeks": 18, "final_tests_on": None},
+         "teaching_weeks": 18, "final_tests_on": None, "midterm_tests_on": None},
         {"number": 2, "starts_on": date(start_year + 1, 1, 16), "ends_on": date(start_year + 1, 5, 31),
-         "teaching_weeks": 17, "final_tests_on": None},
+         "teaching_weeks": 17, "final_tests_on": None, "midterm_tests_on": None},
     ]
 
 
@@ -396,7 +399,7 @@ def create_year(start_year: int) -> SchoolYear:
 
 
 def check_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_weeks: int,
-                   final_tests_on=None) -> None:
+                   final_tests_on=None, midterm_tests_on=None) -> None:
     """Refuse dates that cannot be: reversed, overlapping the other semester, tests outside it."""
     from models.rules.dates import format_date
 
@@ -407,6 +410,11 @@ def check_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_w
     if final_tests_on is not None and not starts_on <= final_tests_on <= ends_on:
         raise ValueError("Ngày kiểm tra cuối kì phải nằm trong học kì "
                          f"({format_date(starts_on)} – {format_date(ends_on)}).")
+    if midterm_tests_on is not None and not starts_on <= midterm_tests_on <= ends_on:
+        raise ValueError("Ngày kiểm tra giữa kì phải nằm trong học kì "
+                         f"({format_date(starts_on)} – {format_date(ends_on)}).")
+    if midterm_tests_on is not None and final_tests_on is not None and midterm_tests_on >= final_tests_on:
+        raise ValueError(f"Ngày kiểm tra giữa kì phải trước ngày kiểm tra cuối kì ({format_date(final_tests_on)}).")
     other = Semester.get_or_none((Semester.year == year) & (Semester.number == 3 - number))
     if other is None:
         return
@@ -417,15 +425,15 @@ def check_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_w
 
 
 def update_semester(year: SchoolYear, number: int, starts_on, ends_on, teaching_weeks: int,
-                    final_tests_on=None) -> Semester:
+                    final_tests_on=None, midterm_tests_on=None) -> Semester:
     """Change (or create, if missing) one semester's dates after checking them."""
     from models.audit.log import record
 
     if number not in (1, 2):
         raise ValueError("Học kì phải là I hoặc II.")
-    check_semester(year, number, starts_on, ends_on, teaching_weeks, final_tests_on)
+    check_semester(year, number, starts_on, ends_on, teaching_weeks, final_tests_on, midterm_tests_on)
     values = {"starts_on": starts_on, "ends_on": ends_on, "teaching_weeks": teaching_weeks,
-              "final_tests_on": final_tests_on}
+              "final_tests_on": final_tests_on, "midterm_tests_on": midterm_tests_on}
     semester = Semester.get_or_none((Semester.year == year) & (Semester.number == number))
     if semester is None:
         semester = Semester.create(year=year, number=number, **values)

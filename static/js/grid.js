@@ -22,7 +22,6 @@
   if (!table) return;
   var historyBtn = document.getElementById('history-btn');
   var correctionBtn = document.getElementById('correction-btn');
-  var msgLine = document.getElementById('cell-msg');
   var lastCell = null;   // the last focused input, for the history button
 
   function isCell(el) {
@@ -55,6 +54,9 @@
       if (document.activeElement === input && input.value === input._original) input.select();
     }, 0);
     var td = input.closest('td');
+    // looked up each time: a save's answer replaces the message line (out of band), so a node kept
+    // from page load would be a detached one and the last error would stay on screen
+    var msgLine = document.getElementById('cell-msg');
     if (msgLine) {
       msgLine.textContent = td && td.title && !td.classList.contains('saved') ? td.title : '';
       msgLine.className = 'cell-msg' + (td && td.classList.contains('conflict') ? ' warning'

@@ -104,6 +104,51 @@ def test_keyboard_fills_october_and_totals_follow(page, demo_server):
         ("P", 1), ("K", 1), ("P", 1), ("K", 3)]  # K, cleared, K again: three versions, all kept
 
 
+ON_TOP = """el => {
+  const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight
+    && !!hit && (hit === el || el.contains(hit));
+}"""
+
+
+def on_screen(locator) -> bool:
+    """Inside the viewport and not hidden under another cell (a scrolled-away or covered cell is not)."""
+    return locator.evaluate(ON_TOP)
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1440, 900)])
+def test_names_and_totals_stay_in_view_and_follow_each_save(page, demo_server, width, height):
+    """Issue 11: at 1366 × 768 day 31 and TS/P/K were off-screen, at 1440 the K column cut off; the month
+    total and the footer only changed on reload."""
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, demo_server, "chunhiem")
+    open_month(page, demo_server)
+    sid, name = student_row(page, 20)
+    head = page.locator("#attendance-grid thead tr").first
+    name_cell = page.locator("#attendance-grid tbody tr").nth(0).locator("th")
+    pinned = [head.locator("th", has_text="TS"), head.locator("th", has_text="P").last,
+              head.locator("th", has_text="K").last, page.locator("#month-totk"), name_cell]
+    for locator in pinned:
+        assert on_screen(locator), f"{locator} off-screen before scrolling"
+    page.locator(".grid-wrap").evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+    for locator in pinned + [head.locator("th.day", has_text="31")]:
+        assert on_screen(locator), f"{locator} off-screen after scrolling to day 31"
+
+    before = int(page.locator("#month-tot").inner_text() or 0)
+    p_before = int(page.locator("#month-totp").inner_text() or 0)
+    cell(page, sid, 31).click()  # blank → P
+    expect(cell(page, sid, 31)).to_have_value("P")
+    expect(page.locator("#month-tot")).to_have_text(str(before + 1))
+    expect(page.locator("#month-totp")).to_have_text(str(p_before + 1))
+    expect(page.locator("#month-total")).to_contain_text(f"Tổng tháng: {before + 1} buổi nghỉ ({p_before + 1} P,")
+    assert on_screen(page.locator("#month-totp"))  # the swapped cell is pinned too
+    cell(page, sid, 31).focus()
+    page.keyboard.press("Delete")  # back as it was for the other tests
+    expect(page.locator("#month-tot")).to_have_text(str(before) if before else "")
+    expect(page.locator("#month-total")).to_contain_text(f"Tổng tháng: {before} buổi nghỉ")
+
+
 def png_size(path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -2,7 +2,8 @@
 
 giaovien (Bùi Kim Xuân) teaches Toán in 9A1–9A4 of the demo school; semester II is empty there, semester I
 has the demo's marks. Each test works in its own class so that they do not depend on their order:
-9A1 the keyboard, 9A2 the conflict, 9A3 the lock and the correction request (different students).
+9A1 the keyboard, 9A2 the conflict, 9A3 the lock and the correction request (different students), 9A4 the
+message line.
 """
 import re
 import time
@@ -155,6 +156,27 @@ def test_keyboard_fills_a_row_and_the_average_appears(page, demo_server):
     page.reload()
     expect(cell(page, other, "tx1")).to_have_value("")
     expect(page.locator(f"#avg-{other}")).to_have_text("")
+
+
+def test_the_message_line_follows_the_focused_cell(page, demo_server):
+    """Issue 11: the last error stayed under the grid after the teacher moved on to a valid cell (9A4)."""
+    login(page, demo_server, "giaovien")
+    open_grid(page, demo_server, "9A4", 2)
+    _, sid, _ = row_of(page, 0)
+    _, below, _ = row_of(page, 1)
+    cell(page, sid, "tx1").click()
+    page.keyboard.type("abc")
+    page.keyboard.press("Enter")  # saved on leaving: refused, the message shows under the grid
+    expect(td(page, sid, "tx1")).to_have_class(re.compile(r"\berror\b"))
+    expect(page.locator("#cell-msg")).to_have_text(tt22.MSG_MARK_INVALID)
+    expect(cell(page, below, "tx1")).to_be_focused()
+    page.keyboard.press("Tab")  # on to another valid cell: the line is about that cell now
+    expect(cell(page, below, "tx2")).to_be_focused()
+    expect(page.locator("#cell-msg")).to_have_text("")
+    expect(page.locator("#cell-msg")).to_be_hidden()
+    cell(page, sid, "tx1").click()  # back on the refused cell: its message again
+    expect(page.locator("#cell-msg")).to_have_text(tt22.MSG_MARK_INVALID)
+    page.keyboard.press("Escape")
 
 
 def test_second_browser_on_the_same_cell_gets_the_conflict(new_page, demo_server):
