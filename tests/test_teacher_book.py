@@ -100,3 +100,28 @@ def test_comment_only_layout(app, school):
         data = teacher_book.pdf(teacher_book.build(pe), use_cache=False)
     text = check_a4_pdf(data).pages[1].extract_text()
     assert "Vũ Ánh" in text and "CĐ" in text and "Chưa đạt" in text and "ĐTBmcn" not in text
+
+
+def test_45_pupils_fit_one_page_per_semester_with_physical_page_numbers(app, school):
+    """Issue #12: a 45-pupil grid pushed the count, signature and footer onto a page of their own."""
+    from datetime import date
+
+    from models import write_transaction
+    from models.people import create_student
+    from models.school import enrol
+
+    with write_transaction():
+        for i in range(45 - len(school["students"]) + 1):  # 6A1 holds all but Bùi Thị Cúc
+            s = create_student({"full_name": f"Nguyễn Ngọc Quỳnh Giang {i}", "gender": "Nữ",
+                                "date_of_birth": date(2013, 2, 2)}, 2024)
+            enrol(s, school["classes"]["6A1"], date(2024, 9, 5))
+    fill(school, "Nguyễn Thị An")
+    with app.app_context():
+        data = teacher_book.pdf(teacher_book.build(school["assignment"]), use_cache=False)
+    reader = check_a4_pdf(data)
+    assert len(reader.pages) == 3  # cover, HK I, HK II
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text()
+        assert f"Trang {number}/3" in text and "Mã xác thực" in text
+        if number > 1:
+            assert "Nguyễn Ngọc Quỳnh Giang 36" in text and "điểm được sửa chữa" in text and "Giáo viên bộ môn" in text
