@@ -5,7 +5,7 @@ print template renders it). Dict keys are the Vietnamese labels the reader sees,
 "Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.marks / models.rules.tt22;
 nothing is computed in the templates.
 
-Order (domain.md §4.2): cover, class page, particulars, changes in the year, monthly attendance,
+Order (domain.md §4.2): cover, the usage guide, class page, particulars, changes in the year, monthly attendance,
 per semester one page per subject, semester summaries, year summary, the principal's comments.
 """
 import hashlib
@@ -69,7 +69,7 @@ def promotion(conduct_year: str | None, learning_year: str | None, absent_sessio
 
 @dataclass
 class BookPage:
-    kind: str  # the partial: cover, class, particulars, changes, attendance, subject, summary, year, comments
+    kind: str  # the partial: cover, guide, class, particulars, changes, attendance, subject, summary, year, comments
     title: str  # the table of contents line
     data: dict  # exactly what is printed (hashed for the code)
     sheet: object = None  # attendance pages: the MonthSheet the shared partial renders
@@ -135,7 +135,7 @@ def _cover(school, school_class: SchoolClass, homeroom: str, principal: str) -> 
             "Cơ quan chủ quản": school.header_line_1 if school else "",
             "Phòng giáo dục": school.header_line_2 if school else "",
             "Cấp học": LEVELS["thcs"], "Trường": school.name if school else "",
-            "Địa chỉ": school.address if school else "",
+            "Địa chỉ": school.address if school else "", "Địa danh": school.place_name if school else "",
             "Lớp": school_class.name, "Năm học": school_class.year.name,
             "Giáo viên chủ nhiệm": homeroom, "Hiệu trưởng": principal}
 
@@ -316,9 +316,12 @@ def _year(school_class, roster, subjects, averages: dict) -> dict:
 
 
 def _comments(school_class: SchoolClass) -> dict:
+    """One row per month of the year (a month with no comment is a blank ruled row to write on)."""
+    given = {c.year_month: c for c in comments_for(school_class)}
+    months = sorted(set(year_months(school_class.year)) | set(given))
     return {"page_key": "comments",
-            "rows": [{"key": c.year_month, "label": month_label(c.year_month), "Nhận xét": c.text,
-                      "Ký tên": c.by_name} for c in comments_for(school_class)]}
+            "rows": [{"key": ym, "label": month_label(ym), "Nhận xét": given[ym].text if ym in given else "",
+                      "Ký tên": given[ym].by_name if ym in given else ""} for ym in months]}
 
 
 def build_book(school_class: SchoolClass, today: date | None = None) -> ClassBook:
@@ -335,6 +338,7 @@ def build_book(school_class: SchoolClass, today: date | None = None) -> ClassBoo
                      f"{TITLE} – lớp {school_class.name} – năm học {year_name}")
     add = book.pages.append
     add(BookPage("cover", "Bìa", _cover(school, school_class, homeroom, principal)))
+    add(BookPage("guide", "Hướng dẫn sử dụng sổ", {"page_key": "guide"}))
     add(BookPage("class", "Lớp, sĩ số, giáo viên", _class_page(school_class, roster, subjects, teachers, homeroom)))
     for data in _particulars(roster):
         add(BookPage("particulars", f"Sơ yếu lí lịch học sinh ({data['Phần']})", data))

@@ -49,7 +49,7 @@ def _page(book, key):
 def test_book_order_and_subject_page_data(app, marked):
     book = build_book(marked["classes"]["6A1"], today=TODAY)
     kinds = [p.kind for p in book.pages]
-    assert kinds[:4] == ["cover", "class", "particulars", "changes"]
+    assert kinds[:5] == ["cover", "guide", "class", "particulars", "changes"]
     assert kinds.index("attendance") < kinds.index("subject") < kinds.index("summary") < kinds.index("year")
     assert kinds[-1] == "comments"
     assert [p.key for p in book.pages if p.kind == "attendance"][0] == "attendance-2024-09"
@@ -119,6 +119,33 @@ def test_a_mark_change_changes_only_its_pages_code_and_verify_lists_it(app, mark
     assert "Nguyễn Thị An, CK: 7,5 → 8,0" in result.differences
     assert "Nguyễn Thị An, HK: 7,8 → 7,9" in result.differences
 
+
+def _page_text(app, book, key) -> str:
+    from models.class_book import render_page
+
+    index = [p.key for p in book.pages].index(key)
+    with app.app_context():
+        data = render_page(book, book.pages[index], index + 1, "ABCDE-12345", NOW)
+    pages = _pages(data)
+    assert len(pages) == 1, key
+    return " ".join(pages[0].extract_text().split())
+
+
+def test_cover_guide_and_comment_pages(app, school):
+    """Issue #12: Quốc hiệu and the place on the cover, a GVCN signature, the usage guide, ruled comment rows."""
+    with write_transaction():
+        school["school"].place_name = "Tân Hoà"
+        school["school"].save()
+    book = build_book(school["classes"]["6A1"], today=TODAY)
+    cover = _page_text(app, book, "cover")
+    assert "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cover and "Độc lập - Tự do - Hạnh phúc" in cover
+    assert "Tân Hoà, ngày" in cover and "………, ngày" not in cover
+    assert "Giáo viên chủ nhiệm (Ký và ghi rõ họ tên)" in cover and "Giáo Viên Chunhiem" in cover
+    guide = _page_text(app, book, "guide")
+    assert "HƯỚNG DẪN SỬ DỤNG SỔ" in guide and "gạch ngang giá trị cũ" in guide
+    comments = _page_text(app, book, "comments")
+    assert "Chưa có nhận xét" not in comments
+    assert "Tháng 9/2024" in comments and "Tháng 5/2025" in comments  # a row for every month of the year
 
 
 @pytest.mark.parametrize("username, status", [("admin", 200), ("hieutruong", 200), ("phohieutruong", 200),
