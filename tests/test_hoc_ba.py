@@ -82,3 +82,21 @@ def test_who_may_print(school, login_as, client):
         auth = login_as(username)
         assert client.get(f"/print/hoc-ba/{cuc.id}").status_code == 200, username
     assert TeachingAssignment.select().count() == 3
+
+
+def test_absences_by_kind_have_their_own_line_and_the_comment_is_ruled(app, school):
+    """Issue #12: "P: 1; K: 1" sat in the re-assessment column; the GVCN comment was two uneven dotted lines."""
+    from datetime import date
+
+    from tests.test_printing import _mark
+
+    _mark(school, "Nguyễn Thị An", date(2024, 10, 8), "P")
+    _mark(school, "Nguyễn Thị An", date(2024, 10, 9), "K")
+    page = hoc_ba.student_page(school["students"]["Nguyễn Thị An"], school["year"])
+    with app.app_context():
+        text = check_a4_pdf(hoc_ba.student_pdfs([page])[0]).pages[0].extract_text()
+    row = text.split("Tổng số buổi nghỉ học")[1].split("Môn đánh giá bằng nhận xét")[0]
+    assert row.split() == ["2", "0", "2"]  # HK I, HK II, Cả năm; nothing in the re-assessment column
+    assert "P:" not in text and "K:" not in text
+    assert "1 buổi có phép (P), 1 buổi không phép (K)" in text
+    assert "……" not in text.split("Nhận xét của giáo viên chủ nhiệm")[1].split("Trong bảng")[0]
