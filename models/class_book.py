@@ -19,6 +19,7 @@ from models.attendance import absence_totals, month_sheet, principal_name
 from models.marks import grid_for
 from models.monitoring import comments_for, month_label, year_months
 from models.people import STUDENT_STATUSES, StudentStatus
+from models.printed_corrections import mark_corrections
 from models.rules import tt22
 from models.rules.text import vietnamese_sort_key
 from models.school import (
@@ -233,14 +234,18 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
     second = semester.number == 2
     comment = subject.comment_only
     labels = [f"TX{i}" for i in range(1, 5)] + ["GK", "CK"]
+    fixes = mark_corrections(school_class.id, subject.id, semester.id)
     rows, averages = [], {}
     for r in grid.rows:
-        cells, red = {}, []
+        cells, red, struck = {}, [], {}
         for c in r.cells:
             label = f"TX{c.column.idx}" if c.column.kind == "tx" else c.column.kind.upper()
             cells[label] = c.display
             if c.corrected:
                 red.append(label)
+            fix = fixes.get((r.student.id, c.column.kind, c.column.idx))
+            if fix:
+                struck[label] = {"Cũ": fix.old, "Người duyệt": fix.approver, "Ngày duyệt": fix.approved_on}
         cells["HK"] = r.averages.text("semester")
         if second:
             if comment:
@@ -249,8 +254,11 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
                 cells["HKI"] = r.averages.text("first")
                 cells["CN"] = r.averages.text("year")
         averages[r.student.id] = r.averages
-        rows.append({"key": r.student.id, "label": r.student.full_name, "STT": r.number,
-                     "Trạng thái": r.student.status_label if r.has_left else "", "cells": cells, "Sửa chữa": red})
+        row = {"key": r.student.id, "label": r.student.full_name, "STT": r.number,
+               "Trạng thái": r.student.status_label if r.has_left else "", "cells": cells, "Sửa chữa": red}
+        if struck:  # only rows with a correction: the other pages keep their codes
+            row["Giá trị cũ"] = struck
+        rows.append(row)
     data = {"page_key": f"subject-{semester.number}-{subject.code}", "Môn": subject.name,
             "Học kì": ROMAN[semester.number], "Nhận xét": comment, "Số ĐĐGtx": grid.tx_n,
             "columns": labels, "rows": rows,

@@ -1,5 +1,6 @@
 """The A3 class book: page data, the PDF read back with pypdf, per-page verification codes, permissions."""
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -146,6 +147,19 @@ def test_cover_guide_and_comment_pages(app, school):
     comments = _page_text(app, book, "comments")
     assert "Chưa có nhận xét" not in comments
     assert "Tháng 9/2024" in comments and "Tháng 5/2025" in comments  # a row for every month of the year
+
+
+def test_a_correction_on_the_subject_page_strikes_the_old_value_and_names_the_approver(app, marked):
+    """Issue #12: the paper rule on the class book's score page."""
+    from tests.test_teacher_book import applied_correction
+
+    applied_correction(marked, "Lê Văn An", "ck", 1, "6", "6.5")
+    book = build_book(marked["classes"]["6A1"], today=TODAY)
+    row = next(r for r in _page(book, "subject-1-TOAN").data["rows"] if r["label"] == "Lê Văn An")
+    assert row["Giá trị cũ"] == {"CK": {"Cũ": "6,0", "Người duyệt": "Giáo Viên Hieutruong", "Ngày duyệt": "12/03/2025"}}
+    text = _page_text(app, book, "subject-1-TOAN")
+    assert "CK (duyệt: Giáo Viên Hieutruong, 12/03/2025; ký:" in text
+    assert re.search(r"Lê Văn An 6,0 6,0 7,0 5,0 6,0 6,0 ?6,5", text)  # ĐĐGtx ×4, ĐĐGgk, the struck old ĐĐGck and the new
 
 
 @pytest.mark.parametrize("username, status", [("admin", 200), ("hieutruong", 200), ("phohieutruong", 200),
