@@ -165,18 +165,19 @@ def _joined_late(entry, school_class: SchoolClass) -> bool:
     return joined is not None and (joined - start).days > 7
 
 
-def _parent(name: str, phone: str) -> str:
-    return f"{name} – {phone}" if name and phone else name or phone
+def _parent(name: str, job: str, phone: str) -> str:
+    """"Trần Văn Hùng – Kỹ sư – 0903…": the parts the school holds, in that order."""
+    return " – ".join(part for part in (name, job, phone) if part)
 
 
 def _particulars(roster) -> list[dict]:
     rows = [{"key": e.student.id, "label": e.student.full_name, "STT": e.number,
              "Ngày sinh": _day(e.student.date_of_birth), "Giới tính": e.student.gender,
-             "Dân tộc": e.student.ethnicity,
+             "Dân tộc": e.student.ethnicity, "Tôn giáo": e.student.religion, "Nơi sinh": e.student.birthplace,
              "Địa chỉ": e.student.current_address or e.student.permanent_address,
-             "Cha": _parent(e.student.father_name, e.student.father_phone),
-             "Mẹ": _parent(e.student.mother_name, e.student.mother_phone),
-             "Người giám hộ": _parent(e.student.guardian_name, e.student.guardian_phone),
+             "Cha": _parent(e.student.father_name, e.student.father_job, e.student.father_phone),
+             "Mẹ": _parent(e.student.mother_name, e.student.mother_job, e.student.mother_phone),
+             "Người giám hộ": _parent(e.student.guardian_name, e.student.guardian_job, e.student.guardian_phone),
              "Trạng thái": e.student.status_label if e.has_left else ""} for e in roster]
     chunks = [rows[i:i + PARTICULARS_PER_PAGE] for i in range(0, len(rows), PARTICULARS_PER_PAGE)] or [[]]
     return [{"page_key": f"particulars-{n}", "Phần": f"{n}/{len(chunks)}", "rows": chunk}

@@ -149,6 +149,23 @@ def test_cover_guide_and_comment_pages(app, school):
     assert "Tháng 9/2024" in comments and "Tháng 5/2025" in comments  # a row for every month of the year
 
 
+def test_particulars_print_religion_birthplace_and_parents_jobs(app, school):
+    """Issue #12: the sơ yếu lí lịch left out data the school holds."""
+    an = school["students"]["Nguyễn Thị An"]
+    with write_transaction():
+        an.religion, an.birthplace = "Phật giáo", "Quận Tân Hoà"
+        an.father_name, an.father_job, an.father_phone = "Nguyễn Văn Hùng", "Kỹ sư", "0903123456"
+        an.mother_name, an.mother_job = "Trần Thị Lan", "Giáo viên"
+        an.save()
+    book = build_book(school["classes"]["6A1"], today=TODAY)
+    row = next(r for r in _page(book, "particulars-1").data["rows"] if r["label"] == "Nguyễn Thị An")
+    assert (row["Tôn giáo"], row["Nơi sinh"]) == ("Phật giáo", "Quận Tân Hoà")
+    assert row["Cha"] == "Nguyễn Văn Hùng – Kỹ sư – 0903123456" and row["Mẹ"] == "Trần Thị Lan – Giáo viên"
+    text = _page_text(app, book, "particulars-1")
+    for word in ("Tôn giáo", "Nơi sinh", "Phật giáo", "Quận Tân Hoà", "Kỹ sư", "Trần Thị Lan – Giáo viên"):
+        assert word in text, word
+
+
 def test_a_correction_on_the_subject_page_strikes_the_old_value_and_names_the_approver(app, marked):
     """Issue #12: the paper rule on the class book's score page."""
     from tests.test_teacher_book import applied_correction
