@@ -234,6 +234,7 @@ ACTION_LABELS = {
     "restore": "Khôi phục dữ liệu",
     "attendance": "Điểm danh",
     "confirm": "Xác nhận",
+    "registration_number": "Cấp số đăng bộ",
 }
 
 ENTITY_LABELS = {

@@ -16,6 +16,7 @@ from models.marks import MarkCell, MarkChange
 from models.monitoring import ClassBookComment
 from models.people import Staff, StaffStatus, Student, StudentStatus
 from models.print_jobs import PrintJob
+from models.registers import RegistrationNumber
 from models.school import (
     Department,
     DepartmentMember,
@@ -39,4 +40,5 @@ ALL_MODELS = [
     SchoolCalendar, Holiday, MakeUpDay,
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
+    RegistrationNumber,
 ]

@@ -30,5 +30,6 @@ from blueprints.admin import (  # noqa: E402,F401
     calendar_views,
     lock_views,
     people_views,
+    register_views,
     structure_views,
 )

@@ -172,3 +172,27 @@ def register_book_commands(app: Flask) -> None:
                                            database_url=current_app.config["DATABASE_URL"], progress=progress)
         click.echo(f"Đã ghi {result.path}: {result.classes} lớp, {result.students} học bạ, {result.files} tệp "
                    f"({result.path.stat().st_size // 1048576} MB, {time.perf_counter() - started:.1f} giây).")
+
+    @app.cli.command("print-register")
+    @click.option("--kind", required=True, type=click.Choice(["dang-bo", "bien-dong"]),
+                  help="dang-bo: sổ đăng bộ; bien-dong: sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến.")
+    @click.option("--year", "year_name", help="Năm học (sổ biến động), ví dụ 2024-2025; mặc định mọi năm.")
+    @click.option("--assign", is_flag=True, help="Cấp số đăng bộ cho học sinh mới vào trường trước khi in.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
+    def print_register(kind, year_name, assign, out):
+        """Write one of the school's registers (A3) as a PDF."""
+        from models import registers
+        from models.school import SchoolYear
+
+        with db.connection_context():
+            year = None
+            if year_name:
+                year = SchoolYear.get_or_none(SchoolYear.name == year_name)
+                if year is None:
+                    raise click.ClickException(f"Không có năm học {year_name}.")
+            if assign:
+                click.echo(f"Đã cấp {registers.assign_numbers()} số đăng bộ mới.")
+            register = registers.build(kind, year)
+            data = registers.register_pdf(register)
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi {register.title} ({len(register.rows)} dòng) vào {out} ({len(data) // 1024} KB).")
