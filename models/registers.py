@@ -20,6 +20,9 @@ from models.school import Enrolment, School, SchoolClass, SchoolYear
 REGISTER_TEMPLATE = "print/register.html"
 MOVEMENTS = ("chuyen_den", "chuyen_di", "nghi_hoc", "thoi_hoc")  # the statuses the second register follows
 KINDS = {"dang-bo": "Sổ đăng bộ", "bien-dong": "Sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến"}
+# column widths (%) and the columns of text set flush left, per register
+LAYOUT = {"dang-bo": ([5, 12, 6, 4, 5, 10, 15, 16, 6, 4, 6, 11], {2, 6, 7, 8, 12}),
+          "bien-dong": ([4, 7, 14, 7, 5, 5, 6, 8, 18, 26], {3, 9, 10})}
 
 
 class RegistrationNumber(KeptModel):
@@ -106,8 +109,12 @@ class Register:
     note: str = ""
 
     @property
-    def download_name(self) -> str:
-        return f"{self.title.replace(',', '')}.pdf".replace(" ", "-")
+    def widths(self) -> list[int]:
+        return LAYOUT[self.kind][0]
+
+    @property
+    def flush_left(self) -> set[int]:
+        return LAYOUT[self.kind][1]
 
 
 def _frame(kind: str, columns: list[str], rows: list[list[str]], note: str = "") -> Register:
