@@ -19,6 +19,8 @@ from models.school import Enrolment, School, SchoolClass, SchoolYear
 
 REGISTER_TEMPLATE = "print/register.html"
 MOVEMENTS = ("chuyen_den", "chuyen_di", "nghi_hoc", "thoi_hoc")  # the statuses the second register follows
+# one <table> per page: xhtml2pdf's time grows faster than a table's rows (models/attendance_sheets.py)
+ROWS_PER_PAGE = 30
 KINDS = {"dang-bo": "Sổ đăng bộ", "bien-dong": "Sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến"}
 # column widths (%) and the columns of text set flush left, per register
 LAYOUT = {"dang-bo": ([5, 12, 6, 4, 5, 10, 15, 16, 6, 4, 6, 11], {2, 6, 7, 8, 12}),
@@ -107,6 +109,10 @@ class Register:
     columns: list[str]
     rows: list[list[str]]
     note: str = ""
+
+    @property
+    def pages(self) -> list[list[list[str]]]:
+        return [self.rows[i:i + ROWS_PER_PAGE] for i in range(0, len(self.rows), ROWS_PER_PAGE)] or [[]]
 
     @property
     def widths(self) -> list[int]:
