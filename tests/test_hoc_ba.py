@@ -1,5 +1,5 @@
 """Học bạ (A4 portrait): the page's data, corrections footer, codes, PDF fonts and who may print it."""
-from models import hoc_ba
+from models import hoc_ba, write_transaction
 from models.school import TeachingAssignment
 from tests.test_teacher_book import check_a4_pdf, fill, put
 
@@ -100,3 +100,23 @@ def test_absences_by_kind_have_their_own_line_and_the_comment_is_ruled(app, scho
     assert "P:" not in text and "K:" not in text
     assert "1 buổi có phép (P), 1 buổi không phép (K)" in text
     assert "……" not in text.split("Nhận xét của giáo viên chủ nhiệm")[1].split("Trong bảng")[0]
+
+
+def test_a_grade_of_thirteen_subjects_with_corrections_fits_one_page(app, school):
+    """The national header, P/K line, ruled comment lines and the QR footer must leave the page whole."""
+    from models.school import GradeSubject, Subject
+
+    with write_transaction():
+        for i in range(11):
+            subject = Subject.create(code=f"M{i}", name=f"Môn học thứ {i} (Hoạt động giáo dục)", kind="scored",
+                                     position=10 + i)
+            GradeSubject.create(grade=school["classes"]["6A1"].grade, subject=subject, periods_per_year=70)
+    fill(school, "Nguyễn Thị An")
+    put(school, "Nguyễn Thị An", "ck", 1, "9.0", corrected=True)
+    page = hoc_ba.student_page(school["students"]["Nguyễn Thị An"], school["year"])
+    assert len(page.lines) == 13
+    with app.app_context():
+        reader = check_a4_pdf(hoc_ba.student_pdfs([page])[0])
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Xác nhận của Hiệu trưởng" in text and "Trang 1/1" in text and len(reader.pages[0].images) == 1
