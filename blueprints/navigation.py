@@ -3,9 +3,9 @@ from blueprints.guards import attendance_classes, homeroom_classes
 
 
 def _count(name: str):
-    """A count function of models.corrections, imported when the menu is drawn."""
+    """A count function of models.gradebook.corrections, imported when the menu is drawn."""
     def count(user) -> int:
-        from models import corrections
+        from models.gradebook import corrections
 
         return getattr(corrections, name)(user)
     return count

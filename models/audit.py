@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from models import DeletionRefused, KeptModel, db, is_sqlite
-from models.prepared import Prepared
+from models.core import DeletionRefused, KeptModel, db, is_sqlite
+from models.core.prepared import Prepared
 
 GENESIS = "0" * 64
 
@@ -307,8 +307,8 @@ def entity_label(entity: str) -> str:
 
 def _display(key: str, value) -> str:
     """A stored before/after value as a person reads it: dd/mm/yyyy dates, Có/Không, Vietnamese labels."""
-    from models.accounts import ROLES
-    from models.people import STAFF_STATUSES, STUDENT_STATUSES
+    from models.people.accounts import ROLES
+    from models.people.records import STAFF_STATUSES, STUDENT_STATUSES
 
     if value is None or value == "" or value == []:
         return "—"
@@ -374,8 +374,8 @@ class LogFilter:
 
 def _text_condition(text: str):
     """Entity id, username (accent-insensitive) or the name of the person or account an entry is about."""
-    from models.accounts import User
-    from models.people import search_staff, search_students
+    from models.people.accounts import User
+    from models.people.records import search_staff, search_students
     from models.rules.text import fold
 
     key = fold(text)

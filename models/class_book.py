@@ -2,7 +2,7 @@
 
 Each page is a JSON-able dict: exactly the data printed on it (the verification code hashes it, the
 print template renders it). Dict keys are the Vietnamese labels the reader sees, so /verify can say
-"Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.marks / models.rules.tt22;
+"Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.gradebook.marks / models.rules.tt22;
 nothing is computed in the templates.
 
 Order (domain.md §4.2): cover, the usage guide, class page, particulars, changes in the year, monthly attendance,
@@ -14,15 +14,15 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from models import verification
-from models.attendance import absence_totals, month_sheet, principal_name
-from models.marks import grid_for
-from models.monitoring import comments_for, month_label, year_months
-from models.people import STUDENT_STATUSES, StudentStatus
-from models.printed_corrections import mark_corrections
+from models.attendance.register import absence_totals, month_sheet, principal_name
+from models.gradebook.marks import grid_for
+from models.gradebook.monitoring import comments_for, month_label, year_months
+from models.people.records import STUDENT_STATUSES, StudentStatus
+from models.printing import verification
+from models.printing.printed_corrections import mark_corrections
 from models.rules import tt22
 from models.rules.text import vietnamese_sort_key
-from models.school import (
+from models.school.structure import (
     LEVELS,
     GradeSubject,
     School,
@@ -228,7 +228,7 @@ def _assignment(school_class, subject, teachers) -> TeachingAssignment:
 
 def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dict, dict]:
     """One subject × semester page and the students' averages on it (for the summaries)."""
-    from models.marks import correction_count
+    from models.gradebook.marks import correction_count
 
     grid = grid_for(_assignment(school_class, subject, teachers), semester,
                     now=datetime.combine(today, datetime.min.time()))
@@ -385,7 +385,7 @@ verification.register_page_builder(DOCUMENT, book_pages, label=f"{TITLE} (theo l
 # --- the PDF ---------------------------------------------------------------------------------------
 
 def render_page(book: ClassBook, page: BookPage, number: int, code: str, generated_at: datetime) -> bytes:
-    from models.printing import render_pdf
+    from models.printing.renderer import render_pdf
 
     return render_pdf(TEMPLATE, book=book, page=page, data=page.data, sheet=page.sheet, number=number,
                       total=len(book.pages), code=code, generated_at=generated_at)
@@ -431,7 +431,7 @@ def _render_all(book: ClassBook, codes: list[str], generated_at: datetime, progr
 
 def book_pdf(book: ClassBook, now: datetime | None = None, progress=None, by: int | None = None) -> bytes:
     """The book as one PDF: each page rendered on its own (one table per page), merged, cached by data."""
-    from models.printing import cached_pdf, merge_pdfs
+    from models.printing.renderer import cached_pdf, merge_pdfs
 
     def build() -> bytes:
         generated_at = now or datetime.now()
@@ -444,7 +444,7 @@ def book_pdf(book: ClassBook, now: datetime | None = None, progress=None, by: in
 
 def cached_book(book: ClassBook) -> bytes | None:
     """The finished PDF of exactly this data and layout, if one was built; else None."""
-    from models.printing import cache_dir, layout_version
+    from models.printing.renderer import cache_dir, layout_version
 
     key = hashlib.sha256(f"{DOCUMENT}\x1f{book.data_version}\x1f{layout_version()}".encode()).hexdigest()
     path = cache_dir() / f"{key}.pdf"
@@ -457,7 +457,7 @@ JOB_KIND = "class_book"
 
 
 def register_job_kind() -> None:
-    from models import print_jobs
+    from models.printing import jobs as print_jobs
 
     print_jobs.KINDS.setdefault(JOB_KIND, "In sổ theo dõi và đánh giá học sinh")
 
@@ -467,7 +467,7 @@ register_job_kind()
 
 def run_job(job) -> None:
     """The worker's body for a class book: progress after each rendered page."""
-    from models.print_jobs import run_into_file
+    from models.printing.jobs import run_into_file
 
     def build(start, progress) -> bytes:
         book = build_book(SchoolClass.get_by_id(job.parameters["class_id"]))

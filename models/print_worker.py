@@ -1,6 +1,6 @@
-"""`python -m models.print_worker <job id>`: build one print job outside the web process.
+"""`python -m models.printing.worker <job id>`: build one print job outside the web process.
 
-Started by models.print_jobs.start_job with the app's DATABASE_URL in the environment; runs at a
+Started by models.printing.jobs.start_job with the app's DATABASE_URL in the environment; runs at a
 lower priority so the web process keeps answering while it renders.
 """
 import os
@@ -9,15 +9,15 @@ import sys
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or not argv[1].isdigit():
-        print("usage: python -m models.print_worker <job id>", file=sys.stderr)
+        print("usage: python -m models.printing.worker <job id>", file=sys.stderr)
         return 2
     try:
         os.nice(10)
     except OSError:  # not permitted (or not on this platform): render at normal priority
         pass
     from app import create_app
-    from models import db
-    from models.print_jobs import PrintJob, run_job
+    from models.core import db
+    from models.printing.jobs import PrintJob, run_job
 
     app = create_app({"AUTO_MIGRATE": False})
     with app.app_context(), db.connection_context():
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
             return 1
         try:
             if job.kind == "class_book":
-                from models.class_book import run_job as run_class_book
+                from models.printing.class_book import run_job as run_class_book
 
                 run_class_book(job)
             elif _runner(job.kind) is not None:
@@ -40,8 +40,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-# --- job kinds built by other modules (models.print_jobs.run_job builds "attendance_month") ---------
-EXTRA_KINDS = {"archive": "models.archive:run_archive_job", "register": "models.registers:run_job"}
+# --- job kinds built by other modules (models.printing.jobs.run_job builds "attendance_month") ---------
+EXTRA_KINDS = {"archive": "models.printing.archive:run_archive_job", "register": "models.printing.registers:run_job"}
 
 
 def _runner(kind: str):

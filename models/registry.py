@@ -1,23 +1,24 @@
 """Every model of the application, in creation order (migrations and tests use this list)."""
-from models.accounts import LoginFailure, User, UserRole
-from models.attendance import (
+from models.attendance.register import (
     AttendanceChange,
     AttendanceDelegate,
     AttendanceLock,
     AttendanceMark,
     AttendanceMonthConfirm,
 )
-from models.attendance_sheets import AttendanceSheetStep
-from models.audit import AuditEntry
-from models.calendar import Holiday, MakeUpDay, SchoolCalendar
-from models.corrections import CorrectionRequest, CorrectionStep
-from models.locks import EntryWindow, LockOverride
-from models.marks import MarkCell, MarkChange
-from models.monitoring import ClassBookComment
-from models.people import Staff, StaffStatus, Student, StudentStatus
-from models.print_jobs import PrintJob
-from models.registers import RegistrationNumber
-from models.school import (
+from models.audit.log import AuditEntry
+from models.gradebook.corrections import CorrectionRequest, CorrectionStep
+from models.gradebook.locks import EntryWindow, LockOverride
+from models.gradebook.marks import MarkCell, MarkChange
+from models.gradebook.monitoring import ClassBookComment
+from models.people.accounts import LoginFailure, User, UserRole
+from models.people.records import Staff, StaffStatus, Student, StudentStatus
+from models.printing.attendance_sheet import AttendanceSheetStep
+from models.printing.jobs import PrintJob
+from models.printing.registers import RegistrationNumber
+from models.printing.verification import PrintedPage
+from models.school.calendar import Holiday, MakeUpDay, SchoolCalendar
+from models.school.structure import (
     Department,
     DepartmentMember,
     Enrolment,
@@ -30,7 +31,6 @@ from models.school import (
     Subject,
     TeachingAssignment,
 )
-from models.verification import PrintedPage
 
 ALL_MODELS = [
     School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,

@@ -3,13 +3,13 @@ import io
 from datetime import date, datetime
 
 import pytest
+from models.attendance.register import month_sheet, save_mark
+from models.audit.log import AuditEntry
+from models.printing.attendance_sheet import AttendanceSheetStep, record_step, sheet_status
+from models.printing.jobs import PrintJob, start_job
+from models.printing.renderer import verification_code
 from pypdf import PdfReader
 
-from models.attendance import month_sheet, save_mark
-from models.attendance_sheets import AttendanceSheetStep, record_step, sheet_status
-from models.audit import AuditEntry
-from models.print_jobs import PrintJob, start_job
-from models.printing import verification_code
 from tests.conftest import finished_job
 
 SHEET = "/print/attendance/{}/2024-10"

@@ -1,6 +1,8 @@
 """Học bạ (A4 portrait): the page's data, corrections footer, codes, PDF fonts and who may print it."""
-from models import hoc_ba, write_transaction
-from models.school import TeachingAssignment
+from models.core import write_transaction
+from models.school.structure import TeachingAssignment
+
+from models.printing import hoc_ba
 from tests.test_teacher_book import check_a4_pdf, fill, put
 
 
@@ -104,7 +106,7 @@ def test_absences_by_kind_have_their_own_line_and_the_comment_is_ruled(app, scho
 
 def test_a_grade_of_thirteen_subjects_with_corrections_fits_one_page(app, school):
     """The national header, P/K line, ruled comment lines and the QR footer must leave the page whole."""
-    from models.school import GradeSubject, Subject
+    from models.school.structure import GradeSubject, Subject
 
     with write_transaction():
         for i in range(11):

@@ -2,13 +2,14 @@
 import io
 from datetime import date
 
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.people.records import change_student_status, create_student
+from models.printing.registers import RegistrationNumber
+from models.school.structure import enrol
 from pypdf import PdfReader
 
-from models import registers, write_transaction
-from models.audit import AuditEntry
-from models.people import change_student_status, create_student
-from models.registers import RegistrationNumber
-from models.school import enrol
+from models.printing import registers
 from tests.conftest import finished_job
 
 
@@ -110,6 +111,6 @@ def test_registers_are_the_admins(school, login_as):
 
 
 def _jobs():
-    from models.print_jobs import PrintJob
+    from models.printing.jobs import PrintJob
 
     return list(PrintJob.select().where(PrintJob.kind == registers.JOB_KIND))

@@ -3,12 +3,13 @@ import io
 import re
 from datetime import datetime
 
+from models.core import write_transaction
+from models.gradebook.marks import MarkCell
+from models.printing.renderer import pdf_fonts
+from models.school.structure import Semester
 from pypdf import PdfReader
 
-from models import teacher_book, write_transaction
-from models.marks import MarkCell
-from models.printing import pdf_fonts
-from models.school import Semester
+from models.printing import teacher_book
 
 A4 = (595.28, 841.89)
 
@@ -89,7 +90,7 @@ def test_who_may_print(school, login_as, client):
 
 
 def test_comment_only_layout(app, school):
-    from models.school import TeachingAssignment
+    from models.school.structure import TeachingAssignment
 
     pe = TeachingAssignment.get((TeachingAssignment.school_class == school["classes"]["6A1"])
                                 & (TeachingAssignment.subject == school["subjects"]["GDTC"]))
@@ -107,9 +108,9 @@ def test_45_pupils_fit_one_page_per_semester_with_physical_page_numbers(app, sch
     """Issue #12: a 45-pupil grid pushed the count, signature and footer onto a page of their own."""
     from datetime import date
 
-    from models import write_transaction
-    from models.people import create_student
-    from models.school import enrol
+    from models.core import write_transaction
+    from models.people.records import create_student
+    from models.school.structure import enrol
 
     with write_transaction():
         for i in range(45 - len(school["students"]) + 1):  # 6A1 holds all but Bùi Thị Cúc
@@ -130,7 +131,7 @@ def test_45_pupils_fit_one_page_per_semester_with_physical_page_numbers(app, sch
 
 def applied_correction(school, name, kind, idx, old, new, semester=1):
     """An applied correction request as the workflow leaves it (approved by the principal on 12/03/2025)."""
-    from models.corrections import CorrectionRequest
+    from models.gradebook.corrections import CorrectionRequest
 
     put(school, name, kind, idx, new, semester, corrected=True)
     term = Semester.get((Semester.year == school["year"]) & (Semester.number == semester))

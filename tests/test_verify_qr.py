@@ -3,11 +3,11 @@ import io
 import re
 
 import segno
+from models.attendance.register import month_sheet
+from models.printing.verify_qr import DEFAULT_PUBLIC_URL, verify_url
 from pypdf import PdfReader
 
-from models import teacher_book
-from models.attendance import month_sheet
-from models.verify_qr import DEFAULT_PUBLIC_URL, verify_url
+from models.printing import teacher_book
 
 
 def _matrix_of(image, border: int = 1) -> list[list[bool]]:
@@ -54,8 +54,8 @@ def test_every_teacher_book_page_has_the_qr_of_its_own_code(app, school):
 
 
 def test_the_attendance_sheet_has_the_qr_of_its_code(app, school):
-    from models.attendance_sheets import sheet_context
-    from models.printing import render_pdf
+    from models.printing.attendance_sheet import sheet_context
+    from models.printing.renderer import render_pdf
 
     with app.app_context():
         sheet = month_sheet(school["classes"]["6A1"], 2024, 10)

@@ -3,10 +3,11 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from models.school.structure import SchoolYear
 
 from blueprints.admin import bp
-from models import print_jobs, registers
-from models.school import SchoolYear
+from models.printing import jobs as print_jobs
+from models.printing import registers
 
 
 def _jobs_dir() -> Path:

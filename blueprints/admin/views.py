@@ -1,11 +1,11 @@
 """The admin home; the admin's other pages live in one module per area, imported below."""
 from flask import render_template
+from models.audit.log import AuditEntry, action_label, entity_label
+from models.people.accounts import User
+from models.people.records import Staff, Student
+from models.school.structure import SchoolClass, SchoolYear
 
 from blueprints.admin import bp
-from models.accounts import User
-from models.audit import AuditEntry, action_label, entity_label
-from models.people import Staff, Student
-from models.school import SchoolClass, SchoolYear
 
 
 @bp.route("/")

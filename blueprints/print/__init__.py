@@ -15,7 +15,7 @@ def _signed_in():
 @bp.app_template_filter("verify_qr")
 def _verify_qr(code: str) -> str:
     """{{ code|verify_qr }}: the QR code (data: URI) that opens /verify/<code> on the school's address."""
-    from models.verify_qr import qr_data_uri
+    from models.printing.verify_qr import qr_data_uri
 
     return qr_data_uri(code)
 

@@ -1,13 +1,13 @@
 """Corrections as the paper book writes them: the old value struck through, the new value in red beside
 it, and who approved it (name, date) with room to sign (domain.md §4.2, usage rule 4).
 
-Read from the applied correction requests (models.corrections); a cell flagged corrected without a
+Read from the applied correction requests (models.gradebook.corrections); a cell flagged corrected without a
 request (data from before the workflow) prints its red value only.
 """
 from dataclasses import dataclass
 
-from models.accounts import User
-from models.corrections import CorrectionRequest, describe
+from models.gradebook.corrections import CorrectionRequest, describe
+from models.people.accounts import User
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class PrintedCorrection:
 
 def mark_corrections(school_class_id: int, subject_id: int, semester_id: int) -> dict[tuple, PrintedCorrection]:
     """(student_id, kind, idx) → the last applied correction of that mark on one page of the book."""
-    from models.marks import Column
+    from models.gradebook.marks import Column
 
     rows = (CorrectionRequest.select(CorrectionRequest, User).join(User, on=(CorrectionRequest.decided_by == User.id))
             .where((CorrectionRequest.target == "mark") & (CorrectionRequest.state == "da_ap_dung")

@@ -5,17 +5,17 @@
   October and kept up to date (assign_numbers());
 - the sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến: every such change in the status histories.
 
-Both print as A3 landscape books through the one renderer (models.printing.render_pdf).
+Both print as A3 landscape books through the one renderer (models.printing.renderer.render_pdf).
 """
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from peewee import DateField, DateTimeField, ForeignKeyField, IntegerField, fn
 
-from models import KeptModel, write_transaction
-from models.people import STUDENT_LEFT, STUDENT_STATUSES, Student, StudentStatus
+from models.core import KeptModel, write_transaction
+from models.people.records import STUDENT_LEFT, STUDENT_STATUSES, Student, StudentStatus
 from models.rules.text import vietnamese_sort_key
-from models.school import Enrolment, School, SchoolClass, SchoolYear
+from models.school.structure import Enrolment, School, SchoolClass, SchoolYear
 
 REGISTER_TEMPLATE = "print/register.html"
 MOVEMENTS = ("chuyen_den", "chuyen_di", "nghi_hoc", "thoi_hoc")  # the statuses the second register follows
@@ -59,7 +59,7 @@ def assign_numbers(user=None) -> int:
     """Give the next numbers to the students admitted without one (the October completion); returns how many.
 
     Numbers only grow: a number once given stays with its student, whatever happens to them later."""
-    from models.audit import record
+    from models.audit.log import record
 
     given = 0
     with write_transaction():
@@ -124,7 +124,7 @@ class Register:
 
 
 def _frame(kind: str, columns: list[str], rows: list[list[str]], note: str = "") -> Register:
-    from models.attendance import principal_name
+    from models.attendance.register import principal_name
 
     school = School.current()
     return Register(kind, KINDS[kind], school.name if school else "", school.header_line_1 if school else "",
@@ -189,7 +189,7 @@ def build(kind: str, year: SchoolYear | None = None) -> Register:
 
 
 def register_pdf(register: Register, now: datetime | None = None) -> bytes:
-    from models.printing import render_pdf
+    from models.printing.renderer import render_pdf
 
     return render_pdf(REGISTER_TEMPLATE, register=register, generated_at=now or datetime.now())
 
@@ -206,7 +206,7 @@ JOB_KIND = "register"
 
 
 def _register_job_kind() -> None:
-    from models import print_jobs
+    from models.printing import jobs as print_jobs
 
     print_jobs.KINDS.setdefault(JOB_KIND, "In sổ đăng bộ, sổ theo dõi biến động học sinh")
 
@@ -223,8 +223,8 @@ def job_download_name(job) -> str:
 
 
 def run_job(job) -> None:
-    """The worker's body (models.print_worker.EXTRA_KINDS): one register as a PDF."""
-    from models.print_jobs import run_into_file
+    """The worker's body (models.printing.worker.EXTRA_KINDS): one register as a PDF."""
+    from models.printing.jobs import run_into_file
 
     def make(start, progress) -> bytes:
         start(1)
