@@ -28,6 +28,7 @@ _GROUPS = [
         ("Người nhập điểm danh thay", "admin.attendance_delegates"),
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Học sinh", "admin.students"),
+        ("Sổ đăng bộ, sổ biến động", "admin.registers_page"),
         ("Cán bộ, giáo viên", "admin.staff_list"),
         ("Tài khoản", "admin.accounts"),
         ("Nhật ký thay đổi", "admin.audit_log"),

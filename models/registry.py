@@ -15,6 +15,7 @@ from models.people.accounts import LoginFailure, User, UserRole
 from models.people.records import Staff, StaffStatus, Student, StudentStatus
 from models.printing.attendance_sheet import AttendanceSheetStep
 from models.printing.jobs import PrintJob
+from models.printing.registers import RegistrationNumber
 from models.printing.verification import PrintedPage
 from models.school.calendar import Holiday, MakeUpDay, SchoolCalendar
 from models.school.structure import (
@@ -39,4 +40,5 @@ ALL_MODELS = [
     SchoolCalendar, Holiday, MakeUpDay,
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
+    RegistrationNumber,
 ]

@@ -273,7 +273,7 @@ def test_the_log_after_locks_corrections_and_prints_shows_no_raw_code(app, clien
     assert as_user("admin").post(f"/corrections/{req_id}/apply").status_code == 303
     # an attendance sheet printed by the homeroom teacher
     as_user("chunhiem")
-    assert client.get(f"/print/attendance/{c6a1.id}/2024-12").status_code == 200
+    assert client.get(f"/print/attendance/{c6a1.id}/2024-12.pdf").status_code == 200  # a download records "Đã in"
 
     as_user("admin")
     actions = {e.action for e in AuditEntry.select()}

@@ -1,5 +1,6 @@
 """The A3 class book: page data, the PDF read back with pypdf, per-page verification codes, permissions."""
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -49,7 +50,7 @@ def _page(book, key):
 def test_book_order_and_subject_page_data(app, marked):
     book = build_book(marked["classes"]["6A1"], today=TODAY)
     kinds = [p.kind for p in book.pages]
-    assert kinds[:4] == ["cover", "class", "particulars", "changes"]
+    assert kinds[:5] == ["cover", "guide", "class", "particulars", "changes"]
     assert kinds.index("attendance") < kinds.index("subject") < kinds.index("summary") < kinds.index("year")
     assert kinds[-1] == "comments"
     assert [p.key for p in book.pages if p.kind == "attendance"][0] == "attendance-2024-09"
@@ -119,6 +120,63 @@ def test_a_mark_change_changes_only_its_pages_code_and_verify_lists_it(app, mark
     assert "Nguyễn Thị An, CK: 7,5 → 8,0" in result.differences
     assert "Nguyễn Thị An, HK: 7,8 → 7,9" in result.differences
 
+
+def _page_text(app, book, key) -> str:
+    from models.printing.class_book import render_page
+
+    index = [p.key for p in book.pages].index(key)
+    with app.app_context():
+        data = render_page(book, book.pages[index], index + 1, "ABCDE-12345", NOW)
+    pages = _pages(data)
+    assert len(pages) == 1, key
+    return " ".join(pages[0].extract_text().split())
+
+
+def test_cover_guide_and_comment_pages(app, school):
+    """Issue #12: Quốc hiệu and the place on the cover, a GVCN signature, the usage guide, ruled comment rows."""
+    with write_transaction():
+        school["school"].place_name = "Tân Hoà"
+        school["school"].save()
+    book = build_book(school["classes"]["6A1"], today=TODAY)
+    cover = _page_text(app, book, "cover")
+    assert "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cover and "Độc lập - Tự do - Hạnh phúc" in cover
+    assert "Tân Hoà, ngày" in cover and "………, ngày" not in cover
+    assert "Giáo viên chủ nhiệm (Ký và ghi rõ họ tên)" in cover and "Giáo Viên Chunhiem" in cover
+    guide = _page_text(app, book, "guide")
+    assert "HƯỚNG DẪN SỬ DỤNG SỔ" in guide and "gạch ngang giá trị cũ" in guide
+    comments = _page_text(app, book, "comments")
+    assert "Chưa có nhận xét" not in comments
+    assert "Tháng 9/2024" in comments and "Tháng 5/2025" in comments  # a row for every month of the year
+
+
+def test_particulars_print_religion_birthplace_and_parents_jobs(app, school):
+    """Issue #12: the sơ yếu lí lịch left out data the school holds."""
+    an = school["students"]["Nguyễn Thị An"]
+    with write_transaction():
+        an.religion, an.birthplace = "Phật giáo", "Quận Tân Hoà"
+        an.father_name, an.father_job, an.father_phone = "Nguyễn Văn Hùng", "Kỹ sư", "0903123456"
+        an.mother_name, an.mother_job = "Trần Thị Lan", "Giáo viên"
+        an.save()
+    book = build_book(school["classes"]["6A1"], today=TODAY)
+    row = next(r for r in _page(book, "particulars-1").data["rows"] if r["label"] == "Nguyễn Thị An")
+    assert (row["Tôn giáo"], row["Nơi sinh"]) == ("Phật giáo", "Quận Tân Hoà")
+    assert row["Cha"] == "Nguyễn Văn Hùng – Kỹ sư – 0903123456" and row["Mẹ"] == "Trần Thị Lan – Giáo viên"
+    text = _page_text(app, book, "particulars-1")
+    for word in ("Tôn giáo", "Nơi sinh", "Phật giáo", "Quận Tân Hoà", "Kỹ sư", "Trần Thị Lan – Giáo viên"):
+        assert word in text, word
+
+
+def test_a_correction_on_the_subject_page_strikes_the_old_value_and_names_the_approver(app, marked):
+    """Issue #12: the paper rule on the class book's score page."""
+    from tests.test_teacher_book import applied_correction
+
+    applied_correction(marked, "Lê Văn An", "ck", 1, "6", "6.5")
+    book = build_book(marked["classes"]["6A1"], today=TODAY)
+    row = next(r for r in _page(book, "subject-1-TOAN").data["rows"] if r["label"] == "Lê Văn An")
+    assert row["Giá trị cũ"] == {"CK": {"Cũ": "6,0", "Người duyệt": "Giáo Viên Hieutruong", "Ngày duyệt": "12/03/2025"}}
+    text = _page_text(app, book, "subject-1-TOAN")
+    assert "CK (duyệt: Giáo Viên Hieutruong, 12/03/2025; ký:" in text
+    assert re.search(r"Lê Văn An 6,0 6,0 7,0 5,0 6,0 6,0 ?6,5", text)  # ĐĐGtx ×4, ĐĐGgk, the struck old ĐĐGck and the new
 
 
 @pytest.mark.parametrize("username, status", [("admin", 200), ("hieutruong", 200), ("phohieutruong", 200),

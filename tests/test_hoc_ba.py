@@ -1,4 +1,5 @@
 """Học bạ (A4 portrait): the page's data, corrections footer, codes, PDF fonts and who may print it."""
+from models.core import write_transaction
 from models.printing import hoc_ba
 from models.school.structure import TeachingAssignment
 from tests.test_teacher_book import check_a4_pdf, fill, put
@@ -82,3 +83,41 @@ def test_who_may_print(school, login_as, client):
         auth = login_as(username)
         assert client.get(f"/print/hoc-ba/{cuc.id}").status_code == 200, username
     assert TeachingAssignment.select().count() == 3
+
+
+def test_absences_by_kind_have_their_own_line_and_the_comment_is_ruled(app, school):
+    """Issue #12: "P: 1; K: 1" sat in the re-assessment column; the GVCN comment was two uneven dotted lines."""
+    from datetime import date
+
+    from tests.test_printing import _mark
+
+    _mark(school, "Nguyễn Thị An", date(2024, 10, 8), "P")
+    _mark(school, "Nguyễn Thị An", date(2024, 10, 9), "K")
+    page = hoc_ba.student_page(school["students"]["Nguyễn Thị An"], school["year"])
+    with app.app_context():
+        text = check_a4_pdf(hoc_ba.student_pdfs([page])[0]).pages[0].extract_text()
+    row = text.split("Tổng số buổi nghỉ học")[1].split("Môn đánh giá bằng nhận xét")[0]
+    assert row.split() == ["2", "0", "2"]  # HK I, HK II, Cả năm; nothing in the re-assessment column
+    assert "P:" not in text and "K:" not in text
+    assert "1 buổi có phép (P), 1 buổi không phép (K)" in text
+    assert "……" not in text.split("Nhận xét của giáo viên chủ nhiệm")[1].split("Trong bảng")[0]
+
+
+def test_a_grade_of_thirteen_subjects_with_corrections_fits_one_page(app, school):
+    """The national header, P/K line, ruled comment lines and the QR footer must leave the page whole."""
+    from models.school.structure import GradeSubject, Subject
+
+    with write_transaction():
+        for i in range(11):
+            subject = Subject.create(code=f"M{i}", name=f"Môn học thứ {i} (Hoạt động giáo dục)", kind="scored",
+                                     position=10 + i)
+            GradeSubject.create(grade=school["classes"]["6A1"].grade, subject=subject, periods_per_year=70)
+    fill(school, "Nguyễn Thị An")
+    put(school, "Nguyễn Thị An", "ck", 1, "9.0", corrected=True)
+    page = hoc_ba.student_page(school["students"]["Nguyễn Thị An"], school["year"])
+    assert len(page.lines) == 13
+    with app.app_context():
+        reader = check_a4_pdf(hoc_ba.student_pdfs([page])[0])
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Xác nhận của Hiệu trưởng" in text and "Trang 1/1" in text and len(reader.pages[0].images) == 1

@@ -67,7 +67,9 @@ def test_sheet_is_one_a3_landscape_page_with_embedded_liberation_serif(app, scho
         assert not any(re.search(r"Helvetica|Times-Roman|Courier", f) for f in fonts), fonts
     text = pages[0].extract_text()
     assert "Đặng Quốc Đạt" in text
-    assert "SỔ GỌI TÊN VÀ GHI ĐIỂM" in text.upper()
+    # issue #12: Quốc hiệu and tiêu ngữ beside the school; one title, the book's
+    assert "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "SỔ GỌI TÊN" not in text.upper() and "ĐIỂM DANH THÁNG 10 NĂM 2024" in text.upper()
     assert "Giáo viên chủ nhiệm" in text and "Hiệu trưởng" in text
     assert "(Ký, ghi rõ họ tên và đóng dấu)" in text
     assert verification_code(sheet.data_version) in text

@@ -1,5 +1,6 @@
 """The teacher's book (A4 portrait): PDF pages, fonts, names, red corrections, codes and who may print it."""
 import io
+import re
 from datetime import datetime
 
 from pypdf import PdfReader
@@ -101,3 +102,63 @@ def test_comment_only_layout(app, school):
         data = teacher_book.pdf(teacher_book.build(pe), use_cache=False)
     text = check_a4_pdf(data).pages[1].extract_text()
     assert "Vũ Ánh" in text and "CĐ" in text and "Chưa đạt" in text and "ĐTBmcn" not in text
+
+
+def test_45_pupils_fit_one_page_per_semester_with_physical_page_numbers(app, school):
+    """Issue #12: a 45-pupil grid pushed the count, signature and footer onto a page of their own."""
+    from datetime import date
+
+    from models.core import write_transaction
+    from models.people.records import create_student
+    from models.school.structure import enrol
+
+    with write_transaction():
+        for i in range(45 - len(school["students"]) + 1):  # 6A1 holds all but Bùi Thị Cúc
+            s = create_student({"full_name": f"Nguyễn Ngọc Quỳnh Giang {i}", "gender": "Nữ",
+                                "date_of_birth": date(2013, 2, 2)}, 2024)
+            enrol(s, school["classes"]["6A1"], date(2024, 9, 5))
+    fill(school, "Nguyễn Thị An")
+    with app.app_context():
+        data = teacher_book.pdf(teacher_book.build(school["assignment"]), use_cache=False)
+    reader = check_a4_pdf(data)
+    assert len(reader.pages) == 3  # cover, HK I, HK II
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text()
+        assert f"Trang {number}/3" in text and "Mã xác thực" in text
+        if number > 1:
+            assert "Nguyễn Ngọc Quỳnh Giang 36" in text and "điểm được sửa chữa" in text and "Giáo viên bộ môn" in text
+
+
+def applied_correction(school, name, kind, idx, old, new, semester=1):
+    """An applied correction request as the workflow leaves it (approved by the principal on 12/03/2025)."""
+    from models.gradebook.corrections import CorrectionRequest
+
+    put(school, name, kind, idx, new, semester, corrected=True)
+    term = Semester.get((Semester.year == school["year"]) & (Semester.number == semester))
+    with write_transaction():
+        CorrectionRequest.create(
+            target="mark", school_class=school["classes"]["6A1"], student=school["students"][name],
+            subject=school["subjects"]["TOAN"], semester=term, kind=kind, idx=idx, old_value=old, new_value=new,
+            reason="Nhập nhầm", state="da_ap_dung", filed_by=school["users"]["giaovien"],
+            filed_at=datetime(2025, 3, 10, 8), decided_by=school["users"]["hieutruong"],
+            decided_at=datetime(2025, 3, 12, 9), applied_by=school["users"]["admin"],
+            applied_at=datetime(2025, 3, 12, 10))
+
+
+def test_a_correction_prints_the_old_value_struck_and_the_approver(app, school):
+    """Issue #12: the paper rule — old value struck through, new value in red, who approved it, room to sign."""
+    fill(school, "Lê Văn An", "6.0")
+    applied_correction(school, "Lê Văn An", "tx", 2, "6.0", "6.5")
+    book = teacher_book.build(school["assignment"])
+    first = book.pages[1]
+    assert first.page_data["Sửa chữa"] == [{"Học sinh": "Lê Văn An", "Cột": "ĐĐGtx 2", "Cũ": "6,0", "Mới": "6,5",
+                                             "Người duyệt": "Giáo Viên Hieutruong", "Ngày duyệt": "12/03/2025"}]
+    assert "Sửa chữa" not in book.pages[2].page_data
+    with app.app_context():
+        data = teacher_book.pdf(book, use_cache=False)
+    text = " ".join(check_a4_pdf(data).pages[1].extract_text().split())
+    assert "Giáo Viên Hieutruong, 12/03/2025" in text and "Người duyệt, ngày duyệt" in text and "Ký" in text
+    assert re.search(r"Lê Văn An 6,0 6,0 ?6,5 6,0", text)  # ĐĐGtx 1, the struck old and new ĐĐGtx 2, ĐĐGtx 3
+    with app.test_request_context():
+        html = teacher_book.html(teacher_book.build(school["assignment"]))
+    assert '<td class="fix"><strike>6,0</strike>&nbsp;<span class="fixed">6,5</span></td>' in html

@@ -32,5 +32,6 @@ from blueprints.admin import (  # noqa: E402,F401
     lock_views,
     people_views,
     person_views,
+    register_views,
     structure_views,
 )

@@ -12,4 +12,12 @@ def _signed_in():
     return None
 
 
+@bp.app_template_filter("verify_qr")
+def _verify_qr(code: str) -> str:
+    """{{ code|verify_qr }}: the QR code (data: URI) that opens /verify/<code> on the school's address."""
+    from models.printing.verify_qr import qr_data_uri
+
+    return qr_data_uri(code)
+
+
 from blueprints.print import views  # noqa: E402,F401

@@ -20,6 +20,7 @@ def register_print_commands(app: Flask) -> None:
         from models.rules import calendar as cal_rules
         from models.school.structure import SchoolClass, SchoolYear
 
+
         try:
             cal_rules.parse_year_month(month)
         except ValueError as bad:
@@ -90,6 +91,7 @@ def register_book_commands(app: Flask) -> None:
         from models.printing import teacher_book
         from models.school.structure import TeachingAssignment
 
+
         started = time.perf_counter()
         with db.connection_context():
             if assignment_id:
@@ -116,6 +118,7 @@ def register_book_commands(app: Flask) -> None:
         from models.people.records import Student
         from models.printing import hoc_ba
         from models.school.structure import SchoolClass, SchoolYear
+
 
         if bool(student_code) == bool(class_name):
             raise click.ClickException("Cần chọn đúng một trong hai: --student <mã> hoặc --class <lớp>.")
@@ -172,3 +175,27 @@ def register_book_commands(app: Flask) -> None:
                                            database_url=current_app.config["DATABASE_URL"], progress=progress)
         click.echo(f"Đã ghi {result.path}: {result.classes} lớp, {result.students} học bạ, {result.files} tệp "
                    f"({result.path.stat().st_size // 1048576} MB, {time.perf_counter() - started:.1f} giây).")
+
+    @app.cli.command("print-register")
+    @click.option("--kind", required=True, type=click.Choice(["dang-bo", "bien-dong"]),
+                  help="dang-bo: sổ đăng bộ; bien-dong: sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến.")
+    @click.option("--year", "year_name", help="Năm học (sổ biến động), ví dụ 2024-2025; mặc định mọi năm.")
+    @click.option("--assign", is_flag=True, help="Cấp số đăng bộ cho học sinh mới vào trường trước khi in.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
+    def print_register(kind, year_name, assign, out):
+        """Write one of the school's registers (A3) as a PDF."""
+        from models.printing import registers
+        from models.school.structure import SchoolYear
+
+        with db.connection_context():
+            year = None
+            if year_name:
+                year = SchoolYear.get_or_none(SchoolYear.name == year_name)
+                if year is None:
+                    raise click.ClickException(f"Không có năm học {year_name}.")
+            if assign:
+                click.echo(f"Đã cấp {registers.assign_numbers()} số đăng bộ mới.")
+            register = registers.build(kind, year)
+            data = registers.register_pdf(register)
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi {register.title} ({len(register.rows)} dòng) vào {out} ({len(data) // 1024} KB).")

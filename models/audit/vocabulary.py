@@ -18,6 +18,7 @@ ACTIONS: dict[str, str] = {
     "disable": "Vô hiệu hoá tài khoản",
     "lock": "Khoá",
     "unlock": "Mở khoá",
+    "registration_number": "Cấp số đăng bộ",
     "unlock_address": "Mở khoá máy tính đăng nhập sai nhiều lần",
     "lock_schedule": "Trả về theo lịch",
     "carry_forward": "Chuyển năm học",
@@ -144,7 +145,8 @@ FIELDS: dict[str, str] = {
     "marks": "Số buổi", "from": "Từ năm học", "moved": "Số học sinh lên lớp", "stayed": "Số học sinh ở lại lớp",
     "finished": "Số học sinh hoàn thành cấp", "is_coordinator": "Phụ trách chính", "year_id": "Năm học",
     "year_month": "Tháng", "class_id": "Lớp", "output_dir": "Thư mục", "workers": "Số tiến trình",
-    "digests": "Tổng kiểm dữ liệu mẫu", "until": "Dữ liệu đến ngày", "failures": "Số lần đăng nhập sai", "today": "Ngày dựng trường mẫu", "level": "Cấp học", "evidence": "Minh chứng", "reason": "Lí do",
+    "digests": "Tổng kiểm dữ liệu mẫu", "until": "Dữ liệu đến ngày", "failures": "Số lần đăng nhập sai", "registration_number": "Số đăng bộ",
+    "admitted_on": "Ngày vào trường", "today": "Ngày dựng trường mẫu", "level": "Cấp học", "evidence": "Minh chứng", "reason": "Lí do",
     "department": "Tổ chuyên môn",
 }
 

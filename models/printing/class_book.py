@@ -5,7 +5,7 @@ print template renders it). Dict keys are the Vietnamese labels the reader sees,
 "Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.gradebook.marks / models.rules.tt22;
 nothing is computed in the templates.
 
-Order (domain.md §4.2): cover, class page, particulars, changes in the year, monthly attendance,
+Order (domain.md §4.2): cover, the usage guide, class page, particulars, changes in the year, monthly attendance,
 per semester one page per subject, semester summaries, year summary, the principal's comments.
 """
 import hashlib
@@ -19,6 +19,7 @@ from models.gradebook.marks import grid_for
 from models.gradebook.monitoring import comments_for, month_label, year_months
 from models.people.records import STUDENT_STATUSES, StudentStatus
 from models.printing import verification
+from models.printing.printed_corrections import mark_corrections
 from models.rules import tt22
 from models.rules.text import vietnamese_sort_key
 from models.school.structure import (
@@ -69,7 +70,7 @@ def promotion(conduct_year: str | None, learning_year: str | None, absent_sessio
 
 @dataclass
 class BookPage:
-    kind: str  # the partial: cover, class, particulars, changes, attendance, subject, summary, year, comments
+    kind: str  # the partial: cover, guide, class, particulars, changes, attendance, subject, summary, year, comments
     title: str  # the table of contents line
     data: dict  # exactly what is printed (hashed for the code)
     sheet: object = None  # attendance pages: the MonthSheet the shared partial renders
@@ -135,7 +136,7 @@ def _cover(school, school_class: SchoolClass, homeroom: str, principal: str) -> 
             "Cơ quan chủ quản": school.header_line_1 if school else "",
             "Phòng giáo dục": school.header_line_2 if school else "",
             "Cấp học": LEVELS["thcs"], "Trường": school.name if school else "",
-            "Địa chỉ": school.address if school else "",
+            "Địa chỉ": school.address if school else "", "Địa danh": school.place_name if school else "",
             "Lớp": school_class.name, "Năm học": school_class.year.name,
             "Giáo viên chủ nhiệm": homeroom, "Hiệu trưởng": principal}
 
@@ -164,18 +165,19 @@ def _joined_late(entry, school_class: SchoolClass) -> bool:
     return joined is not None and (joined - start).days > 7
 
 
-def _parent(name: str, phone: str) -> str:
-    return f"{name} – {phone}" if name and phone else name or phone
+def _parent(name: str, job: str, phone: str) -> str:
+    """"Trần Văn Hùng – Kỹ sư – 0903…": the parts the school holds, in that order."""
+    return " – ".join(part for part in (name, job, phone) if part)
 
 
 def _particulars(roster) -> list[dict]:
     rows = [{"key": e.student.id, "label": e.student.full_name, "STT": e.number,
              "Ngày sinh": _day(e.student.date_of_birth), "Giới tính": e.student.gender,
-             "Dân tộc": e.student.ethnicity,
+             "Dân tộc": e.student.ethnicity, "Tôn giáo": e.student.religion, "Nơi sinh": e.student.birthplace,
              "Địa chỉ": e.student.current_address or e.student.permanent_address,
-             "Cha": _parent(e.student.father_name, e.student.father_phone),
-             "Mẹ": _parent(e.student.mother_name, e.student.mother_phone),
-             "Người giám hộ": _parent(e.student.guardian_name, e.student.guardian_phone),
+             "Cha": _parent(e.student.father_name, e.student.father_job, e.student.father_phone),
+             "Mẹ": _parent(e.student.mother_name, e.student.mother_job, e.student.mother_phone),
+             "Người giám hộ": _parent(e.student.guardian_name, e.student.guardian_job, e.student.guardian_phone),
              "Trạng thái": e.student.status_label if e.has_left else ""} for e in roster]
     chunks = [rows[i:i + PARTICULARS_PER_PAGE] for i in range(0, len(rows), PARTICULARS_PER_PAGE)] or [[]]
     return [{"page_key": f"particulars-{n}", "Phần": f"{n}/{len(chunks)}", "rows": chunk}
@@ -233,14 +235,18 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
     second = semester.number == 2
     comment = subject.comment_only
     labels = [f"TX{i}" for i in range(1, 5)] + ["GK", "CK"]
+    fixes = mark_corrections(school_class.id, subject.id, semester.id)
     rows, averages = [], {}
     for r in grid.rows:
-        cells, red = {}, []
+        cells, red, struck = {}, [], {}
         for c in r.cells:
             label = f"TX{c.column.idx}" if c.column.kind == "tx" else c.column.kind.upper()
             cells[label] = c.display
             if c.corrected:
                 red.append(label)
+            fix = fixes.get((r.student.id, c.column.kind, c.column.idx))
+            if fix:
+                struck[label] = {"Cũ": fix.old, "Người duyệt": fix.approver, "Ngày duyệt": fix.approved_on}
         cells["HK"] = r.averages.text("semester")
         if second:
             if comment:
@@ -249,8 +255,11 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
                 cells["HKI"] = r.averages.text("first")
                 cells["CN"] = r.averages.text("year")
         averages[r.student.id] = r.averages
-        rows.append({"key": r.student.id, "label": r.student.full_name, "STT": r.number,
-                     "Trạng thái": r.student.status_label if r.has_left else "", "cells": cells, "Sửa chữa": red})
+        row = {"key": r.student.id, "label": r.student.full_name, "STT": r.number,
+               "Trạng thái": r.student.status_label if r.has_left else "", "cells": cells, "Sửa chữa": red}
+        if struck:  # only rows with a correction: the other pages keep their codes
+            row["Giá trị cũ"] = struck
+        rows.append(row)
     data = {"page_key": f"subject-{semester.number}-{subject.code}", "Môn": subject.name,
             "Học kì": ROMAN[semester.number], "Nhận xét": comment, "Số ĐĐGtx": grid.tx_n,
             "columns": labels, "rows": rows,
@@ -316,9 +325,12 @@ def _year(school_class, roster, subjects, averages: dict) -> dict:
 
 
 def _comments(school_class: SchoolClass) -> dict:
+    """One row per month of the year (a month with no comment is a blank ruled row to write on)."""
+    given = {c.year_month: c for c in comments_for(school_class)}
+    months = sorted(set(year_months(school_class.year)) | set(given))
     return {"page_key": "comments",
-            "rows": [{"key": c.year_month, "label": month_label(c.year_month), "Nhận xét": c.text,
-                      "Ký tên": c.by_name} for c in comments_for(school_class)]}
+            "rows": [{"key": ym, "label": month_label(ym), "Nhận xét": given[ym].text if ym in given else "",
+                      "Ký tên": given[ym].by_name if ym in given else ""} for ym in months]}
 
 
 def build_book(school_class: SchoolClass, today: date | None = None) -> ClassBook:
@@ -335,6 +347,7 @@ def build_book(school_class: SchoolClass, today: date | None = None) -> ClassBoo
                      f"{TITLE} – lớp {school_class.name} – năm học {year_name}")
     add = book.pages.append
     add(BookPage("cover", "Bìa", _cover(school, school_class, homeroom, principal)))
+    add(BookPage("guide", "Hướng dẫn sử dụng sổ", {"page_key": "guide"}))
     add(BookPage("class", "Lớp, sĩ số, giáo viên", _class_page(school_class, roster, subjects, teachers, homeroom)))
     for data in _particulars(roster):
         add(BookPage("particulars", f"Sơ yếu lí lịch học sinh ({data['Phần']})", data))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from models.gradebook.marks import Grid, correction_count, grid_for
+from models.printing.printed_corrections import mark_corrections
 from models.printing.renderer import cached_pdf, render_pdf, render_print_html
 from models.printing.verification import canonical, page_codes, register_page_builder
 from models.school.structure import School, Semester, Subject, TeachingAssignment
@@ -28,6 +29,8 @@ class BookPage:
     grid: Grid | None = None
     semester: Semester | None = None
     corrections: int = 0
+    fixes: dict = field(default_factory=dict)  # (student_id, kind, idx) → PrintedCorrection
+    fix_rows: list = field(default_factory=list)  # (STT, name, PrintedCorrection) in the grid's order
     code: str = ""
     number: int = 1
     total: int = 1
@@ -81,11 +84,17 @@ def build(assignment: TeachingAssignment, now: datetime | None = None) -> Teache
     for semester in Semester.select().where(Semester.year == school_class.year_id).order_by(Semester.number):
         grid = grid_for(assignment, semester, now=now)
         corrections = correction_count(school_class, subject, semester)
+        fixes = mark_corrections(school_class.id, subject.id, semester.id)
+        fix_rows = [(row.number, row.student.full_name, fixes[(row.student.id, c.column.kind, c.column.idx)])
+                    for row in grid.rows for c in row.cells if (row.student.id, c.column.kind, c.column.idx) in fixes]
         data = {"page_key": f"{base}:hk{semester.number}", "Học kì": semester.number, "Môn học": book.subject_name,
                 "Lớp": book.class_name, "Giáo viên": book.teacher_name, "rows": _row_data(grid),
                 "Số điểm được sửa chữa": corrections}
+        if fix_rows:  # pages without a correction keep the codes they had
+            data["Sửa chữa"] = [{"Học sinh": name, **fix.as_data()} for _, name, fix in fix_rows]
         book.pages.append(BookPage("marks", data, {"assignment_id": assignment.id, "page_key": data["page_key"]},
-                                   grid=grid, semester=semester, corrections=corrections))
+                                   grid=grid, semester=semester, corrections=corrections, fixes=fixes,
+                                   fix_rows=fix_rows))
     for number, page in enumerate(book.pages, 1):
         page.number, page.total = number, len(book.pages)
     return book

@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
 
 
 # --- job kinds built by other modules (models.printing.jobs.run_job builds "attendance_month") ---------
-EXTRA_KINDS = {"archive": "models.printing.archive:run_archive_job"}
+EXTRA_KINDS = {"archive": "models.printing.archive:run_archive_job", "register": "models.printing.registers:run_job"}
 
 
 def _runner(kind: str):
