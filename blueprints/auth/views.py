@@ -4,10 +4,10 @@ from urllib.parse import urlparse
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints import SESSION_EPOCH_KEY
 from blueprints.auth import bp
 from blueprints.auth.forms import ChangePasswordForm, LoginForm
 from blueprints.navigation import home_endpoint
+from blueprints.request_hooks import SESSION_EPOCH_KEY
 from models.core import write_transaction
 from models.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD
 from models.people.accounts import LoginRefused, authenticate, change_password, end_sessions
