@@ -6,10 +6,9 @@ import pytest
 from pypdf import PdfReader
 
 from models.attendance import month_sheet, save_mark
-from models.attendance_sheets import AttendanceSheetStep, record_step, sheet_status
+from models.attendance_sheets import AttendanceSheetStep, record_step, sheet_code, sheet_pdf, sheet_status
 from models.audit import AuditEntry
 from models.print_jobs import PrintJob, start_job
-from models.printing import verification_code
 from tests.conftest import finished_job
 
 SHEET = "/print/attendance/{}/2024-10"
@@ -40,7 +39,7 @@ def test_homeroom_teacher_prints_own_class_and_the_print_is_recorded(client, log
     html = resp.get_data(as_text=True)
     assert "Sổ gọi tên và ghi điểm" in html and "Đặng Quốc Đạt" in html
     assert "data-print" in html and "Tải PDF" in html and "<script>" not in html
-    assert verification_code(month_sheet(c, 2024, 10).data_version) in html
+    assert sheet_code(month_sheet(c, 2024, 10)) in html
     assert _steps(c) == ["printed"]
     client.get(SHEET.format(c.id))
     assert _steps(c) == ["printed"]  # the same person and data: one print
@@ -184,3 +183,21 @@ def test_whole_school_job_runs_in_a_worker_process(client, auth, school, app):
     pdf = client.get(f"/print/jobs/{job.id}/download")
     assert pdf.status_code == 200
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 3
+
+
+def test_the_code_printed_on_a_sheet_opens_its_page_on_verify(app, client, login_as, school):
+    """One verification scheme: the code in an A3 sheet's PDF is known to /verify, and a later mark is listed."""
+    c = school["classes"]["6A1"]
+    with app.app_context():
+        data = sheet_pdf(month_sheet(c, 2024, 10))
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    code = sheet_code(month_sheet(c, 2024, 10))
+    assert code in text
+    login_as("hieutruong")
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Không tìm thấy trang in nào mang mã này" not in page
+    assert "Bảng điểm danh tháng" in page and "Trang in khớp với dữ liệu hiện tại." in page
+    _mark(school, "Hoàng Anh", date(2024, 10, 15), "P")
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Trang in không còn khớp với dữ liệu hiện tại." in page
+    assert "Hoàng Anh" in page and "ngày 15" in page
