@@ -402,16 +402,7 @@ def cached_book(book: ClassBook) -> bytes | None:
 
 # --- the worker job ------------------------------------------------------------------------------
 
-JOB_KIND = "class_book"
-
-
-def register_job_kind() -> None:
-    from models import print_jobs
-
-    print_jobs.KINDS.setdefault(JOB_KIND, "In sổ theo dõi và đánh giá học sinh")
-
-
-register_job_kind()
+JOB_KIND = "class_book"  # its label and runner are in models.print_jobs.JOB_KINDS
 
 
 def run_job(job) -> None:

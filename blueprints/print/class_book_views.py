@@ -1,13 +1,12 @@
 """The class book (Sổ theo dõi và đánh giá học sinh theo lớp học): contents, PDF build job, download."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import htmx
 from blueprints.guards import refuse
 from blueprints.print import bp
-from blueprints.print.views import OFFICE, _jobs_dir, _pdf_download
+from blueprints.print.views import OFFICE, _pdf_download, launch_job
 from models import class_book, print_jobs
-from models.printing import CACHE_ENV, cache_dir
 from models.school import SchoolClass
 
 
@@ -50,9 +49,7 @@ def class_book_build(class_id: int):
     book = class_book.build_book(school_class)
     if class_book.cached_book(book) is not None:
         return redirect(url_for("print.class_book_pdf", class_id=class_id), 303)
-    job, started = print_jobs.start_job(
-        class_book.JOB_KIND, {"class_id": school_class.id}, current_user, current_app.config["DATABASE_URL"],
-        _jobs_dir(), extra_env={CACHE_ENV: str(cache_dir())})
+    job, started = launch_job(class_book.JOB_KIND, {"class_id": school_class.id})
     if not started and class_book.job_class_id(job) != school_class.id:
         flash("Máy chủ đang in sổ của một lớp khác; vui lòng thử lại sau ít phút.", "info")
         return redirect(url_for("print.class_book_page", class_id=class_id), 303)

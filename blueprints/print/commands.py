@@ -143,13 +143,12 @@ def register_book_commands(app: Flask) -> None:
     @app.cli.command("archive")
     @click.option("--year", "year_name", required=True, help="Năm học, ví dụ 2024-2025.")
     @click.option("--out", required=True, type=click.Path(file_okay=False), help="Thư mục ghi tệp ZIP.")
-    @click.option("--workers", default=1, show_default=True, help="Số tiến trình dựng PDF.")
+    @click.option("--workers", default=0, show_default=True,
+                  help="Số tiến trình dựng PDF (0: mỗi lõi CPU một tiến trình).")
     @click.option("--class", "class_names", multiple=True, help="Chỉ những lớp này (thử nghiệm).")
     def archive_year(year_name, out, workers, class_names):
         """Write the year-end archive (class books, every học bạ, manifest.json) as one ZIP in --out."""
         from datetime import datetime
-
-        from flask import current_app
 
         from models import archive
         from models.school import SchoolClass, SchoolYear
@@ -168,7 +167,6 @@ def register_book_commands(app: Flask) -> None:
             def progress(done, total):
                 click.echo(f"  {done}/{total}", err=True)
 
-            result = archive.build_archive(year, path, workers=workers, class_ids=ids,
-                                           database_url=current_app.config["DATABASE_URL"], progress=progress)
+            result = archive.build_archive(year, path, workers=workers, class_ids=ids, progress=progress)
         click.echo(f"Đã ghi {result.path}: {result.classes} lớp, {result.students} học bạ, {result.files} tệp "
                    f"({result.path.stat().st_size // 1048576} MB, {time.perf_counter() - started:.1f} giây).")

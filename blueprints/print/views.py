@@ -137,9 +137,7 @@ def start_job():
     if year is None:
         flash("Chưa có năm học hiện tại.", "error")
         return redirect(url_for("print.sheets_overview"), 303)
-    job, started = print_jobs.start_job(
-        "attendance_month", {"year_id": year.id, "year_month": year_month}, current_user,
-        current_app.config["DATABASE_URL"], _jobs_dir(), extra_env={CACHE_ENV: str(cache_dir())})
+    job, started = launch_job("attendance_month", {"year_id": year.id, "year_month": year_month})
     if not started:
         flash("Đang có một lượt in toàn trường chạy; đây là tiến độ của lượt đó.", "info")
     return redirect(url_for("print.job", job_id=job.id), 303)
@@ -147,6 +145,13 @@ def start_job():
 
 def _jobs_dir() -> Path:
     return Path(current_app.config.get("PRINT_JOBS_DIR") or Path(current_app.instance_path) / "print_jobs")
+
+
+def launch_job(kind: str, params: dict, spawn: bool = True) -> tuple[print_jobs.PrintJob, bool]:
+    """The one way a view starts a print job (any kind of models.print_jobs.JOB_KINDS) in the worker:
+    this app's database and print cache, the signed-in user; (job, False) when one of the kind runs."""
+    return print_jobs.start_job(kind, params, current_user, current_app.config["DATABASE_URL"], _jobs_dir(),
+                                extra_env={CACHE_ENV: str(cache_dir())}, spawn=spawn)
 
 
 def _job(job_id: int) -> print_jobs.PrintJob:
