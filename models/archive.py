@@ -122,11 +122,11 @@ _PARENT: dict = {}  # what the forked class workers inherit: the app
 def _worker_init() -> None:
     """A forked class worker: niced, its own database connection (never the parent's), the parent's app."""
     from models import db
-    from models.render_pool import lower_priority, render_alone
+    from models.render_pool import forget_inherited_connections, lower_priority, render_alone
 
     render_alone()  # the archive already renders one class per process
     lower_priority()
-    db._state.reset()  # forget the parent's connection without closing it under the parent
+    forget_inherited_connections()
     _PARENT["context"] = _PARENT["app"].app_context()
     _PARENT["context"].push()
     db.connect(reuse_if_open=True)

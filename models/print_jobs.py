@@ -185,6 +185,6 @@ def run_job(job: PrintJob) -> None:
             raise ValueError(f"unknown job kind {job.kind}")
         classes = school_classes(SchoolYear.get_by_id(job.parameters["year_id"]))
         start(len(classes))
-        return school_month_pdf(classes, job.parameters["year_month"], progress=progress)
+        return school_month_pdf(classes, job.parameters["year_month"], progress=progress, by=job.created_by_id)
 
     run_into_file(job, build)

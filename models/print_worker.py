@@ -4,6 +4,7 @@ Started as `python print_worker.py <job id>` (the entry module at the top of the
 app; models never import it). Runs niced so the web process keeps answering while it renders.
 """
 import sys
+from datetime import datetime
 
 from models import db
 
@@ -23,7 +24,7 @@ def run_by_id(job_id: int) -> int:
         try:
             runner = job_runner(job.kind)
         except ValueError as unknown:
-            set_progress(job.id, status="failed", error=str(unknown))
+            set_progress(job.id, status="failed", error=str(unknown), finished_at=datetime.now())
             print(unknown, file=sys.stderr)
             return 1
         try:

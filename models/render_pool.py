@@ -39,9 +39,25 @@ def render_alone() -> None:
     _in_child = True
 
 
+def forget_inherited_connections() -> None:
+    """In a forked child: drop the parent's database connections without closing them under the parent
+    (SQLite and libpq connections must not cross a fork); the child opens its own when it needs one."""
+    import threading
+
+    from models import db
+
+    database = getattr(db, "obj", None) or db
+    database._state.reset()
+    if hasattr(database, "_in_use"):  # playhouse.pool: its idle and in-use lists belong to the parent
+        database._connections, database._in_use = [], {}
+        database._pool_lock = threading.RLock()
+        database._pool_available = threading.Condition(database._pool_lock)
+
+
 def _child_start() -> None:
     render_alone()
     lower_priority()
+    forget_inherited_connections()
 
 
 def _child_render(index: int) -> bytes:
