@@ -28,9 +28,9 @@ TARGET_BYTES = 1 << 30
 
 SIZES = """
 from app import create_app
-from models import db
-from models.attendance_sheets import school_classes
-from models.school import SchoolYear, class_roster
+from models.core import db
+from models.printing.attendance_sheet import school_classes
+from models.school.structure import SchoolYear, class_roster
 app = create_app()
 with db.connection_context():
     year = SchoolYear.current()
@@ -40,9 +40,10 @@ with db.connection_context():
 BATCH = """
 import time
 from app import create_app
-from models import db, hoc_ba
-from models.attendance_sheets import school_classes
-from models.school import SchoolYear
+from models.core import db
+from models.printing import hoc_ba
+from models.printing.attendance_sheet import school_classes
+from models.school.structure import SchoolYear
 app = create_app()
 with app.app_context(), db.connection_context():
     school_class = school_classes(SchoolYear.current())[0]

@@ -1,5 +1,5 @@
 """Monthly attendance sheets as PDF on the demo school: one A3 sheet (target ≤ 1 s) and the whole
-school's month, 40 classes (target ≤ 25 s, both cores), built two ways: models.attendance_sheets.
+school's month, 40 classes (target ≤ 25 s, both cores), built two ways: models.printing.attendance_sheet.
 school_month_pdf (what the worker does: each class rendered on its own by one process per core, merged
 with each font kept once), and one HTML with <pdf:nextpage/> between classes in one process.
 
@@ -34,18 +34,19 @@ def main() -> None:
             env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="bench")
             subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seed-demo"], cwd=ROOT, env=env,
                            check=True, capture_output=True)
-        from app import create_app
-        from models import db
-        from models.attendance import AttendanceMark
-        from models.attendance_sheets import (
+        from models.attendance.register import AttendanceMark
+        from models.core import db
+        from models.printing.attendance_sheet import (
             SHEET_TEMPLATE,
             school_classes,
             school_month_pdf,
             sheet_context,
             sheet_for,
         )
-        from models.printing import html_to_pdf, render_pdf
-        from models.school import SchoolYear
+        from models.printing.renderer import html_to_pdf, render_pdf
+        from models.school.structure import SchoolYear
+
+        from app import create_app
 
         app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "bench", "PRINT_CACHE_DIR": f"{folder}/cache"})
         with app.app_context(), db.connection_context():

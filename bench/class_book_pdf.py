@@ -32,12 +32,12 @@ def font_files(data: bytes) -> int:
 
 
 def main(argv: list[str]) -> int:
+    from models.core import db
+    from models.printing.class_book import book_pdf, build_book
+    from models.school.structure import SchoolClass, SchoolYear
     from pypdf import PdfReader
 
     from app import create_app
-    from models import db
-    from models.class_book import book_pdf, build_book
-    from models.school import SchoolClass, SchoolYear
 
     name = argv[1] if len(argv) > 1 else "6A1"
     app = create_app({"PRINT_CACHE_DIR": f"/tmp/class_book_bench_cache_{time.time_ns()}"})

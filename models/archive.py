@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from models.audit import AuditEntry
-from models.printing import ascii_name, merge_pdfs
-from models.school import SchoolClass, SchoolYear, TeachingAssignment, class_roster
+from models.audit.log import AuditEntry
+from models.printing.renderer import ascii_name, merge_pdfs
+from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment, class_roster
 
-KIND = "archive"  # its label and runner are in models.print_jobs.JOB_KINDS
+KIND = "archive"  # its label and runner are in models.printing.jobs.JOB_KINDS
 MANIFEST = "manifest.json"
 
 
@@ -40,7 +40,7 @@ def archive_dir(instance_path: str) -> Path:
 def class_book_builder() -> Callable | None:
     """The class book renderer of models/class_book.py when it exists: fn(school_class, now) -> PDF bytes."""
     try:
-        module = importlib.import_module("models.class_book")
+        module = importlib.import_module("models.printing.class_book")
     except ModuleNotFoundError:
         return None
     build, render = getattr(module, "build_book", None), getattr(module, "book_pdf", None)
@@ -50,7 +50,7 @@ def class_book_builder() -> Callable | None:
 
 
 def _months(year: SchoolYear) -> list[str]:
-    from models.school import Semester
+    from models.school.structure import Semester
 
     terms = list(Semester.select().where(Semester.year == year).order_by(Semester.starts_on))
     if not terms:
@@ -64,10 +64,10 @@ def _months(year: SchoolYear) -> list[str]:
 
 
 def fallback_class_book(school_class: SchoolClass, now: datetime | None = None) -> bytes:
-    """Without models.class_book: the class's monthly attendance sheets and each subject's marks pages
+    """Without models.printing.class_book: the class's monthly attendance sheets and each subject's marks pages
     (the teacher's book of every assignment), in one PDF."""
-    from models import teacher_book
-    from models.attendance_sheets import sheet_for, sheet_pdf
+    from models.printing import teacher_book
+    from models.printing.attendance_sheet import sheet_for, sheet_pdf
 
     parts = [sheet_pdf(sheet_for(school_class, month)) for month in _months(school_class.year)]
     assignments = (TeachingAssignment.select().where(TeachingAssignment.school_class == school_class)
@@ -79,7 +79,7 @@ def fallback_class_book(school_class: SchoolClass, now: datetime | None = None) 
 
 def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, bytes]]:
     """Every file of one class: (path in the ZIP, PDF bytes); the class book first, then each học bạ."""
-    from models import hoc_ba
+    from models.printing import hoc_ba
 
     school_class = SchoolClass.get_by_id(class_id)
     folder = ascii_name(school_class.name)
@@ -107,7 +107,7 @@ class ArchiveResult:
 
 
 def _classes(year: SchoolYear) -> list[SchoolClass]:
-    from models.attendance_sheets import school_classes
+    from models.printing.attendance_sheet import school_classes
 
     return school_classes(year)
 
@@ -121,8 +121,8 @@ _PARENT: dict = {}  # what the forked class workers inherit: the app
 
 def _worker_init() -> None:
     """A forked class worker: niced, its own database connection (never the parent's), the parent's app."""
-    from models import db
-    from models.render_pool import forget_inherited_connections, lower_priority, render_alone
+    from models.core import db
+    from models.printing.render_pool import forget_inherited_connections, lower_priority, render_alone
 
     render_alone()  # the archive already renders one class per process
     lower_priority()
@@ -179,7 +179,7 @@ def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None,
     """
     from flask import current_app
 
-    from models.render_pool import processes_for
+    from models.printing.render_pool import processes_for
 
     now = now or datetime.now()
     classes = [c for c in _classes(year) if class_ids is None or c.id in class_ids]
@@ -256,7 +256,7 @@ def finished_archives(folder: Path) -> list[Path]:
 
 def run_archive_job(job) -> None:
     """The worker's body for a job of kind "archive": build the ZIP, reporting progress per class."""
-    from models.print_jobs import set_progress
+    from models.printing.jobs import set_progress
 
     params = job.parameters
     try:

@@ -12,13 +12,14 @@ from datetime import datetime
 
 from peewee import JOIN, CharField, DateTimeField, ForeignKeyField
 
-from models import DeletionRefused, KeptModel, verification, write_transaction
-from models.accounts import User
-from models.attendance import MonthSheet, month_sheet
-from models.audit import record
-from models.printing import cached_pdf, merge_pdfs, render_pdf
+from models.attendance.register import MonthSheet, month_sheet
+from models.audit.log import record
+from models.core import DeletionRefused, KeptModel, write_transaction
+from models.people.accounts import User
+from models.printing import verification
+from models.printing.renderer import cached_pdf, merge_pdfs, render_pdf
 from models.rules import calendar as cal_rules
-from models.school import SchoolClass, SchoolYear
+from models.school.structure import SchoolClass, SchoolYear
 
 STEPS = ("printed", "shown", "signed", "approved", "filed")
 STEP_LABELS = {
@@ -119,7 +120,7 @@ def download_name(sheet: MonthSheet) -> str:
 
 
 def school_classes(year: SchoolYear) -> list[SchoolClass]:
-    from models.school import Grade
+    from models.school.structure import Grade
 
     classes = SchoolClass.select(SchoolClass, Grade).join(Grade).where(SchoolClass.year == year)
     # 6A2 before 6A10: compare the digit runs of the name as numbers
@@ -131,7 +132,7 @@ def school_month_pdf(classes: list[SchoolClass], year_month: str,
                      progress: Callable[[int, int], None] | None = None, by: int | None = None) -> bytes:
     """Every class's sheet for the month in one PDF: each rendered (or reused from the cache) on its own,
     one render process per core (models/render_pool.py), then merged with each font kept once."""
-    from models.render_pool import render_parts
+    from models.printing.render_pool import render_parts
 
     sheets = [sheet_for(c, year_month) for c in classes]  # the database is read here, never in a child
     contexts = [sheet_context(sheet, by=by) for sheet in sheets]

@@ -2,7 +2,7 @@
 
 Each page is a JSON-able dict: exactly the data printed on it (the verification code hashes it, the
 print template renders it). Dict keys are the Vietnamese labels the reader sees, so /verify can say
-"Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.marks / models.rules.tt22;
+"Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.gradebook.marks / models.rules.tt22;
 nothing is computed in the templates.
 
 Order (domain.md §4.2): cover, class page, particulars, changes in the year, monthly attendance,
@@ -13,14 +13,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from models import verification
-from models.attendance import absence_totals, month_sheet, principal_name
-from models.marks import grid_for
-from models.monitoring import comments_for, month_label, year_months
-from models.people import STUDENT_STATUSES, StudentStatus
+from models.attendance.register import absence_totals, month_sheet, principal_name
+from models.gradebook.marks import grid_for
+from models.gradebook.monitoring import comments_for, month_label, year_months
+from models.people.records import STUDENT_STATUSES, StudentStatus
+from models.printing import verification
 from models.rules import tt22
 from models.rules.text import vietnamese_sort_key
-from models.school import (
+from models.school.structure import (
     LEVELS,
     GradeSubject,
     School,
@@ -205,7 +205,7 @@ def _changes(school_class: SchoolClass, roster) -> dict:
 
 
 def _attendance(school_class: SchoolClass, year_month: str) -> tuple[dict, object]:
-    from models.attendance_sheets import sheet_page_data
+    from models.printing.attendance_sheet import sheet_page_data
 
     sheet = month_sheet(school_class, int(year_month[:4]), int(year_month[5:]))
     return sheet_page_data(sheet), sheet  # its page_key is "attendance-YYYY-MM"
@@ -218,7 +218,7 @@ def _assignment(school_class, subject, teachers) -> TeachingAssignment:
 
 def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dict, dict]:
     """One subject × semester page and the students' averages on it (for the summaries)."""
-    from models.marks import correction_count
+    from models.gradebook.marks import correction_count
 
     grid = grid_for(_assignment(school_class, subject, teachers), semester,
                     now=datetime.combine(today, datetime.min.time()))
@@ -364,7 +364,7 @@ verification.register_page_builder(DOCUMENT, book_pages, label=f"{TITLE} (theo l
 # --- the PDF ---------------------------------------------------------------------------------------
 
 def render_page(book: ClassBook, page: BookPage, number: int, code: str, generated_at: datetime) -> bytes:
-    from models.printing import render_pdf
+    from models.printing.renderer import render_pdf
 
     return render_pdf(TEMPLATE, book=book, page=page, data=page.data, sheet=page.sheet, number=number,
                       total=len(book.pages), code=code, generated_at=generated_at)
@@ -373,7 +373,7 @@ def render_page(book: ClassBook, page: BookPage, number: int, code: str, generat
 def _render_all(book: ClassBook, codes: list[str], generated_at: datetime, progress) -> list[bytes]:
     """Every page's PDF, the pages shared by one render process per core (models/render_pool.py).
     Only the worker process and the CLI build whole books."""
-    from models.render_pool import render_parts
+    from models.printing.render_pool import render_parts
 
     return render_parts(lambda i: render_page(book, book.pages[i], i + 1, codes[i], generated_at),
                         len(book.pages), progress)
@@ -381,7 +381,7 @@ def _render_all(book: ClassBook, codes: list[str], generated_at: datetime, progr
 
 def book_pdf(book: ClassBook, now: datetime | None = None, progress=None, by: int | None = None) -> bytes:
     """The book as one PDF: each page rendered on its own (one table per page), merged, cached by data."""
-    from models.printing import cached_pdf, merge_pdfs
+    from models.printing.renderer import cached_pdf, merge_pdfs
 
     def build() -> bytes:
         generated_at = now or datetime.now()
@@ -394,7 +394,7 @@ def book_pdf(book: ClassBook, now: datetime | None = None, progress=None, by: in
 
 def cached_book(book: ClassBook) -> bytes | None:
     """The finished PDF of exactly this data and layout, if one was built; else None."""
-    from models.printing import cache_path
+    from models.printing.renderer import cache_path
 
     path = cache_path(DOCUMENT, book.data_version)
     return path.read_bytes() if path.exists() else None
@@ -402,12 +402,12 @@ def cached_book(book: ClassBook) -> bytes | None:
 
 # --- the worker job ------------------------------------------------------------------------------
 
-JOB_KIND = "class_book"  # its label and runner are in models.print_jobs.JOB_KINDS
+JOB_KIND = "class_book"  # its label and runner are in models.printing.jobs.JOB_KINDS
 
 
 def run_job(job) -> None:
     """The worker's body for a class book: progress after each rendered page."""
-    from models.print_jobs import run_into_file
+    from models.printing.jobs import run_into_file
 
     def build(start, progress) -> bytes:
         book = build_book(SchoolClass.get_by_id(job.parameters["class_id"]))

@@ -5,7 +5,7 @@ grade saves from 620/s to 37/s (shared/stack-probe.md §2). The web process only
 and starts `python print_worker.py <id>`; the worker reports progress through the same row.
 
 JOB_KINDS is the one registry of job kinds: the label the office sees and the function that builds a
-job of that kind in the worker (models.print_worker.run_by_id looks it up here, nowhere else).
+job of that kind in the worker (models.printing.worker.run_by_id looks it up here, nowhere else).
 """
 import importlib
 import json
@@ -19,9 +19,9 @@ from pathlib import Path
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from models import BaseModel, write_transaction
-from models.accounts import User
-from models.audit import record
+from models.audit.log import record
+from models.core import BaseModel, write_transaction
+from models.people.accounts import User
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = ROOT / "print_worker.py"  # the entry module: models never import the app, it does
@@ -34,9 +34,9 @@ class JobKind:
 
 
 JOB_KINDS = {
-    "attendance_month": JobKind("In toàn trường điểm danh tháng", "models.print_jobs:run_job"),
-    "class_book": JobKind("In sổ theo dõi và đánh giá học sinh", "models.class_book:run_job"),
-    "archive": JobKind("Lưu trữ cuối năm", "models.archive:run_archive_job"),
+    "attendance_month": JobKind("In toàn trường điểm danh tháng", "models.printing.jobs:run_job"),
+    "class_book": JobKind("In sổ theo dõi và đánh giá học sinh", "models.printing.class_book:run_job"),
+    "archive": JobKind("Lưu trữ cuối năm", "models.printing.archive:run_archive_job"),
 }
 KINDS = {kind: entry.label for kind, entry in JOB_KINDS.items()}
 
@@ -177,8 +177,8 @@ def run_into_file(job: PrintJob, build) -> None:
 
 def run_job(job: PrintJob) -> None:
     """The worker's body: build the whole school's month, reporting progress after each class."""
-    from models.attendance_sheets import school_classes, school_month_pdf
-    from models.school import SchoolYear
+    from models.printing.attendance_sheet import school_classes, school_month_pdf
+    from models.school.structure import SchoolYear
 
     def build(start, progress) -> bytes:
         if job.kind != "attendance_month":

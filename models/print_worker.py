@@ -6,14 +6,14 @@ app; models never import it). Runs niced so the web process keeps answering whil
 import sys
 from datetime import datetime
 
-from models import db
+from models.core import db
 
 
 def run_by_id(job_id: int) -> int:
-    """Build the job through its kind's runner (models.print_jobs.JOB_KINDS); the exit code to return.
+    """Build the job through its kind's runner (models.printing.jobs.JOB_KINDS); the exit code to return.
     Needs an app context (the entry module pushes one)."""
-    from models.print_jobs import PrintJob, job_runner, set_progress
-    from models.render_pool import lower_priority
+    from models.printing.jobs import PrintJob, job_runner, set_progress
+    from models.printing.render_pool import lower_priority
 
     lower_priority()
     with db.connection_context():

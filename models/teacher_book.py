@@ -4,16 +4,16 @@ class × subject × year (seed 000 Điều 11.2.b).
 A cover (school, teacher, subject, class, year), then per semester the marks page: STT, Họ và tên,
 ĐĐGtx…, ĐĐGgk, ĐĐGck, ĐTBmhk (semester II also ĐTBmhk I and ĐTBmcn; Đ/CĐ for comment-only subjects),
 corrected values in red, "Trong trang này có … điểm được sửa chữa" and the teacher's signature.
-Every page carries a verification code of exactly its data (models.verification).
+Every page carries a verification code of exactly its data (models.printing.verification).
 """
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.marks import Grid, correction_count, grid_for
-from models.printing import cached_pdf, render_pdf, render_print_html
-from models.school import School, Semester, Subject, TeachingAssignment
-from models.verification import canonical, page_codes, register_page_builder
+from models.gradebook.marks import Grid, correction_count, grid_for
+from models.printing.renderer import cached_pdf, render_pdf, render_print_html
+from models.printing.verification import canonical, page_codes, register_page_builder
+from models.school.structure import School, Semester, Subject, TeachingAssignment
 
 DOCUMENT = "teacher_book"
 TITLE = "Sổ theo dõi và đánh giá học sinh (của giáo viên)"
@@ -146,8 +146,8 @@ def may_print(user, assignment: TeachingAssignment) -> bool:
 
 def find_assignment(teacher_username: str, class_name: str, subject_code: str) -> TeachingAssignment | None:
     """The current year's assignment of a teacher (by username), class and subject code, for the CLI."""
-    from models.accounts import User
-    from models.school import SchoolClass, SchoolYear
+    from models.people.accounts import User
+    from models.school.structure import SchoolClass, SchoolYear
 
     user = User.get_or_none(User.username == teacher_username)
     year = SchoolYear.current()

@@ -28,16 +28,16 @@ from decimal import Decimal
 
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
-from models import BaseModel, db, write_transaction
-from models.accounts import User
-from models.audit import current_actor
+from models.audit.log import current_actor
+from models.core import BaseModel, db, write_transaction
+from models.people.accounts import User
 
 CODE_LENGTH = 10
 STRUCTURAL = frozenset({"rows", "cells", "fields", "items", "columns", "data", "sections"})
 IGNORED = frozenset({"key", "page_key"})
 EMPTY = "(trống)"
 # modules that register page builders when imported; check_code imports them so /verify works in any process
-BUILDER_MODULES = ("models.class_book", "models.teacher_book", "models.hoc_ba", "models.attendance_sheets",
+BUILDER_MODULES = ("models.printing.class_book", "models.printing.teacher_book", "models.printing.hoc_ba", "models.printing.attendance_sheet",
                    "models.year_archive")
 
 _builders: dict[str, object] = {}

@@ -9,10 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from models.archive import KIND, ArchiveStopped, build_archive, checksum_path
-from models.audit import AuditEntry
-from models.print_jobs import PrintJob
+from models.audit.log import AuditEntry
+from models.printing.archive import KIND, ArchiveStopped, build_archive, checksum_path
+from models.printing.jobs import PrintJob
 
 
 def test_archive_zip_files_and_manifest(app, school, tmp_path):

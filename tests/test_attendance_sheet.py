@@ -3,12 +3,18 @@ import io
 from datetime import date, datetime
 
 import pytest
+from models.attendance.register import month_sheet, save_mark
+from models.audit.log import AuditEntry
+from models.printing.attendance_sheet import (
+    AttendanceSheetStep,
+    record_step,
+    sheet_code,
+    sheet_pdf,
+    sheet_status,
+)
+from models.printing.jobs import PrintJob, start_job
 from pypdf import PdfReader
 
-from models.attendance import month_sheet, save_mark
-from models.attendance_sheets import AttendanceSheetStep, record_step, sheet_code, sheet_pdf, sheet_status
-from models.audit import AuditEntry
-from models.print_jobs import PrintJob, start_job
 from tests.conftest import finished_job
 
 SHEET = "/print/attendance/{}/2024-10"

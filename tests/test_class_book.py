@@ -3,15 +3,15 @@ import io
 from datetime import date, datetime
 
 import pytest
+from models.core import write_transaction
+from models.gradebook.locks import switch_lock
+from models.gradebook.marks import MarkCell, save_cell
+from models.printing.class_book import book_pdf, build_book, promotion, render_page
+from models.printing.renderer import pdf_fonts
+from models.printing.verification import PrintedPage, check_code, compute_code
+from models.school.structure import Semester
 from pypdf import PdfReader
 
-from models import write_transaction
-from models.class_book import book_pdf, build_book, promotion, render_page
-from models.locks import switch_lock
-from models.marks import MarkCell, save_cell
-from models.printing import pdf_fonts
-from models.school import Semester
-from models.verification import PrintedPage, check_code, compute_code
 from tests.conftest import finished_job
 
 TODAY = date(2025, 2, 10)
@@ -124,7 +124,7 @@ def test_a_mark_change_changes_only_its_pages_code_and_verify_lists_it(app, mark
     with app.app_context():
         before = build_book(c, today=TODAY)
         codes = {p.key: compute_code("class_book", before.params(p), p.data) for p in before.pages}
-        from models.verification import page_codes
+        from models.printing.verification import page_codes
         page_codes("class_book", [(before.params(p), p.data) for p in before.pages])
     assert PrintedPage.select().count() == len(before.pages)
     toan = codes["subject-1-TOAN"]
@@ -159,7 +159,7 @@ def test_verify_page_for_staff(app, school, login_as):
 def test_the_book_is_built_by_the_worker_process_and_then_downloaded(app, school, client, login_as):
     import os
 
-    from models.print_jobs import PrintJob
+    from models.printing.jobs import PrintJob
 
     auth = login_as("admin")
     c = school["classes"]["6A1"]

@@ -1,4 +1,4 @@
-"""The one print-job registry: every kind's label and runner in models.print_jobs.JOB_KINDS, the worker
+"""The one print-job registry: every kind's label and runner in models.printing.jobs.JOB_KINDS, the worker
 started through print_worker.py, and a job of an unknown kind failing on its row."""
 import json
 import subprocess
@@ -6,9 +6,8 @@ import sys
 from datetime import datetime
 
 import pytest
-
-from models import write_transaction
-from models.print_jobs import JOB_KINDS, KINDS, WORKER, PrintJob, job_runner, start_job
+from models.core import write_transaction
+from models.printing.jobs import JOB_KINDS, KINDS, WORKER, PrintJob, job_runner, start_job
 
 
 def test_every_registered_kind_has_a_label_and_a_runner():

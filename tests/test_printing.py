@@ -4,14 +4,13 @@ import re
 from datetime import date, datetime
 
 import pytest
+from models.attendance.register import month_sheet, save_mark
+from models.core import write_transaction
+from models.people.records import create_student
+from models.printing.attendance_sheet import sheet_code, sheet_context, sheet_pdf
+from models.printing.renderer import PrintError, html_to_pdf, pdf_fonts, render_pdf
+from models.school.structure import enrol
 from pypdf import PdfReader
-
-from models import write_transaction
-from models.attendance import month_sheet, save_mark
-from models.attendance_sheets import sheet_code, sheet_context, sheet_pdf
-from models.people import create_student
-from models.printing import PrintError, html_to_pdf, pdf_fonts, render_pdf
-from models.school import enrol
 
 A3_LANDSCAPE = (1190.55, 841.89)
 VIETNAMESE = "Trương Thị Ngọc Ưng Đặng Quốc Ễ"
@@ -37,7 +36,7 @@ def _mark(school, name, day, value):
     user = school["users"]["chunhiem"]
     result = save_mark(c, school["students"][name], day, 1, value, 0, user, now=datetime(2024, 10, 31, 12))
     if result.status == "conflict":  # the mark exists: save against its current version
-        from models.attendance import AttendanceMark
+        from models.attendance.register import AttendanceMark
 
         mark = AttendanceMark.get(student=school["students"][name], school_class=c, day=day, session=1)
         result = save_mark(c, school["students"][name], day, 1, value, mark.version, user,

@@ -4,12 +4,13 @@ from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
+from models.school.structure import SchoolYear
 
 from blueprints import htmx
 from blueprints.print import bp
 from blueprints.print.views import launch_job
-from models import archive, print_jobs
-from models.school import SchoolYear
+from models.printing import archive
+from models.printing import jobs as print_jobs
 
 
 def _admin() -> None:

@@ -1,13 +1,14 @@
 """The class book (Sổ theo dõi và đánh giá học sinh theo lớp học): contents, PDF build job, download."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from models.school.structure import SchoolClass
 
 from blueprints import htmx
 from blueprints.guards import refuse
 from blueprints.print import bp
 from blueprints.print.views import OFFICE, _pdf_download, launch_job
-from models import class_book, print_jobs
-from models.school import SchoolClass
+from models.printing import class_book
+from models.printing import jobs as print_jobs
 
 
 def _book_class(class_id: int) -> SchoolClass:

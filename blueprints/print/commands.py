@@ -4,8 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-
-from models import db
+from models.core import db
 
 
 def register_print_commands(app: Flask) -> None:
@@ -16,9 +15,10 @@ def register_print_commands(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
     def print_attendance(class_name, all_classes, month, out):
         """Write the monthly attendance sheet of one class (or of the whole school) as a PDF."""
-        from models.attendance_sheets import school_classes, school_month_pdf, sheet_for, sheet_pdf
+        from models.printing.attendance_sheet import school_classes, school_month_pdf, sheet_for, sheet_pdf
+        from models.school.structure import SchoolClass, SchoolYear
+
         from models.rules import calendar as cal_rules
-        from models.school import SchoolClass, SchoolYear
 
         try:
             cal_rules.parse_year_month(month)
@@ -56,8 +56,8 @@ def register_print_commands(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
     def print_class_book(class_name, out):
         """Write the class book (Sổ theo dõi và đánh giá học sinh theo lớp học, A3) of one class as a PDF."""
-        from models.class_book import book_pdf, build_book
-        from models.school import SchoolClass, SchoolYear
+        from models.printing.class_book import book_pdf, build_book
+        from models.school.structure import SchoolClass, SchoolYear
 
         started = time.perf_counter()
         with db.connection_context():
@@ -87,8 +87,9 @@ def register_book_commands(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
     def print_teacher_book(assignment_id, teacher, class_name, subject, out):
         """Write a teacher's book (one teacher × class × subject) as a PDF."""
-        from models import teacher_book
-        from models.school import TeachingAssignment
+        from models.school.structure import TeachingAssignment
+
+        from models.printing import teacher_book
 
         started = time.perf_counter()
         with db.connection_context():
@@ -113,9 +114,10 @@ def register_book_commands(app: Flask) -> None:
     @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
     def print_hoc_ba(student_code, class_name, year_name, out):
         """Write the học bạ of one student (or of every student of a class) for a school year as a PDF."""
-        from models import hoc_ba
-        from models.people import Student
-        from models.school import SchoolClass, SchoolYear
+        from models.people.records import Student
+        from models.school.structure import SchoolClass, SchoolYear
+
+        from models.printing import hoc_ba
 
         if bool(student_code) == bool(class_name):
             raise click.ClickException("Cần chọn đúng một trong hai: --student <mã> hoặc --class <lớp>.")
@@ -150,8 +152,9 @@ def register_book_commands(app: Flask) -> None:
         """Write the year-end archive (class books, every học bạ, manifest.json) as one ZIP in --out."""
         from datetime import datetime
 
-        from models import archive
-        from models.school import SchoolClass, SchoolYear
+        from models.school.structure import SchoolClass, SchoolYear
+
+        from models.printing import archive
 
         started = time.perf_counter()
         with db.connection_context():

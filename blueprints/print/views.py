@@ -6,15 +6,15 @@ from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from models.printing.renderer import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.school.structure import SchoolClass, SchoolYear
 
 from blueprints import htmx
 from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
-from models import attendance_sheets as sheets
-from models import print_jobs
-from models.printing import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.printing import attendance_sheet as sheets
+from models.printing import jobs as print_jobs
 from models.rules import calendar as cal_rules
-from models.school import SchoolClass, SchoolYear
 
 OFFICE = ("admin", "principal", "vice_principal")
 
@@ -148,7 +148,7 @@ def _jobs_dir() -> Path:
 
 
 def launch_job(kind: str, params: dict, spawn: bool = True) -> tuple[print_jobs.PrintJob, bool]:
-    """The one way a view starts a print job (any kind of models.print_jobs.JOB_KINDS) in the worker:
+    """The one way a view starts a print job (any kind of models.printing.jobs.JOB_KINDS) in the worker:
     this app's database and print cache, the signed-in user; (job, False) when one of the kind runs."""
     return print_jobs.start_job(kind, params, current_user, current_app.config["DATABASE_URL"], _jobs_dir(),
                                 extra_env={CACHE_ENV: str(cache_dir())}, spawn=spawn)

@@ -44,7 +44,7 @@ def forget_inherited_connections() -> None:
     (SQLite and libpq connections must not cross a fork); the child opens its own when it needs one."""
     import threading
 
-    from models import db
+    from models.core import db
 
     database = getattr(db, "obj", None) or db
     database._state.reset()
