@@ -1,8 +1,9 @@
-"""The year-end archive on the demo school (issue 5): the whole archive in ≤ 10 minutes with the worker's
-peak memory < 1 GiB, while the web app keeps answering grade-cell saves (bench/grade_saves.py runs at the
-same time on the same two cores and prints its own figures).
+"""The year-end archive on the demo school (issues 5 and 12): the whole archive in ≤ 6 minutes, ≤ 250 MB,
+with its .sha256 beside it and the worker's peak memory < 1 GiB, while the web app keeps answering
+grade-cell saves (bench/grade_saves.py runs at the same time on the same two cores and prints its own
+figures; target p95 ≤ 50 ms).
 
-    PYTHONPATH=. python bench/archive_pdf.py [--classes N] [--workers 2] [--no-saves]
+    PYTHONPATH=. python bench/archive_pdf.py [--classes N] [--workers 0] [--no-saves]
 
 --classes N archives only the first N classes and extrapolates the whole school's time from them.
 It also times one học bạ rendered alone against a class's học bạ rendered as one batch.
@@ -21,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, run_python, seed_demo  # noqa: E402
 
-TARGET_SECONDS = 600
+TARGET_SECONDS = 360
+TARGET_ZIP_BYTES = 250 << 20
 TARGET_BYTES = 1 << 30
 
 SIZES = """
@@ -64,7 +66,7 @@ with app.app_context(), db.connection_context():
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--classes", type=int, default=0, help="only the first N classes (then extrapolate)")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0, help="render processes (0: one per core)")
     parser.add_argument("--no-saves", action="store_true", help="do not run grade_saves.py alongside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -93,6 +95,7 @@ def main() -> None:
                                       "--teachers", "50"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
             time.sleep(12)  # grade_saves seeds its own demo school first: start the archive as its load begins
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         # the archive runs niced, as the print worker does, so the web process keeps the CPU it needs
         done = subprocess.run(["nice", "-n", "10", *command], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -102,9 +105,14 @@ def main() -> None:
             raise SystemExit("archive failed")
         # ru_maxrss of the largest descendant waited for (KiB on Linux): the archive parent or one of its
         # render processes; grade_saves is still running, so it is not counted yet
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = children.ru_maxrss * 1024
+        # the archive and its render processes (the children waited for since `before`)
+        cpu = children.ru_utime + children.ru_stime - before.ru_utime - before.ru_stime
         zips = list(Path(folder, "out").glob("*.zip"))
         size = zips[0].stat().st_size
+        sums = zips[0].with_name(zips[0].name + ".sha256")
+        leftovers = [p.name for p in Path(folder, "out").iterdir() if p not in (zips[0], sums)]
         with zipfile.ZipFile(zips[0]) as archive:
             files = len(archive.namelist()) - 1
         share = sum(n for _, n in chosen) / students
@@ -112,7 +120,9 @@ def main() -> None:
         print(f"archive of {len(chosen)} classes ({sum(n for _, n in chosen)} học bạ, {files} PDF files, "
               f"{size / 1048576:.0f} MB ZIP) with {args.workers} render processes: {seconds:.1f} s"
               + (f"; whole school extrapolated by students: {whole:.0f} s" if args.classes else "")
-              + f" (target ≤ {TARGET_SECONDS} s)")
+              + f" (target ≤ {TARGET_SECONDS} s, ≤ {TARGET_ZIP_BYTES >> 20} MB)")
+        print(f"CPU time of the archive's processes: {cpu:.0f} s; "
+              f".sha256 beside the ZIP: {'yes' if sums.exists() else 'NO'}; other files left: {leftovers or 'none'}")
         print(f"peak RSS of one archive process: {peak / 1048576:.0f} MiB (target < {TARGET_BYTES >> 20} MiB)")
         if saves is not None:
             output, _ = saves.communicate()

@@ -1,11 +1,17 @@
 """The year-end archive: one ZIP with the class books, every học bạ and a manifest whose hashes match."""
+import ast
 import hashlib
 import json
+import os
+import signal
 import zipfile
 from datetime import datetime
+from pathlib import Path
+
+import pytest
 
 from models.audit.log import AuditEntry
-from models.printing.archive import KIND, build_archive
+from models.printing.archive import KIND, ArchiveStopped, build_archive, checksum_path
 from models.printing.jobs import PrintJob
 
 
@@ -46,3 +52,40 @@ def test_archive_page_is_for_admin_only(school, login_as, client):
     assert client.get("/print/archive").status_code == 403
     assert auth.post("/print/archive").status_code == 403
     assert PrintJob.select().count() == 0
+
+
+def test_checksum_file_beside_the_zip_matches_it(app, school, tmp_path):
+    out = tmp_path / "out" / "Luu-tru-2024-2025-sums.zip"
+    with app.app_context():
+        build_archive(school["year"], out, now=datetime(2025, 6, 30, 8), workers=2)
+    sums = checksum_path(out)
+    assert sums.name == "Luu-tru-2024-2025-sums.zip.sha256"
+    digest, name = sums.read_text(encoding="ascii").split()
+    assert name == out.name and digest == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name, sums.name]
+
+
+def test_a_stopped_build_leaves_no_file_behind(app, school, tmp_path):
+    out = tmp_path / "out" / "Luu-tru-2024-2025-stopped.zip"
+
+    def stop_after_first_class(done, total):
+        if done:  # the first class is in the partial ZIP: now the office stops the job
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    before = signal.getsignal(signal.SIGTERM)
+    with app.app_context(), pytest.raises(ArchiveStopped):
+        build_archive(school["year"], out, now=datetime(2025, 6, 30, 8), workers=1,
+                      progress=stop_after_first_class)
+    assert list(out.parent.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back
+
+
+def test_models_never_import_the_app_or_blueprints():
+    root = Path(__file__).resolve().parents[1] / "models"
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("app", "blueprints")]
+    assert found == []

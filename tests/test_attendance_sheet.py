@@ -7,9 +7,14 @@ from pypdf import PdfReader
 
 from models.attendance.register import month_sheet, save_mark
 from models.audit.log import AuditEntry
-from models.printing.attendance_sheet import AttendanceSheetStep, record_step, sheet_status
+from models.printing.attendance_sheet import (
+    AttendanceSheetStep,
+    record_step,
+    sheet_code,
+    sheet_pdf,
+    sheet_status,
+)
 from models.printing.jobs import PrintJob, start_job
-from models.printing.renderer import verification_code
 from tests.conftest import finished_job
 
 SHEET = "/print/attendance/{}/2024-10"
@@ -40,7 +45,7 @@ def test_homeroom_teacher_prints_own_class_and_only_the_pdf_is_recorded(client, 
     html = resp.get_data(as_text=True)
     assert "Điểm danh tháng 10 năm 2024" in html and "Cộng hoà xã hội chủ nghĩa Việt Nam" in html and "Đặng Quốc Đạt" in html
     assert "data-print" in html and "Tải PDF" in html and "<script>" not in html
-    assert verification_code(month_sheet(c, 2024, 10).data_version) in html
+    assert sheet_code(month_sheet(c, 2024, 10)) in html
     assert _steps(c) == []  # issue 11: a look at the preview is not a print
     assert "Tải PDF để in; các bước ký ghi nhận được sau khi in." in html and "Ghi nhận:" not in html
     client.get(SHEET.format(c.id) + ".pdf")
@@ -232,3 +237,21 @@ def test_whole_school_job_runs_in_a_worker_process(client, auth, school, app):
     pdf = client.get(f"/print/jobs/{job.id}/download")
     assert pdf.status_code == 200
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 3
+
+
+def test_the_code_printed_on_a_sheet_opens_its_page_on_verify(app, client, login_as, school):
+    """One verification scheme: the code in an A3 sheet's PDF is known to /verify, and a later mark is listed."""
+    c = school["classes"]["6A1"]
+    with app.app_context():
+        data = sheet_pdf(month_sheet(c, 2024, 10))
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    code = sheet_code(month_sheet(c, 2024, 10))
+    assert code in text
+    login_as("hieutruong")
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Không tìm thấy trang in nào mang mã này" not in page
+    assert "Bảng điểm danh tháng" in page and "Trang in khớp với dữ liệu hiện tại." in page
+    _mark(school, "Hoàng Anh", date(2024, 10, 15), "P")
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Trang in không còn khớp với dữ liệu hiện tại." in page
+    assert "Hoàng Anh" in page and "ngày 15" in page

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from models.core import write_transaction
 from models.gradebook.locks import switch_lock
 from models.gradebook.marks import MarkCell, save_cell
-from models.printing.class_book import book_pdf, build_book, promotion
+from models.printing.class_book import book_pdf, build_book, promotion, render_page
 from models.printing.renderer import pdf_fonts
 from models.printing.verification import PrintedPage, check_code, compute_code
 from models.school.structure import Semester
@@ -95,6 +95,29 @@ def test_pdf_is_a3_landscape_with_liberation_serif_names_and_corrections(app, ma
     code = compute_code("class_book", book.params(book.pages[index]), book.pages[index].data)
     assert code in text
     assert "lớp 6A1 – năm học 2024-2025" in text
+
+
+def _font_files(data: bytes) -> int:
+    """How many embedded font files (FontFile2 streams) the PDF holds."""
+    reader = PdfReader(io.BytesIO(data))
+    found = set()
+    for page in reader.pages:
+        for ref in ((page.get("/Resources") or {}).get("/Font") or {}).values():
+            descriptor = ref.get_object().get("/FontDescriptor")
+            if descriptor is not None:
+                found.add(descriptor.get_object().raw_get("/FontFile2").idnum)
+    return len(found)
+
+
+def test_merged_book_embeds_each_font_subset_once(app, marked):
+    with app.app_context():
+        book = build_book(marked["classes"]["6A1"], today=TODAY)
+        data = book_pdf(book, now=NOW)
+        one_page = render_page(book, book.pages[0], 1, "ABCDE-12345", NOW)
+    assert len(book.pages) > 10
+    # one page alone: a few subsets of a few faces; the whole book may hold only a few more (a rare
+    # letter outside the shared charset adds a subset), never one set of subsets per page
+    assert _font_files(data) <= _font_files(one_page) + 6, (_font_files(data), _font_files(one_page))
 
 
 def test_a_mark_change_changes_only_its_pages_code_and_verify_lists_it(app, marked):

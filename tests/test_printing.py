@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from models.attendance.register import month_sheet, save_mark
 from models.core import write_transaction
 from models.people.records import create_student
-from models.printing.attendance_sheet import sheet_context, sheet_pdf
-from models.printing.renderer import PrintError, html_to_pdf, pdf_fonts, render_pdf, verification_code
+from models.printing.attendance_sheet import sheet_code, sheet_context, sheet_pdf
+from models.printing.renderer import PrintError, html_to_pdf, pdf_fonts, render_pdf
 from models.school.structure import enrol
 
 A3_LANDSCAPE = (1190.55, 841.89)
@@ -72,7 +72,7 @@ def test_sheet_is_one_a3_landscape_page_with_embedded_liberation_serif(app, scho
     assert "SỔ GỌI TÊN" not in text.upper() and "ĐIỂM DANH THÁNG 10 NĂM 2024" in text.upper()
     assert "Giáo viên chủ nhiệm" in text and "Hiệu trưởng" in text
     assert "(Ký, ghi rõ họ tên và đóng dấu)" in text
-    assert verification_code(sheet.data_version) in text
+    assert sheet_code(sheet) in text
     assert "Trang 1/1" in text
 
 
@@ -113,12 +113,13 @@ def test_printed_totals_match_the_marks(app, school, cache):
 def test_verification_code_changes_with_one_mark_and_only_then(app, school, cache):
     c = school["classes"]["6A1"]
     first = month_sheet(c, 2024, 10).data_version
+    first_code = sheet_code(month_sheet(c, 2024, 10))
     assert month_sheet(c, 2024, 10).data_version == first
     _mark(school, "Hoàng Anh", date(2024, 10, 15), "P")
     second = month_sheet(c, 2024, 10).data_version
     assert second != first
-    assert verification_code(second) != verification_code(first)
-    assert re.fullmatch(r"[0-9A-F]{5}-[0-9A-F]{5}", verification_code(second))
+    assert sheet_code(month_sheet(c, 2024, 10)) != first_code
+    assert re.fullmatch(r"[0-9A-F]{5}-[0-9A-F]{5}", sheet_code(month_sheet(c, 2024, 10)))
     assert month_sheet(c, 2024, 9).data_version == month_sheet(c, 2024, 9).data_version
     _mark(school, "Hoàng Anh", date(2024, 10, 15), None)
     assert month_sheet(c, 2024, 10).data_version == first  # back to the same data, same code

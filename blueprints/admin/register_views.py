@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from blueprints.admin import bp
+from blueprints.downloads import pdf_download
 from models.printing import jobs as print_jobs
 from models.printing import registers
 from models.school.structure import SchoolYear
@@ -63,10 +64,9 @@ def registers_print():
 @bp.route("/registers/jobs/<int:job_id>.pdf")
 def registers_download(job_id: int):
     """A finished register's PDF."""
-    from blueprints.print.views import _pdf_download
 
     job = print_jobs.PrintJob.get_or_none((print_jobs.PrintJob.id == job_id)
                                           & (print_jobs.PrintJob.kind == registers.JOB_KIND))
     if job is None or job.status != "done" or not Path(job.output_path).exists():
         abort(404)
-    return _pdf_download(job.output_path, registers.job_download_name(job))
+    return pdf_download(job.output_path, registers.job_download_name(job))

@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from blueprints import htmx
 from blueprints.print import bp
-from blueprints.print.views import _jobs_dir
+from blueprints.print.views import launch_job
 from models.printing import archive
 from models.printing import jobs as print_jobs
-from models.printing.renderer import CACHE_ENV, cache_dir
 from models.school.structure import SchoolYear
 
 
@@ -46,11 +45,9 @@ def archive_start():
         flash("Chưa có năm học hiện tại.", "error")
         return redirect(url_for("print.archive_page"), 303)
     folder = _folder()
-    job, started = print_jobs.start_job(
-        archive.KIND, {"year_id": year.id, "output_dir": str(folder),
-                       "workers": current_app.config.get("ARCHIVE_WORKERS", 2)},
-        current_user, current_app.config["DATABASE_URL"], _jobs_dir(), extra_env={CACHE_ENV: str(cache_dir())},
-        spawn=not current_app.config.get("ARCHIVE_NO_SPAWN", False))
+    job, started = launch_job(archive.KIND, {"year_id": year.id, "output_dir": str(folder),
+                                             "workers": current_app.config.get("ARCHIVE_WORKERS", 0)},
+                              spawn=not current_app.config.get("ARCHIVE_NO_SPAWN", False))
     if started:
         flash(f"Đã bắt đầu lưu trữ năm học {year.name}.", "success")
     else:

@@ -1,14 +1,14 @@
 """The class book (Sổ theo dõi và đánh giá học sinh theo lớp học): contents, PDF build job, download."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import htmx
+from blueprints.downloads import pdf_download
 from blueprints.guards import refuse
 from blueprints.print import bp
-from blueprints.print.views import OFFICE, _jobs_dir, _pdf_download
+from blueprints.print.views import OFFICE, launch_job
 from models.printing import class_book
 from models.printing import jobs as print_jobs
-from models.printing.renderer import CACHE_ENV, cache_dir
 from models.school.structure import SchoolClass
 
 
@@ -51,9 +51,7 @@ def class_book_build(class_id: int):
     book = class_book.build_book(school_class)
     if class_book.cached_book(book) is not None:
         return redirect(url_for("print.class_book_pdf", class_id=class_id), 303)
-    job, started = print_jobs.start_job(
-        class_book.JOB_KIND, {"class_id": school_class.id}, current_user, current_app.config["DATABASE_URL"],
-        _jobs_dir(), extra_env={CACHE_ENV: str(cache_dir())})
+    job, started = launch_job(class_book.JOB_KIND, {"class_id": school_class.id})
     if not started and class_book.job_class_id(job) != school_class.id:
         flash("Máy chủ đang in sổ của một lớp khác; vui lòng thử lại sau ít phút.", "info")
         return redirect(url_for("print.class_book_page", class_id=class_id), 303)
@@ -84,4 +82,4 @@ def class_book_pdf(class_id: int):
         return redirect(url_for("print.class_book_page", class_id=class_id), 303)
     import io
 
-    return _pdf_download(io.BytesIO(data), book.download_name)
+    return pdf_download(io.BytesIO(data), book.download_name)

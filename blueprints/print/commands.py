@@ -21,6 +21,7 @@ def register_print_commands(app: Flask) -> None:
         from models.school.structure import SchoolClass, SchoolYear
 
 
+
         try:
             cal_rules.parse_year_month(month)
         except ValueError as bad:
@@ -92,6 +93,7 @@ def register_book_commands(app: Flask) -> None:
         from models.school.structure import TeachingAssignment
 
 
+
         started = time.perf_counter()
         with db.connection_context():
             if assignment_id:
@@ -120,6 +122,7 @@ def register_book_commands(app: Flask) -> None:
         from models.school.structure import SchoolClass, SchoolYear
 
 
+
         if bool(student_code) == bool(class_name):
             raise click.ClickException("Cần chọn đúng một trong hai: --student <mã> hoặc --class <lớp>.")
         started = time.perf_counter()
@@ -146,13 +149,12 @@ def register_book_commands(app: Flask) -> None:
     @app.cli.command("archive")
     @click.option("--year", "year_name", required=True, help="Năm học, ví dụ 2024-2025.")
     @click.option("--out", required=True, type=click.Path(file_okay=False), help="Thư mục ghi tệp ZIP.")
-    @click.option("--workers", default=1, show_default=True, help="Số tiến trình dựng PDF.")
+    @click.option("--workers", default=0, show_default=True,
+                  help="Số tiến trình dựng PDF (0: mỗi lõi CPU một tiến trình).")
     @click.option("--class", "class_names", multiple=True, help="Chỉ những lớp này (thử nghiệm).")
     def archive_year(year_name, out, workers, class_names):
         """Write the year-end archive (class books, every học bạ, manifest.json) as one ZIP in --out."""
         from datetime import datetime
-
-        from flask import current_app
 
         from models.printing import archive
         from models.school.structure import SchoolClass, SchoolYear
@@ -171,8 +173,7 @@ def register_book_commands(app: Flask) -> None:
             def progress(done, total):
                 click.echo(f"  {done}/{total}", err=True)
 
-            result = archive.build_archive(year, path, workers=workers, class_ids=ids,
-                                           database_url=current_app.config["DATABASE_URL"], progress=progress)
+            result = archive.build_archive(year, path, workers=workers, class_ids=ids, progress=progress)
         click.echo(f"Đã ghi {result.path}: {result.classes} lớp, {result.students} học bạ, {result.files} tệp "
                    f"({result.path.stat().st_size // 1048576} MB, {time.perf_counter() - started:.1f} giây).")
 

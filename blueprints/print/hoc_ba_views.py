@@ -4,9 +4,9 @@ import io
 from flask import abort, current_app, request, url_for
 from flask_login import current_user
 
+from blueprints.downloads import pdf_download
 from blueprints.guards import refuse
 from blueprints.print import bp
-from blueprints.print.views import _pdf_download
 from models.people.records import Student
 from models.printing import hoc_ba
 from models.printing.renderer import PrintError
@@ -48,4 +48,4 @@ def hoc_ba_pdf(student_id: int):
     except PrintError as failure:
         current_app.logger.error("học bạ PDF failed: %s", failure)
         abort(500)
-    return _pdf_download(io.BytesIO(data), hoc_ba.download_name(page))
+    return pdf_download(io.BytesIO(data), hoc_ba.download_name(page))

@@ -4,9 +4,9 @@ import io
 from flask import abort, current_app, url_for
 from flask_login import current_user
 
+from blueprints.downloads import pdf_download
 from blueprints.guards import refuse
 from blueprints.print import bp
-from blueprints.print.views import _pdf_download
 from models.printing import teacher_book as books
 from models.printing.renderer import PrintError
 from models.school.structure import TeachingAssignment
@@ -39,4 +39,4 @@ def teacher_book_pdf(assignment_id: int):
     except PrintError as failure:
         current_app.logger.error("teacher book PDF failed: %s", failure)
         abort(500)
-    return _pdf_download(io.BytesIO(data), books.download_name(book))
+    return pdf_download(io.BytesIO(data), books.download_name(book))

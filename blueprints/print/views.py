@@ -2,19 +2,19 @@
 import io
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints import htmx
+from blueprints.downloads import pdf_download
 from blueprints.guards import own_attendance_class, refuse
 from blueprints.print import bp
 from models.attendance.register import month_to_review
 from models.gradebook.monitoring import month_label, year_months
 from models.printing import attendance_sheet as sheets
 from models.printing import jobs as print_jobs
-from models.printing.renderer import CACHE_ENV, PrintError, ascii_name, cache_dir, render_print_html
+from models.printing.renderer import CACHE_ENV, PrintError, cache_dir, render_print_html
 from models.rules import calendar as cal_rules
 from models.school.calendar import year_calendar
 from models.school.structure import SchoolClass, SchoolYear
@@ -77,7 +77,7 @@ def attendance_sheet_pdf(class_id: int, year_month: str):
         current_app.logger.error("attendance sheet PDF failed: %s", failure)
         abort(500)
     sheets.record_printed(school_class, sheet, current_user)
-    return _pdf_download(io.BytesIO(data), sheets.download_name(sheet))
+    return pdf_download(io.BytesIO(data), sheets.download_name(sheet))
 
 
 def _default_month() -> str:
@@ -156,9 +156,7 @@ def start_job():
     if year is None:
         flash("Chưa có năm học hiện tại.", "error")
         return redirect(url_for("print.sheets_overview"), 303)
-    job, started = print_jobs.start_job(
-        "attendance_month", {"year_id": year.id, "year_month": year_month}, current_user,
-        current_app.config["DATABASE_URL"], _jobs_dir(), extra_env={CACHE_ENV: str(cache_dir())})
+    job, started = launch_job("attendance_month", {"year_id": year.id, "year_month": year_month})
     if not started:
         flash("Đang có một lượt in toàn trường chạy; đây là tiến độ của lượt đó.", "info")
     return redirect(url_for("print.job", job_id=job.id), 303)
@@ -166,6 +164,13 @@ def start_job():
 
 def _jobs_dir() -> Path:
     return Path(current_app.config.get("PRINT_JOBS_DIR") or Path(current_app.instance_path) / "print_jobs")
+
+
+def launch_job(kind: str, params: dict, spawn: bool = True) -> tuple[print_jobs.PrintJob, bool]:
+    """The one way a view starts a print job (any kind of models.printing.jobs.JOB_KINDS) in the worker:
+    this app's database and print cache, the signed-in user; (job, False) when one of the kind runs."""
+    return print_jobs.start_job(kind, params, current_user, current_app.config["DATABASE_URL"], _jobs_dir(),
+                                extra_env={CACHE_ENV: str(cache_dir())}, spawn=spawn)
 
 
 def _job(job_id: int) -> print_jobs.PrintJob:
@@ -192,15 +197,7 @@ def job_download(job_id: int):
     item = _job(job_id)
     if item.status != "done" or not Path(item.output_path).exists():
         abort(404)
-    return _pdf_download(item.output_path, item.download_name)
-
-
-def _pdf_download(source, name: str):
-    """send_file with the UTF-8 name and a readable ASCII fallback (werkzeug's fallback drops "Đ")."""
-    resp = send_file(source, mimetype="application/pdf", as_attachment=True, download_name=name)
-    resp.headers["Content-Disposition"] = (f"attachment; filename={ascii_name(name)}; "
-                                           f"filename*=UTF-8''{quote(name)}")
-    return resp
+    return pdf_download(item.output_path, item.download_name)
 
 
 from blueprints.print import (  # noqa: E402,F401

@@ -2,4 +2,4 @@
 in with (roles, passwords, login throttling).
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["records", "accounts"]
+__all__ = ["records", "accounts", "lockouts"]

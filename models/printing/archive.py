@@ -3,12 +3,16 @@ as PDF, with manifest.json (each file's SHA-256 and the audit chain head at that
 
 Built by the print worker process (job kind "archive", one at a time) or by `flask --app app archive`.
 Memory stays bounded: a class is rendered, written into the ZIP and dropped before the next one; with
-two worker processes at most two classes' PDFs are held at once.
+one worker process per core at most that many classes' PDFs are held at once. The ZIP's SHA-256 is
+written beside it (<name>.zip.sha256); a stopped or failed build leaves no file behind.
 """
+import contextlib
 import hashlib
 import importlib
 import json
 import os
+import signal
+import threading
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,20 +23,8 @@ from models.audit.log import AuditEntry
 from models.printing.renderer import ascii_name, merge_pdfs
 from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment, class_roster
 
-KIND = "archive"
-LABEL = "Lưu trữ cuối năm"
+KIND = "archive"  # its label and runner are in models.printing.jobs.JOB_KINDS
 MANIFEST = "manifest.json"
-_APP_CONTEXT = None  # a pool process keeps its app context for its whole life
-
-
-def _register_kind() -> None:
-    """The print job kind (models.printing.jobs.KINDS lists the kinds start_job accepts)."""
-    from models.printing import jobs as print_jobs
-
-    print_jobs.KINDS.setdefault(KIND, LABEL)
-
-
-_register_kind()
 
 
 def archive_name(year: SchoolYear, now: datetime) -> str:
@@ -120,23 +112,24 @@ def _classes(year: SchoolYear) -> list[SchoolClass]:
     return school_classes(year)
 
 
-def _worker_init(database_url: str) -> None:
-    """A pool process: its own app and database connection (never the parent's sqlite handle)."""
-    global _APP_CONTEXT
-    from app import create_app
+class ArchiveStopped(Exception):
+    """The build was stopped (SIGTERM/SIGINT): the partial file is removed, nothing is left behind."""
+
+
+_PARENT: dict = {}  # what the forked class workers inherit: the app
+
+
+def _worker_init() -> None:
+    """A forked class worker: niced, its own database connection (never the parent's), the parent's app."""
     from models.core import db
+    from models.printing.render_pool import forget_inherited_connections, lower_priority, render_alone
 
-    os.environ["DATABASE_URL"] = database_url
-    app = create_app({"AUTO_MIGRATE": False, "DATABASE_URL": database_url})
-    _APP_CONTEXT = app.app_context()
-    _APP_CONTEXT.push()
+    render_alone()  # the archive already renders one class per process
+    lower_priority()
+    forget_inherited_connections()
+    _PARENT["context"] = _PARENT["app"].app_context()
+    _PARENT["context"].push()
     db.connect(reuse_if_open=True)
-    try:  # the archive already renders one class per process; a pool process may not start its own pool
-        import models.printing.class_book as class_book
-
-        class_book.RENDER_PROCESSES = 1
-    except ImportError:
-        pass
 
 
 def _worker_class(args: tuple[int, datetime]) -> list[tuple[str, bytes]]:
@@ -144,14 +137,50 @@ def _worker_class(args: tuple[int, datetime]) -> list[tuple[str, bytes]]:
     return class_files(class_id, now)
 
 
-def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None, workers: int = 1,
-                  database_url: str = "", class_ids: list[int] | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> ArchiveResult:
-    """Write the year's archive ZIP to out_path (atomically: a .part file renamed at the end).
+@contextlib.contextmanager
+def _stop_on_signals():
+    """Turn SIGTERM/SIGINT into ArchiveStopped while the ZIP is written (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-    workers > 1 renders classes in that many processes (each class in one process); the ZIP and the
-    manifest are written here, in class order, as each class arrives.
+    def stop(signum, frame):
+        raise ArchiveStopped(f"Đã dừng khi đang ghi (tín hiệu {signal.Signals(signum).name}).")
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def checksum_path(zip_path: Path) -> Path:
+    return zip_path.with_name(zip_path.name + ".sha256")
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None, workers: int = 0,
+                  class_ids: list[int] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> ArchiveResult:
+    """Write the year's archive ZIP to out_path, and its SHA-256 beside it (out_path + ".sha256", the
+    format of `sha256sum -c`).
+
+    Written under a temporary name renamed at the end; a failure or a stop (SIGTERM/SIGINT) removes it.
+    Classes are rendered by one forked process per core (workers=0) or by `workers` processes, each
+    class in one process; the ZIP and the manifest are written here, in class order.
     """
+    from flask import current_app
+
+    from models.printing.render_pool import processes_for
+
     now = now or datetime.now()
     classes = [c for c in _classes(year) if class_ids is None or c.id in class_ids]
     sizes = {c.id: len(class_roster(c)) for c in classes}
@@ -159,45 +188,56 @@ def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None,
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".part")
+    sums = checksum_path(out_path)
     manifest: list[dict] = []
     done = 0
     if progress:
         progress(0, total)
     jobs = [(c.id, now) for c in classes]
     pool = None
-    if workers > 1 and len(classes) > 1:
-        import multiprocessing
+    count = processes_for(len(classes), workers or None)
+    with _stop_on_signals():
+        try:
+            if count > 1:
+                import multiprocessing
 
-        pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init,
-                                                         initargs=(database_url or os.environ["DATABASE_URL"],))
-        results = pool.imap(_worker_class, jobs)
-    else:
-        results = (_worker_class(job) for job in jobs)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-            for school_class, files in zip(classes, results, strict=True):
-                for name, data in files:
-                    archive.writestr(name, data)
-                    manifest.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
-                del files
-                done += sizes[school_class.id] + 1
-                if progress:
-                    progress(done, total)
-            head = AuditEntry.head()
-            builder = class_book_builder()
-            archive.writestr(MANIFEST, json.dumps({
-                "school_year": year.name, "generated_at": now.isoformat(timespec="seconds"),
-                "audit_chain_head": head, "classes": len(classes), "students": sum(sizes.values()),
-                "class_book": "class_book" if builder else "fallback: attendance sheets and subject pages",
-                "files": manifest}, ensure_ascii=False, indent=2))
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
-    os.replace(tmp, out_path)
+                _PARENT["app"] = current_app._get_current_object()
+                pool = multiprocessing.get_context("fork").Pool(count, initializer=_worker_init)
+                results = pool.imap(_worker_class, jobs)
+            else:
+                results = (_worker_class(job) for job in jobs)
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+                for school_class, files in zip(classes, results, strict=True):
+                    for name, data in files:
+                        archive.writestr(name, data)
+                        manifest.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(),
+                                         "bytes": len(data)})
+                    del files
+                    done += sizes[school_class.id] + 1
+                    if progress:
+                        progress(done, total)
+                head = AuditEntry.head()
+                builder = class_book_builder()
+                archive.writestr(MANIFEST, json.dumps({
+                    "school_year": year.name, "generated_at": now.isoformat(timespec="seconds"),
+                    "audit_chain_head": head, "classes": len(classes), "students": sum(sizes.values()),
+                    "class_book": "class_book" if builder else "fallback: attendance sheets and subject pages",
+                    "files": manifest}, ensure_ascii=False, indent=2))
+            sums_tmp = sums.with_name(sums.name + ".part")
+            sums_tmp.write_text(f"{_file_sha256(tmp)}  {out_path.name}\n", encoding="ascii")
+            os.replace(tmp, out_path)
+            os.replace(sums_tmp, sums)
+        except BaseException:
+            if pool is not None:
+                pool.terminate()
+            for leftover in (tmp, sums.with_name(sums.name + ".part")):
+                leftover.unlink(missing_ok=True)
+            raise
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+            _PARENT.clear()
     return ArchiveResult(out_path, len(manifest), sum(sizes.values()), len(classes), head,
                          "class_book" if builder else "fallback")
 
@@ -223,8 +263,7 @@ def run_archive_job(job) -> None:
         year = SchoolYear.get_by_id(params["year_id"])
         out = Path(params["output_dir"]) / archive_name(year, datetime.now())
         set_progress(job.id, status="running", progress=0, pid=os.getpid(), output_path=str(out))
-        build_archive(year, out, workers=int(params.get("workers", 1)),
-                      database_url=os.environ.get("DATABASE_URL", ""),
+        build_archive(year, out, workers=int(params.get("workers", 0)),
                       progress=lambda done, total: set_progress(job.id, progress=done, total=total))
         set_progress(job.id, status="done", finished_at=datetime.now())
     except Exception as failure:  # the job row is the only place the office sees what went wrong

@@ -16,7 +16,8 @@ from models.attendance.register import MonthSheet, month_sheet
 from models.audit.log import record
 from models.core import DeletionRefused, KeptModel, write_transaction
 from models.people.accounts import User
-from models.printing.renderer import cached_pdf, merge_pdfs, render_pdf, verification_code
+from models.printing import verification
+from models.printing.renderer import cached_pdf, merge_pdfs, render_pdf
 from models.rules import calendar as cal_rules
 from models.school.structure import SchoolClass, SchoolYear
 
@@ -30,6 +31,7 @@ STEP_LABELS = {
 }
 OUTDATED_TEXT = "Đã thay đổi sau khi in — cần in lại"
 SHEET_TEMPLATE = "print/attendance_sheet.html"
+DOCUMENT = "attendance_sheet"  # the verification document kind (models/verification.py)
 
 
 class AttendanceSheetStep(KeptModel):
@@ -59,14 +61,58 @@ def sheet_for(school_class: SchoolClass, year_month: str) -> MonthSheet:
     return month_sheet(school_class, year, month)
 
 
-def sheet_context(sheet: MonthSheet) -> dict:
-    return {"sheet": sheet, "code": verification_code(sheet.data_version)}
+def sheet_page_data(sheet: MonthSheet) -> dict:
+    """Exactly what the sheet prints, as the verification code hashes it (the class book's monthly
+    attendance pages print the same data under their own page_key)."""
+    rows = [{"key": r.student_id, "label": r.full_name, "STT": r.number, "Trạng thái": r.status_label,
+             "cells": {f"ngày {d + 1}": v for d, v in enumerate(r.cells) if v},
+             "TS": r.total, "P": r.p, "K": r.k} for r in sheet.rows]
+    return {"page_key": f"attendance-{cal_rules.year_month(sheet.year, sheet.month)}",
+            "Tháng": f"{sheet.month}/{sheet.year}", "Sĩ số": sheet.class_size,
+            "Giáo viên chủ nhiệm": sheet.homeroom_name, "Hiệu trưởng": sheet.principal_name,
+            "Ngày học": [d + 1 for d, on in enumerate(sheet.school_days) if on],
+            "Tổng số buổi nghỉ": {"TS": sheet.total, "P": sheet.p, "K": sheet.k}, "rows": rows}
 
 
-def sheet_pdf(sheet: MonthSheet) -> bytes:
+def sheet_params(sheet: MonthSheet) -> dict:
+    year_month = cal_rules.year_month(sheet.year, sheet.month)
+    return {"class_id": sheet.class_id, "year_month": year_month, "page_key": f"attendance-{year_month}"}
+
+
+def sheet_code(sheet: MonthSheet) -> str:
+    """The sheet's verification code, without recording it (lists, overviews)."""
+    return verification.compute_code(DOCUMENT, sheet_params(sheet), sheet_page_data(sheet))
+
+
+def sheet_context(sheet: MonthSheet, now: datetime | None = None, by: int | None = None) -> dict:
+    """What the sheet's template needs; records the printed page so /verify knows its code."""
+    code = verification.page_code(DOCUMENT, sheet_params(sheet), sheet_page_data(sheet), now=now, by=by)
+    return {"sheet": sheet, "code": code}
+
+
+def _render_sheet(context: dict) -> bytes:
+    return render_pdf(SHEET_TEMPLATE, **context)
+
+
+def sheet_pdf(sheet: MonthSheet, by: int | None = None) -> bytes:
     """The sheet's PDF, reused from the print cache while its data version is the same."""
-    return cached_pdf("attendance-sheet", sheet.data_version,
-                      lambda: render_pdf(SHEET_TEMPLATE, **sheet_context(sheet)))
+    context = sheet_context(sheet, by=by)
+    return cached_pdf("attendance-sheet", sheet.data_version, lambda: _render_sheet(context))
+
+
+def _today_pages(params: dict) -> list[dict]:
+    """The page builder for /verify: today's data of the class-month's sheet."""
+    school_class = SchoolClass.get_or_none(SchoolClass.id == params.get("class_id"))
+    try:
+        cal_rules.parse_year_month(params.get("year_month", ""))
+    except ValueError:
+        return []
+    if school_class is None:
+        return []
+    return [sheet_page_data(sheet_for(school_class, params["year_month"]))]
+
+
+verification.register_page_builder(DOCUMENT, _today_pages, label="Bảng điểm danh tháng (sổ gọi tên và ghi điểm)")
 
 
 def download_name(sheet: MonthSheet) -> str:
@@ -83,14 +129,18 @@ def school_classes(year: SchoolYear) -> list[SchoolClass]:
 
 
 def school_month_pdf(classes: list[SchoolClass], year_month: str,
-                     progress: Callable[[int, int], None] | None = None) -> bytes:
-    """Every class's sheet for the month in one PDF: each rendered (or reused) on its own, then merged."""
-    parts = []
-    for i, school_class in enumerate(classes, 1):
-        parts.append(sheet_pdf(sheet_for(school_class, year_month)))
-        if progress:
-            progress(i, len(classes))
-    return merge_pdfs(parts)
+                     progress: Callable[[int, int], None] | None = None, by: int | None = None) -> bytes:
+    """Every class's sheet for the month in one PDF: each rendered (or reused from the cache) on its own,
+    one render process per core (models/render_pool.py), then merged with each font kept once."""
+    from models.printing.render_pool import render_parts
+
+    sheets = [sheet_for(c, year_month) for c in classes]  # the database is read here, never in a child
+    contexts = [sheet_context(sheet, by=by) for sheet in sheets]
+
+    def render(i: int) -> bytes:
+        return cached_pdf("attendance-sheet", sheets[i].data_version, lambda: _render_sheet(contexts[i]))
+
+    return merge_pdfs(render_parts(render, len(sheets), progress))
 
 
 # --- the steps -------------------------------------------------------------------------------------
@@ -165,10 +215,7 @@ class SheetStatus:
     data_version: str
     done: dict[str, StepDone] = field(default_factory=dict)
     outdated: bool = False
-
-    @property
-    def code(self) -> str:
-        return verification_code(self.data_version)
+    code: str = ""  # the verification code a print of today's data carries
 
     @property
     def missing(self) -> list[str]:
@@ -189,7 +236,7 @@ def sheet_status(school_class: SchoolClass, year_month: str, sheet: MonthSheet |
                      .where((AttendanceSheetStep.school_class == school_class)
                             & (AttendanceSheetStep.year_month == year_month))
                      .order_by(AttendanceSheetStep.id))
-    status = SheetStatus(school_class, year_month, sheet.data_version)
+    status = SheetStatus(school_class, year_month, sheet.data_version, code=sheet_code(sheet))
     latest = {s.step: s for s in steps}  # ordered by id: the last one of each step wins
     printed = latest.get("printed")
     status.outdated = printed is not None and printed.data_version != sheet.data_version

@@ -10,7 +10,6 @@ per semester one page per subject, semester summaries, year summary, the princip
 """
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -38,7 +37,6 @@ DOCUMENT = "class_book"
 TITLE = "Sổ theo dõi và đánh giá học sinh"
 TEMPLATE = "print/class_book.html"
 PARTICULARS_PER_PAGE = 22
-RENDER_PROCESSES = 2  # this machine has 2 cores
 MAX_ABSENT_SESSIONS = 45  # Điều 12: absent more than 45 sessions → not promoted, whatever else
 DASH = "—"
 ROMAN = {1: "I", 2: "II"}
@@ -209,16 +207,10 @@ def _changes(school_class: SchoolClass, roster) -> dict:
 
 
 def _attendance(school_class: SchoolClass, year_month: str) -> tuple[dict, object]:
+    from models.printing.attendance_sheet import sheet_page_data
+
     sheet = month_sheet(school_class, int(year_month[:4]), int(year_month[5:]))
-    rows = [{"key": r.student_id, "label": r.full_name, "STT": r.number, "Trạng thái": r.status_label,
-             "cells": {f"ngày {d + 1}": v for d, v in enumerate(r.cells) if v},
-             "TS": r.total, "P": r.p, "K": r.k} for r in sheet.rows]
-    data = {"page_key": f"attendance-{year_month}", "Tháng": f"{sheet.month}/{sheet.year}",
-            "Sĩ số": sheet.class_size, "Giáo viên chủ nhiệm": sheet.homeroom_name,
-            "Hiệu trưởng": sheet.principal_name,
-            "Ngày học": [d + 1 for d, on in enumerate(sheet.school_days) if on],
-            "Tổng số buổi nghỉ": {"TS": sheet.total, "P": sheet.p, "K": sheet.k}, "rows": rows}
-    return data, sheet
+    return sheet_page_data(sheet), sheet  # its page_key is "attendance-YYYY-MM"
 
 
 def _assignment(school_class, subject, teachers) -> TeachingAssignment:
@@ -391,42 +383,13 @@ def render_page(book: ClassBook, page: BookPage, number: int, code: str, generat
                       total=len(book.pages), code=code, generated_at=generated_at)
 
 
-_FORKED: dict = {}  # the book being rendered, inherited by the forked renderers
-
-
-def _render_forked(index: int) -> bytes:
-    book, codes, generated_at, app = (_FORKED[k] for k in ("book", "codes", "at", "app"))
-    with app.app_context():
-        return render_page(book, book.pages[index], index + 1, codes[index], generated_at)
-
-
 def _render_all(book: ClassBook, codes: list[str], generated_at: datetime, progress) -> list[bytes]:
-    """Every page's PDF; on a multi-core machine two forked renderers share the pages (xhtml2pdf holds
-    the GIL and one render lock per process). Only the worker process and the CLI build whole books."""
-    import multiprocessing
+    """Every page's PDF, the pages shared by one render process per core (models/render_pool.py).
+    Only the worker process and the CLI build whole books."""
+    from models.printing.render_pool import render_parts
 
-    from flask import current_app
-
-    n = len(book.pages)
-    workers = min(RENDER_PROCESSES, os.cpu_count() or 1)
-    if workers < 2 or n < 8 or "fork" not in multiprocessing.get_all_start_methods():
-        parts = []
-        for i, (page, code) in enumerate(zip(book.pages, codes, strict=True), 1):
-            parts.append(render_page(book, page, i, code, generated_at))
-            if progress:
-                progress(i, n)
-        return parts
-    _FORKED.update(book=book, codes=codes, at=generated_at, app=current_app._get_current_object())
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = []
-            for part in pool.imap(_render_forked, range(n)):
-                parts.append(part)
-                if progress:
-                    progress(len(parts), n)
-            return parts
-    finally:
-        _FORKED.clear()
+    return render_parts(lambda i: render_page(book, book.pages[i], i + 1, codes[i], generated_at),
+                        len(book.pages), progress)
 
 
 def book_pdf(book: ClassBook, now: datetime | None = None, progress=None, by: int | None = None) -> bytes:
@@ -444,25 +407,15 @@ def book_pdf(book: ClassBook, now: datetime | None = None, progress=None, by: in
 
 def cached_book(book: ClassBook) -> bytes | None:
     """The finished PDF of exactly this data and layout, if one was built; else None."""
-    from models.printing.renderer import cache_dir, layout_version
+    from models.printing.renderer import cache_path
 
-    key = hashlib.sha256(f"{DOCUMENT}\x1f{book.data_version}\x1f{layout_version()}".encode()).hexdigest()
-    path = cache_dir() / f"{key}.pdf"
+    path = cache_path(DOCUMENT, book.data_version)
     return path.read_bytes() if path.exists() else None
 
 
 # --- the worker job ------------------------------------------------------------------------------
 
-JOB_KIND = "class_book"
-
-
-def register_job_kind() -> None:
-    from models.printing import jobs as print_jobs
-
-    print_jobs.KINDS.setdefault(JOB_KIND, "In sổ theo dõi và đánh giá học sinh")
-
-
-register_job_kind()
+JOB_KIND = "class_book"  # its label and runner are in models.printing.jobs.JOB_KINDS
 
 
 def run_job(job) -> None:

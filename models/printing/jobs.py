@@ -1,13 +1,19 @@
-"""Print jobs: anything larger than one sheet is built by a worker process (models/printing/worker.py).
+"""Print jobs: anything larger than one sheet is built by a worker process (print_worker.py at the top).
 
 xhtml2pdf holds the GIL and a process-wide render lock; inside the web process a 40-class export cut
 grade saves from 620/s to 37/s (shared/stack-probe.md §2). The web process only writes the job row
-and starts `python -m models.printing.worker <id>`; the worker reports progress through the same row.
+and starts `python print_worker.py <id>`; the worker reports progress through the same row.
+
+JOB_KINDS is the one registry of job kinds: the label the office sees and the function that builds a
+job of that kind in the worker (models.printing.worker.run_by_id looks it up here, nowhere else).
 """
+import importlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +24,31 @@ from models.core import BaseModel, write_transaction
 from models.people.accounts import User
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = {"attendance_month": "In toàn trường điểm danh tháng"}
+WORKER = ROOT / "print_worker.py"  # the entry module: models never import the app, it does
+
+
+@dataclass(frozen=True)
+class JobKind:
+    label: str
+    runner: str  # "module:function", fn(job) builds the job's file and reports on its row
+
+
+JOB_KINDS = {
+    "attendance_month": JobKind("In toàn trường điểm danh tháng", "models.printing.jobs:run_job"),
+    "class_book": JobKind("In sổ theo dõi và đánh giá học sinh", "models.printing.class_book:run_job"),
+    "archive": JobKind("Lưu trữ cuối năm", "models.printing.archive:run_archive_job"),
+    "register": JobKind("In sổ đăng bộ, sổ theo dõi biến động học sinh", "models.printing.registers:run_job"),
+}
+KINDS = {kind: entry.label for kind, entry in JOB_KINDS.items()}
+
+
+def job_runner(kind: str) -> Callable:
+    """The function that builds a job of this kind; ValueError for a kind not in JOB_KINDS."""
+    entry = JOB_KINDS.get(kind)
+    if entry is None:
+        raise ValueError(f"unknown print job kind {kind}")
+    module, name = entry.runner.split(":")
+    return getattr(importlib.import_module(module), name)
 STATUS_LABELS = {"queued": "Đang chờ", "running": "Đang in", "done": "Đã xong", "failed": "Lỗi"}
 ACTIVE = ("queued", "running")
 
@@ -113,7 +143,7 @@ def start_job(kind: str, params: dict, user: User | None, database_url: str, out
         record("print_job_start", "print_job", job.id, after={"kind": kind, **params})
     if spawn:
         env = dict(os.environ, **(extra_env or {}), DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
-        proc = subprocess.Popen([sys.executable, "-m", "models.printing.worker", str(job.id)], env=env, cwd=str(ROOT),
+        proc = subprocess.Popen([sys.executable, str(WORKER), str(job.id)], env=env, cwd=str(ROOT),
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         with write_transaction():
             PrintJob.update(pid=proc.pid).where(PrintJob.id == job.id).execute()
@@ -156,6 +186,6 @@ def run_job(job: PrintJob) -> None:
             raise ValueError(f"unknown job kind {job.kind}")
         classes = school_classes(SchoolYear.get_by_id(job.parameters["year_id"]))
         start(len(classes))
-        return school_month_pdf(classes, job.parameters["year_month"], progress=progress)
+        return school_month_pdf(classes, job.parameters["year_month"], progress=progress, by=job.created_by_id)
 
     run_into_file(job, build)

@@ -202,16 +202,7 @@ def archive_files(year: SchoolYear) -> list[tuple[str, bytes]]:
 
 # --- the worker job (a register runs to many pages: never rendered in the web process) --------------
 
-JOB_KIND = "register"
-
-
-def _register_job_kind() -> None:
-    from models.printing import jobs as print_jobs
-
-    print_jobs.KINDS.setdefault(JOB_KIND, "In sổ đăng bộ, sổ theo dõi biến động học sinh")
-
-
-_register_job_kind()
+JOB_KIND = "register"  # its label and runner are in models.printing.jobs.JOB_KINDS
 
 
 def job_title(job) -> str:
@@ -223,7 +214,7 @@ def job_download_name(job) -> str:
 
 
 def run_job(job) -> None:
-    """The worker's body (models.printing.worker.EXTRA_KINDS): one register as a PDF."""
+    """The worker's body (models.printing.jobs.JOB_KINDS): one register as a PDF."""
     from models.printing.jobs import run_into_file
 
     def make(start, progress) -> bytes:

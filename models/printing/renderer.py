@@ -57,6 +57,37 @@ def render_pdf(template_name: str, **context) -> bytes:
     return html_to_pdf(unicodedata.normalize("NFC", html))
 
 
+def _shared_charset() -> str:
+    """ASCII, every Vietnamese letter in every tone (NFC) and the punctuation the forms print."""
+    tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    vowels = "aăâeêioôơuưy"
+    letters = [unicodedata.normalize("NFC", v + t) for v in vowels + vowels.upper() for t in tones]
+    return "".join(chr(c) for c in range(32, 127)) + "đĐ" + "".join(letters) + "–—·…“”‘’→←•×°²"
+
+
+# ReportLab numbers a TTF's glyphs in order of first use, so two pages of one book embed different
+# subsets and a merge of 44 pages kept 132 font files. Every document starts its subsets with this
+# fixed list: the subsets of any two pages are then byte-identical and merge_pdfs keeps one copy.
+SHARED_CHARSET = _shared_charset()
+
+
+def _install_shared_subsets() -> None:
+    """Make every ReportLab TTF subset start with SHARED_CHARSET (idempotent, once per process)."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if getattr(TTFont.splitString, "_shared_charset", False):
+        return
+    original = TTFont.splitString
+
+    def split_string(self, text, doc, encoding="utf-8"):
+        if doc not in self.state:
+            original(self, SHARED_CHARSET, doc)
+        return original(self, text, doc, encoding)
+
+    split_string._shared_charset = True
+    TTFont.splitString = split_string
+
+
 def _embedded_base_font(folder: Path) -> None:
     """Make ReportLab's default fonts our TTF.
 
@@ -72,6 +103,7 @@ def _embedded_base_font(folder: Path) -> None:
     if BASE_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(BASE_FONT, str(folder / "fonts" / "LiberationSerif-Regular.ttf")))
     rl_config.canvas_basefontname = BASE_FONT
+    rl_config.useA85 = 0  # binary streams: ASCII85 made every page's content a quarter larger
     tables.CellStyle.fontname = BASE_FONT
 
 
@@ -81,6 +113,7 @@ def html_to_pdf(html: str) -> bytes:
 
     folder = static_folder()
     _embedded_base_font(folder)
+    _install_shared_subsets()
     policy = ResourceAccessPolicy(base_dir=folder, allow_remote=False)
     handler = _Collect()
     logger = logging.getLogger("xhtml2pdf")
@@ -122,21 +155,20 @@ def base14_fonts(data: bytes) -> set[str]:
 
 
 def merge_pdfs(parts: list[bytes]) -> bytes:
-    """One PDF from several, in order (each class's sheet rendered on its own)."""
+    """One PDF from several, in order (each class's sheet rendered on its own).
+
+    Identical objects are kept once: the parts' font subsets are byte-identical (SHARED_CHARSET), so a
+    merged book carries each font once instead of once per page.
+    """
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for part in parts:
         writer.append(io.BytesIO(part))
+    writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def verification_code(data_version: str) -> str:
-    """The code printed in the footer: the first 10 hex digits of the data version, "ABCDE-12345"."""
-    head = data_version[:10].upper()
-    return f"{head[:5]}-{head[5:]}"
 
 
 # --- finished PDFs, kept while their data has not changed -----------------------------------------
@@ -160,10 +192,15 @@ def layout_version() -> str:
     return digest.hexdigest()
 
 
+def cache_path(kind: str, data_version: str) -> Path:
+    """Where the finished PDF of this kind of document, data version and layout is kept (the one key formula)."""
+    key = hashlib.sha256(f"{kind}\x1f{data_version}\x1f{layout_version()}".encode()).hexdigest()
+    return cache_dir() / f"{key}.pdf"
+
+
 def cached_pdf(kind: str, data_version: str, build) -> bytes:
     """The PDF for this kind of document, data version and layout: from the cache, or built once and stored."""
-    key = hashlib.sha256(f"{kind}\x1f{data_version}\x1f{layout_version()}".encode()).hexdigest()
-    path = cache_dir() / f"{key}.pdf"
+    path = cache_path(kind, data_version)
     if path.exists():
         return path.read_bytes()
     data = build()

@@ -137,15 +137,8 @@ def pdf(book: TeacherBook, now: datetime | None = None, use_cache: bool = True) 
 
     if not use_cache:
         return render()
-    return cached_pdf(DOCUMENT, data_version(book) + _layout(), render)
-
-
-def _layout() -> str:
-    """print_a4.css is not in printing.layout_version(): hash it into the cache key here."""
-    from pathlib import Path
-
-    css = Path(__file__).resolve().parents[2] / "static" / "css" / "print_a4.css"
-    return hashlib.sha256(css.read_bytes()).hexdigest()[:16]
+    # printing.layout_version() already hashes every static/css/print*.css, print_a4.css included
+    return cached_pdf(DOCUMENT, data_version(book), render)
 
 
 def download_name(book: TeacherBook) -> str:

@@ -5,7 +5,7 @@ parameters). Each code is recorded with a snapshot of that data in `printed_page
 recomputes today's data for the same page through a registered page builder and lists, in Vietnamese,
 what changed since the page was printed.
 
-Contract used by every printed document (class book, teacher's book, học bạ):
+Contract used by every printed document (class book, teacher's book, học bạ, monthly attendance sheet):
 
 - `page_code(document, params, page_data) -> "ABCDE-12345"`; safe inside or outside a write transaction.
 - `register_page_builder(document, fn, label=...)`: `fn(params) -> list of page_data`, one per page.
@@ -37,7 +37,8 @@ STRUCTURAL = frozenset({"rows", "cells", "fields", "items", "columns", "data", "
 IGNORED = frozenset({"key", "page_key"})
 EMPTY = "(trống)"
 # modules that register page builders when imported; check_code imports them so /verify works in any process
-BUILDER_MODULES = ("models.printing.class_book", "models.printing.teacher_book", "models.printing.hoc_ba", "models.year_archive")
+BUILDER_MODULES = ("models.printing.class_book", "models.printing.teacher_book", "models.printing.hoc_ba", "models.printing.attendance_sheet",
+                   "models.year_archive")
 
 _builders: dict[str, object] = {}
 _labels: dict[str, str] = {

@@ -1,59 +1,35 @@
-"""`python -m models.printing.worker <job id>`: build one print job outside the web process.
+"""The print worker's body: build one print job outside the web process.
 
-Started by models.printing.jobs.start_job with the app's DATABASE_URL in the environment; runs at a
-lower priority so the web process keeps answering while it renders.
+Started as `python print_worker.py <job id>` (the entry module at the top of the repository makes the
+app; models never import it). Runs niced so the web process keeps answering while it renders.
 """
-import os
 import sys
+from datetime import datetime
+
+from models.core import db
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or not argv[1].isdigit():
-        print("usage: python -m models.printing.worker <job id>", file=sys.stderr)
-        return 2
-    try:
-        os.nice(10)
-    except OSError:  # not permitted (or not on this platform): render at normal priority
-        pass
-    from app import create_app
-    from models.core import db
-    from models.printing.jobs import PrintJob, run_job
+def run_by_id(job_id: int) -> int:
+    """Build the job through its kind's runner (models.printing.jobs.JOB_KINDS); the exit code to return.
+    Needs an app context (the entry module pushes one)."""
+    from models.printing.jobs import PrintJob, job_runner, set_progress
+    from models.printing.render_pool import lower_priority
 
-    app = create_app({"AUTO_MIGRATE": False})
-    with app.app_context(), db.connection_context():
-        job = PrintJob.get_or_none(PrintJob.id == int(argv[1]))
+    lower_priority()
+    with db.connection_context():
+        job = PrintJob.get_or_none(PrintJob.id == job_id)
         if job is None:
-            print(f"no print job {argv[1]}", file=sys.stderr)
+            print(f"no print job {job_id}", file=sys.stderr)
             return 1
         try:
-            if job.kind == "class_book":
-                from models.printing.class_book import run_job as run_class_book
-
-                run_class_book(job)
-            elif _runner(job.kind) is not None:
-                _runner(job.kind)(job)
-            else:
-                run_job(job)
-        except Exception as failure:  # already written to the job row; the exit code tells the rest
-            print(f"print job {job.id} failed: {failure}", file=sys.stderr)
+            runner = job_runner(job.kind)
+        except ValueError as unknown:
+            set_progress(job.id, status="failed", error=str(unknown), finished_at=datetime.now())
+            print(unknown, file=sys.stderr)
+            return 1
+        try:
+            runner(job)
+        except BaseException as failure:  # already written to the job row; the exit code tells the rest
+            print(f"print job {job.id} failed: {failure!r}", file=sys.stderr)
             return 1
     return 0
-
-
-# --- job kinds built by other modules (models.printing.jobs.run_job builds "attendance_month") ---------
-EXTRA_KINDS = {"archive": "models.printing.archive:run_archive_job", "register": "models.printing.registers:run_job"}
-
-
-def _runner(kind: str):
-    """The function that builds a job of this kind, when another module owns it; None for run_job's kinds."""
-    import importlib
-
-    target = EXTRA_KINDS.get(kind)
-    if target is None:
-        return None
-    module, name = target.split(":")
-    return getattr(importlib.import_module(module), name)
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
