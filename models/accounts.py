@@ -1,6 +1,7 @@
 """Staff accounts, roles, password policy and login throttling."""
 from datetime import datetime, timedelta
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +20,18 @@ ROLES = {
     "nurse": "Nhân viên y tế",
     "accountant": "Kế toán",
 }
+
+
+# werkzeug's default, scrypt with n=2**15, r=8, p=1; the test config sets PASSWORD_HASH_METHOD to a
+# cheap scrypt so that a thousand tests do not each pay ~0.1 s per hash
+PASSWORD_HASH_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    method = PASSWORD_HASH_METHOD
+    if has_app_context():
+        method = current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+    return generate_password_hash(password, method=method)
 
 
 class User(UserMixin, BaseModel):
@@ -43,7 +56,7 @@ class User(UserMixin, BaseModel):
         return self.is_enabled
 
     def set_password(self, password: str, *, temporary: bool) -> None:
-        self.password_hash = generate_password_hash(password)  # scrypt
+        self.password_hash = hash_password(password)
         self.password_changed_at = datetime.now()
         self.must_change_password = temporary
 
