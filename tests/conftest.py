@@ -5,8 +5,8 @@ The database is a temp SQLite file, or PostgreSQL when SOTRUONG_TEST_DATABASE_UR
 
 Speed (issue #10, a thousand tests in minutes): on SQLite each pytest(-xdist) worker migrates one
 database and builds the small school once, and every test gets a file copy of the one it needs; the
-test accounts use a cheap scrypt (PASSWORD_HASH_METHOD), and werkzeug's compiled URL builders are
-reused between the apps of the session. Each test still gets its own app on its own database.
+test accounts use a cheap scrypt (PASSWORD_HASH_METHOD); werkzeug's compiled URL builders and
+Jinja's compiled templates are reused between the apps of the session. Each test still gets its own app on its own database.
 """
 import os
 import re
@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 
 import pytest
+from jinja2 import BytecodeCache
 from werkzeug.routing.rules import Rule
 
 from app import create_app
@@ -56,6 +57,24 @@ def _reuse_compiled_url_builders() -> None:
 
 
 _reuse_compiled_url_builders()
+
+
+class SessionBytecodeCache(BytecodeCache):
+    """Every test app compiles the same templates; the session keeps the bytecode in memory, checked
+    against the template source's checksum as Jinja's own file cache does."""
+
+    def __init__(self):
+        self.stored = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = SessionBytecodeCache()
 
 
 def app_config(tmp_path, database_url: str) -> dict:
@@ -133,6 +152,7 @@ def app(request, tmp_path):
         url = sqlite_url_for(tmp_path / "test.db")
         school_refs = templates["school_refs"] if wants_school else None
     app = create_app(app_config(tmp_path, url))
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     app.test_school_refs = school_refs
     db.connect(reuse_if_open=True)
     yield app

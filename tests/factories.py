@@ -24,7 +24,7 @@ from models.school import (
 PASSWORD = "mat-khau-kiem-thu"
 # a cheap scrypt for the test accounts and the test config's PASSWORD_HASH_METHOD (production keeps
 # werkzeug's n=2**15: test_auth checks that); hashing at full cost per login would dominate the suite
-TEST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+TEST_PASSWORD_HASH_METHOD = "scrypt:128:8:1"
 
 # username → roles; "chunhiem" is homeroom of 6A1 through the class, not through a role
 ACCOUNTS = {

@@ -148,5 +148,5 @@ def test_test_config_hashes_cheaply(app, school):
     user = school["users"]["giaovien"]
     with app.app_context():
         user.set_password("mat-khau-moi-2025", temporary=False)
-    assert user.password_hash.startswith("scrypt:1024:8:1$")
+    assert user.password_hash.startswith("scrypt:128:8:1$")
     assert user.check_password("mat-khau-moi-2025")
