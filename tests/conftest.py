@@ -33,6 +33,22 @@ def _empty_postgres(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
+# with --dist loadgroup (test.sh), tests that share one costly module- or session-wide set-up run on
+# one worker: the browser tests share a demo server and Chromium, the live tests one seeded demo school
+SHARED_SETUP_GROUPS = {"tests/e2e/": "e2e", "tests/test_load_and_crash.py": "live",
+                       "tests/test_demo_data.py": "demo_data"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    root = str(config.rootpath) + os.sep
+    for item in items:
+        path = str(item.path).removeprefix(root).replace(os.sep, "/")
+        for prefix, group in SHARED_SETUP_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
 sqlite_only = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite-specific (the PostgreSQL run skips it)")
 
 
