@@ -6,9 +6,9 @@ from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import BaseModel, write_transaction
-from models.audit import Actor, record
-from models.people import Staff
+from models.audit.log import Actor, record
+from models.core import BaseModel, write_transaction
+from models.people.records import Staff
 from models.rules import passwords
 
 ROLES = {
@@ -101,7 +101,7 @@ def load_user_with_roles(user_id: int) -> "User | None":
     """The signed-in user and their roles in one query (flask-login's user loader, every request)."""
     global _USER_WITH_ROLES
     if _USER_WITH_ROLES is None:
-        from models.prepared import Prepared
+        from models.core.prepared import Prepared
 
         _USER_WITH_ROLES = Prepared(_user_with_roles_query, 1, cached=True)
     rows = _USER_WITH_ROLES.all(user_id)
@@ -238,7 +238,7 @@ from dataclasses import dataclass, field  # noqa: E402
 from peewee import JOIN  # noqa: E402
 
 from models.rules.text import fold, vietnamese_sort_key  # noqa: E402
-from models.school import SchoolClass, SchoolYear  # noqa: E402
+from models.school.structure import SchoolClass, SchoolYear  # noqa: E402
 
 # no 0/o, 1/l/i: the admin reads the password aloud or writes it on paper
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -309,7 +309,7 @@ def account_rows(role: str = "", query: str = "") -> list[AccountRow]:
 
 def staff_without_account(query: str = "") -> list[Staff]:
     """Staff still working here who have no account yet, in Vietnamese order."""
-    from models.people import STAFF_LEFT, search_staff
+    from models.people.records import STAFF_LEFT, search_staff
 
     has_account = {u.staff_id for u in User.select(User.staff).where(User.staff.is_null(False))}
     people = [s for s in search_staff(query, limit=10_000)

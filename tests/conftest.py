@@ -15,11 +15,11 @@ import sqlite3
 
 import pytest
 from jinja2 import BytecodeCache
+from models.core import BaseModel, db
+from models.core.database import sqlite_url_for
 from werkzeug.routing.rules import Rule
 
 from app import create_app
-from models import BaseModel, db
-from models.database import sqlite_url_for
 from tests.factories import PASSWORD, TEST_PASSWORD_HASH_METHOD, build_school
 
 POSTGRES_URL = os.environ.get("SOTRUONG_TEST_DATABASE_URL", "")
@@ -191,7 +191,7 @@ def finished_job(job_id: int, seconds: float):
     """The print job once its worker process has finished it (done or failed), or as it is after `seconds`."""
     import time
 
-    from models.print_jobs import PrintJob
+    from models.printing.jobs import PrintJob
 
     deadline = time.monotonic() + seconds
     job = PrintJob.get_by_id(job_id)

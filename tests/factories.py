@@ -2,12 +2,10 @@
 from datetime import date, datetime
 from functools import cache
 
-from werkzeug.security import generate_password_hash
-
-from models import write_transaction
-from models.accounts import User, UserRole
-from models.people import create_staff, create_student
-from models.school import (
+from models.core import write_transaction
+from models.people.accounts import User, UserRole
+from models.people.records import create_staff, create_student
+from models.school.structure import (
     Department,
     DepartmentMember,
     Grade,
@@ -20,6 +18,7 @@ from models.school import (
     TeachingAssignment,
     enrol,
 )
+from werkzeug.security import generate_password_hash
 
 PASSWORD = "mat-khau-kiem-thu"
 # a cheap scrypt for the test accounts and the test config's PASSWORD_HASH_METHOD (production keeps

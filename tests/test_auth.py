@@ -2,8 +2,8 @@
 from datetime import datetime, timedelta
 
 import pytest
+from models.people.accounts import LoginFailure, User
 
-from models.accounts import LoginFailure, User
 from tests.factories import PASSWORD
 
 HOMES = {

@@ -1,8 +1,9 @@
 """The test fixtures themselves: every test's database is its own copy of the worker's templates."""
 import sqlite3
 
-from models import write_transaction
-from models.people import Student
+from models.core import write_transaction
+from models.people.records import Student
+
 from tests.conftest import sqlite_only
 from tests.factories import PASSWORD, STUDENTS_6A1
 
