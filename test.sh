@@ -2,11 +2,15 @@
 # Set everything up and run the whole test suite; extra arguments go to pytest.
 # With SOTRUONG_TEST_DATABASE_URL=postgresql://… set (as .ci/run does), the suite runs a second time
 # on that PostgreSQL database (the browser tests, which serve their own SQLite demo school, run once).
+# The SQLite run spreads the tests over the machine's cores (pytest-xdist; TEST_WORKERS=0 runs them in
+# one process); tests sharing one costly set-up stay together (tests/conftest.py, SHARED_SETUP_GROUPS).
+# The PostgreSQL run stays in one process: every test empties the one database's public schema.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
 ensure_venv "[test]"
-env -u SOTRUONG_TEST_DATABASE_URL .venv/bin/python -m pytest "$@"
+workers=(-n "${TEST_WORKERS:-auto}" --dist loadgroup)
+env -u SOTRUONG_TEST_DATABASE_URL .venv/bin/python -m pytest "${workers[@]}" "$@"
 if [ -n "${SOTRUONG_TEST_DATABASE_URL:-}" ]; then
   echo "=== the same suite on PostgreSQL ==="
   .venv/bin/python -m pytest --ignore=tests/e2e "$@"

@@ -22,6 +22,9 @@ from models.school.structure import (
 )
 
 PASSWORD = "mat-khau-kiem-thu"
+# a cheap scrypt for the test accounts and the test config's PASSWORD_HASH_METHOD (production keeps
+# werkzeug's n=2**15: test_auth checks that); hashing at full cost per login would dominate the suite
+TEST_PASSWORD_HASH_METHOD = "scrypt:128:8:1"
 
 # username → roles; "chunhiem" is homeroom of 6A1 through the class, not through a role
 ACCOUNTS = {
@@ -41,8 +44,8 @@ STUDENTS_6A1 = ["Nguyễn Thị An", "Lê Văn An", "Trần Văn Bình", "Đặn
 
 @cache
 def password_hash() -> str:
-    # one scrypt hash for every test account: hashing per test would dominate the suite's time
-    return generate_password_hash(PASSWORD)
+    # one hash for every test account: hashing per account would cost time for nothing
+    return generate_password_hash(PASSWORD, method=TEST_PASSWORD_HASH_METHOD)
 
 
 def build_school() -> dict:

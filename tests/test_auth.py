@@ -224,3 +224,22 @@ def test_an_admin_reset_or_disable_ends_the_accounts_sessions(app, login_as, sch
     User.update(is_enabled=True).where(User.id == user.id).execute()  # even once enabled again
     resp = teacher.client.get("/teacher/")
     assert resp.status_code == 302 and "/login" in resp.location
+def test_production_hashes_passwords_with_full_cost_scrypt(app, school):
+    """The suite signs in with a cheap scrypt (PASSWORD_HASH_METHOD in the test config); a server
+    without that setting, as every real one runs, hashes at werkzeug's full cost n=2**15."""
+    user = school["users"]["giaovien"]
+    del app.config["PASSWORD_HASH_METHOD"]
+    with app.app_context():
+        user.set_password("mat-khau-moi-2025", temporary=False)
+    assert user.password_hash.startswith("scrypt:32768:8:1$")
+    assert user.check_password("mat-khau-moi-2025")
+    user.set_password("mat-khau-ngoai-app", temporary=False)  # outside any app: the same default
+    assert user.password_hash.startswith("scrypt:32768:8:1$")
+
+
+def test_test_config_hashes_cheaply(app, school):
+    user = school["users"]["giaovien"]
+    with app.app_context():
+        user.set_password("mat-khau-moi-2025", temporary=False)
+    assert user.password_hash.startswith("scrypt:128:8:1$")
+    assert user.check_password("mat-khau-moi-2025")
