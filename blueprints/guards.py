@@ -8,23 +8,37 @@ from models.core import db, write_transaction
 from models.core.prepared import Prepared
 from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment
 
-
-def require_roles(*roles: str):
-    """A before_request hook: sign-in required, then one of the roles, else a Vietnamese 403."""
-
-    @login_required
-    def guard():
-        if not current_user.has_role(*roles):
-            abort(403)
-
-    return guard
+# the office: who prints any class's books and sheets and sees the whole school's signing steps
+OFFICE = ("admin", "principal", "vice_principal")
 
 
 def refuse(entity: str, entity_id, why: str):
-    """Refuse an object-level forgery with 403 and keep a trace of the attempt in the audit log."""
+    """Refuse with a Vietnamese 403 and keep a trace of the attempt in the audit log: every refusal of the
+    app goes through here."""
     with write_transaction():
         record("refused", entity, entity_id, after={"method": request.method, "path": request.path}, reason=why)
     abort(403)
+
+
+def allow(condition: bool, why: str) -> None:
+    """A page only some people may use (inside a blueprint open to several roles): refuse unless `condition`."""
+    if not condition:
+        refuse("page", request.path, why)
+
+
+def need_role(*roles: str) -> None:
+    """The current user must hold one of the roles for this page; else an audited 403."""
+    allow(current_user.has_role(*roles), "không có vai trò được dùng trang này")
+
+
+def require_roles(*roles: str):
+    """A before_request hook: sign-in required, then one of the roles, else an audited 403."""
+
+    @login_required
+    def guard():
+        need_role(*roles)
+
+    return guard
 
 
 def homeroom_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
@@ -42,8 +56,8 @@ def require_homeroom():
 
     @login_required
     def guard():
-        if not _ENTERS_ATTENDANCE.first(current_user.staff_id)[0]:
-            abort(403)
+        allow(bool(_ENTERS_ATTENDANCE.first(current_user.staff_id)[0]),
+              "không chủ nhiệm lớp nào và không được giao nhập điểm danh")
 
     return guard
 
@@ -124,4 +138,48 @@ def own_assignment(assignment_id: int) -> TeachingAssignment:
         abort(404)
     if current_user.staff_id is None or assignment.teacher_id != current_user.staff_id:
         refuse("assignment", assignment.id, "không phải phân công giảng dạy của người dùng")
+    return assignment
+
+
+# --- printing: who may print which class's books and sheets, which student's học bạ -----------------------
+
+def sheet_class(class_id: int) -> SchoolClass:
+    """A class's attendance sheet: the office (any class), or who enters the class's attendance."""
+    if current_user.has_role(*OFFICE):
+        school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+        if school_class is None:
+            abort(404)
+        return school_class
+    return own_attendance_class(class_id)
+
+
+def book_class(class_id: int) -> SchoolClass:
+    """A class's book: the office (any class) or the class's homeroom teacher."""
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        abort(404)
+    if current_user.has_role(*OFFICE):
+        return school_class
+    if school_class.homeroom_teacher_id is None or school_class.homeroom_teacher_id != current_user.staff_id:
+        refuse("school_class", school_class.id, "không được in sổ theo dõi của lớp này")
+    return school_class
+
+
+def printable_student(student) -> None:
+    """A student's học bạ: the office, or the homeroom teacher of the student's class this year."""
+    from models.printing.hoc_ba import homeroom_may_print
+
+    if not current_user.has_role(*OFFICE) and not homeroom_may_print(current_user, student, SchoolYear.current()):
+        refuse("student", student.id, "không phải học sinh lớp chủ nhiệm của người dùng")
+
+
+def printable_assignment(assignment_id: int) -> TeachingAssignment:
+    """A teacher's own book: its teacher, the admin, the principal or a vice-principal."""
+    from models.printing.teacher_book import may_print
+
+    assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == assignment_id)
+    if assignment is None:
+        abort(404)
+    if not may_print(current_user, assignment):
+        refuse("assignment", assignment.id, "không được in sổ của giáo viên khác")
     return assignment

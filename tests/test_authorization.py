@@ -80,3 +80,76 @@ def test_object_level_forgery_is_audited(client, login_as, school):
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert entry.action == "refused" and entry.entity == "school_class" and entry.entity_id == str(other.id)
     assert entry.username == "chunhiem"
+
+
+# --- the blueprints several roles share: print/, corrections/, verify -----------------------------------------
+OFFICE = {"admin", "hieutruong", "phohieutruong"}
+BOARD = {"hieutruong", "phohieutruong"}
+TEACHING = {"totruong", "giaovien", "chunhiem"}
+EVERYONE = set(ACCOUNTS)
+# endpoint → the accounts that may reach it at all; on a page about one object (a class, a student, a request)
+# the set holds everyone who could own such an object, and the object guards refuse the others (their own tests)
+SHARED_ACCESS = {
+    "corrections.apply": {"admin"}, "corrections.apply_queue": {"admin"},
+    "corrections.approval_queue": BOARD, "corrections.approve": BOARD, "corrections.reject": BOARD,
+    "corrections.head_queue": {"totruong"}, "corrections.confirm": {"totruong"},
+    "corrections.return_request": {"totruong"},
+    "corrections.detail": OFFICE | TEACHING, "corrections.evidence": OFFICE | TEACHING,
+    "corrections.edit": TEACHING, "corrections.new": TEACHING, "corrections.mine": EVERYONE,
+    "print.archive_page": {"admin"}, "print.archive_start": {"admin"}, "print.archive_progress": {"admin"},
+    "print.archive_download": {"admin"}, "print.start_job": {"admin"},
+    "print.sheets_overview": OFFICE, "print.job": OFFICE, "print.job_download": OFFICE,
+    "print.attendance_sheet": OFFICE | {"chunhiem"}, "print.attendance_sheet_pdf": OFFICE | {"chunhiem"},
+    "print.record_sheet_step": OFFICE | {"chunhiem"},
+    "print.class_book_page": OFFICE | {"chunhiem"}, "print.class_book_pdf": OFFICE | {"chunhiem"},
+    "print.class_book_build": OFFICE | {"chunhiem"}, "print.class_book_job": OFFICE | {"chunhiem"},
+    "print.hoc_ba": OFFICE | {"chunhiem"}, "print.hoc_ba_pdf": OFFICE | {"chunhiem"},
+    "print.teacher_book": OFFICE | TEACHING, "print.teacher_book_pdf": OFFICE | TEACHING,
+    "verify.verify_form": OFFICE | TEACHING, "verify.verify_code": OFFICE | TEACHING,
+}
+
+
+def _shared_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".", 1)[0] in ("print", "corrections", "verify"):
+            url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "1", rule.rule).replace("/1/1", "/1/2024-10")
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                # corrections.new is about the cell its query string names
+                yield rule.endpoint, method, url, "<" in rule.rule or rule.endpoint == "corrections.new"
+
+
+def test_every_shared_endpoint_says_who_may_use_it(app):
+    endpoints = {endpoint for endpoint, _, _, _ in _shared_routes(app)}
+    assert endpoints == set(SHARED_ACCESS), (f"not in SHARED_ACCESS: {endpoints - set(SHARED_ACCESS)}; "
+                                             f"gone: {set(SHARED_ACCESS) - endpoints}")
+
+
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+def test_shared_endpoints_refuse_who_may_not_use_them(app, client, login_as, username):
+    from models.audit.log import AuditEntry
+
+    auth = login_as(username)
+    checked = 0
+    for endpoint, method, url, about_an_object in _shared_routes(app):
+        if username in SHARED_ACCESS[endpoint]:
+            continue
+        before = AuditEntry.select().where(AuditEntry.action == "refused").count()
+        resp = client.get(url) if method == "GET" else auth.post(url, data={})
+        # a page about an object that does not exist may answer 404 before it asks who you are
+        allowed = (403, 404) if about_an_object else (403,)
+        assert resp.status_code in allowed, f"{username} {method} {url} → {resp.status_code}"
+        if resp.status_code == 403:  # every refusal is kept in the audit log
+            assert AuditEntry.select().where(AuditEntry.action == "refused").count() == before + 1, url
+        checked += 1
+    assert checked > 0 or username in OFFICE
+
+
+def test_every_refusal_in_the_blueprints_goes_through_refuse():
+    """No bare abort(403) outside guards.refuse: a refusal is always audited."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "blueprints"
+    bare = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if "abort(403)" in line and p.name != "guards.py"]
+    assert not bare, bare

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
-from blueprints.guards import own_assignment, own_attendance_class, refuse
+from blueprints.guards import allow, own_assignment, own_attendance_class, refuse
 from blueprints.nfc_request import bounded_int
 from models.gradebook import corrections as corr
 from models.gradebook.marks import Column
@@ -153,8 +153,8 @@ def mine():
 @bp.route("/head")
 def head_queue():
     """Xác nhận sửa điểm: the head of department's queue for the subjects of their department."""
-    if not (corr.head_departments(current_user) or current_user.has_role("head_of_department")):
-        abort(403)
+    allow(bool(corr.head_departments(current_user)) or current_user.has_role("head_of_department"),
+          "không phải tổ trưởng chuyên môn")
     return render_template("corrections/list.html", rows=corr.head_queue(current_user), queue="head",
                            title="Xác nhận đề nghị sửa điểm")
 
@@ -162,8 +162,7 @@ def head_queue():
 @bp.route("/approvals")
 def approval_queue():
     """Duyệt sửa điểm: the vice-principal's (or principal's) queue."""
-    if not corr.can_decide(current_user):
-        abort(403)
+    allow(corr.can_decide(current_user), "không có quyền duyệt đề nghị sửa điểm")
     return render_template("corrections/list.html", rows=corr.approval_queue(), queue="approvals",
                            title="Duyệt đề nghị sửa điểm")
 
@@ -171,8 +170,7 @@ def approval_queue():
 @bp.route("/apply")
 def apply_queue():
     """Áp dụng sửa điểm: the admin's queue of approved requests."""
-    if not corr.can_apply(current_user):
-        abort(403)
+    allow(corr.can_apply(current_user), "không có quyền áp dụng đề nghị sửa điểm")
     return render_template("corrections/list.html", rows=corr.apply_queue(), queue="apply",
                            title="Áp dụng sửa điểm đã duyệt", office_hours=corr.office_hours_label(_office_hours(), _office_days()),
                            office_settings=OFFICE_SETTINGS,

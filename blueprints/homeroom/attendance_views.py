@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from blueprints.fragments import render_fragment
-from blueprints.guards import attendance_classes, own_attendance_class
+from blueprints.guards import attendance_classes, own_attendance_class, refuse
 from blueprints.homeroom import bp
 from blueprints.nfc_request import bounded_int
 from models.attendance import register as att
@@ -88,14 +88,12 @@ def attendance_cell(class_id: int, year_month: str):
         abort(400)
     enrolment = enrolment_in(school_class.id, student_id)
     if enrolment is None:
-        from blueprints.guards import refuse
-
         refuse("school_class", school_class.id, "học sinh không thuộc lớp")
     student = enrolment.student
     result = att.save_mark(school_class, student, day, session, request.form.get("value"), version,
                            current_user, enrolment=enrolment)
     if result.status == "forbidden":
-        abort(403)
+        refuse("school_class", school_class.id, result.message or "không được nhập điểm danh lớp này")
     cell = att.GridCell(day, session, result.value, result.version,
                         markable=result.status not in ("not_school", "not_enrolled"),
                         editable=result.status not in ("locked", "not_school", "not_enrolled"))
@@ -120,7 +118,7 @@ def attendance_confirm(class_id: int, year_month: str):
     school_class = own_attendance_class(class_id)
     _month(year_month)
     if school_class.homeroom_teacher_id != current_user.staff_id:
-        abort(403)
+        refuse("school_class", school_class.id, "chỉ giáo viên chủ nhiệm xác nhận tháng điểm danh")
     try:
         with write_transaction():
             att.confirm_month(school_class, year_month, current_user, now=datetime.now())

@@ -3,9 +3,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user
 
 from blueprints import htmx
+from blueprints.guards import need_role
 from blueprints.print import bp
 from blueprints.print.views import launch_job
 from models.printing import archive
@@ -14,8 +14,7 @@ from models.school.structure import SchoolYear
 
 
 def _admin() -> None:
-    if not current_user.has_role("admin"):
-        abort(403)
+    need_role("admin")
 
 
 def _folder() -> Path:

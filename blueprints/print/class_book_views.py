@@ -1,27 +1,14 @@
 """The class book (Sổ theo dõi và đánh giá học sinh theo lớp học): contents, PDF build job, download."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from blueprints import htmx
 from blueprints.downloads import pdf_download
-from blueprints.guards import refuse
+from blueprints.guards import book_class
 from blueprints.print import bp
-from blueprints.print.views import OFFICE, launch_job
+from blueprints.print.views import launch_job
 from models.printing import class_book
 from models.printing import jobs as print_jobs
 from models.school.structure import SchoolClass
-
-
-def _book_class(class_id: int) -> SchoolClass:
-    """The class, for the office (any class) or its homeroom teacher; anyone else gets 403 (audited)."""
-    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-    if school_class is None:
-        abort(404)
-    if current_user.has_role(*OFFICE):
-        return school_class
-    if school_class.homeroom_teacher_id is None or school_class.homeroom_teacher_id != current_user.staff_id:
-        refuse("school_class", school_class.id, "không được in sổ theo dõi của lớp này")
-    return school_class
 
 
 def _class_job(school_class: SchoolClass, job_id) -> print_jobs.PrintJob | None:
@@ -36,7 +23,7 @@ def _class_job(school_class: SchoolClass, job_id) -> print_jobs.PrintJob | None:
 @bp.route("/class-book/<int:class_id>")
 def class_book_page(class_id: int):
     """The class book's table of contents with "Tải PDF" (built by the worker process)."""
-    school_class = _book_class(class_id)
+    school_class = book_class(class_id)
     book = class_book.build_book(school_class)
     ready = class_book.cached_book(book) is not None
     job = _class_job(school_class, request.args.get("job"))
@@ -47,7 +34,7 @@ def class_book_page(class_id: int):
 @bp.route("/class-book/<int:class_id>/build", methods=["POST"])
 def class_book_build(class_id: int):
     """Start building the class book's PDF in the worker process (or reuse the finished one)."""
-    school_class = _book_class(class_id)
+    school_class = book_class(class_id)
     book = class_book.build_book(school_class)
     if class_book.cached_book(book) is not None:
         return redirect(url_for("print.class_book_pdf", class_id=class_id), 303)
@@ -61,7 +48,7 @@ def class_book_build(class_id: int):
 @bp.route("/class-book/<int:class_id>/job/<int:job_id>")
 def class_book_job(class_id: int, job_id: int):
     """The build job's progress fragment; polled every second until the job is finished."""
-    school_class = _book_class(class_id)
+    school_class = book_class(class_id)
     job = _class_job(school_class, job_id)
     if job is None:
         abort(404)
@@ -74,7 +61,7 @@ def class_book_job(class_id: int, job_id: int):
 @bp.route("/class-book/<int:class_id>.pdf")
 def class_book_pdf(class_id: int):
     """The finished class book PDF, while its data has not changed since it was built."""
-    school_class = _book_class(class_id)
+    school_class = book_class(class_id)
     book = class_book.build_book(school_class)
     data = class_book.cached_book(book)
     if data is None:

@@ -2,17 +2,14 @@
 import io
 
 from flask import abort, current_app, request, url_for
-from flask_login import current_user
 
 from blueprints.downloads import pdf_download
-from blueprints.guards import refuse
+from blueprints.guards import printable_student
 from blueprints.print import bp
 from models.people.records import Student
 from models.printing import hoc_ba
 from models.printing.renderer import PrintError
 from models.school.structure import SchoolYear
-
-OFFICE = ("admin", "principal", "vice_principal")
 
 
 def _page(student_id: int) -> hoc_ba.HocBaPage:
@@ -22,9 +19,7 @@ def _page(student_id: int) -> hoc_ba.HocBaPage:
     year = SchoolYear.get_or_none(SchoolYear.name == name) if name else SchoolYear.current()
     if student is None or year is None:
         abort(404)
-    if not current_user.has_role(*OFFICE) and not hoc_ba.homeroom_may_print(current_user, student,
-                                                                             SchoolYear.current()):
-        refuse("student", student.id, "không phải học sinh lớp chủ nhiệm của người dùng")
+    printable_student(student)
     page = hoc_ba.student_page(student, year)
     if page is None:
         abort(404)

@@ -2,30 +2,18 @@
 import io
 
 from flask import abort, current_app, url_for
-from flask_login import current_user
 
 from blueprints.downloads import pdf_download
-from blueprints.guards import refuse
+from blueprints.guards import printable_assignment
 from blueprints.print import bp
 from models.printing import teacher_book as books
 from models.printing.renderer import PrintError
-from models.school.structure import TeachingAssignment
-
-
-def _book_assignment(assignment_id: int) -> TeachingAssignment:
-    """The assignment, if the person is its teacher, the admin, the principal or a vice-principal; else 403."""
-    assignment = TeachingAssignment.get_or_none(TeachingAssignment.id == assignment_id)
-    if assignment is None:
-        abort(404)
-    if not books.may_print(current_user, assignment):
-        refuse("assignment", assignment.id, "không được in sổ của giáo viên khác")
-    return assignment
 
 
 @bp.route("/teacher-book/<int:assignment_id>")
 def teacher_book(assignment_id: int):
     """The teacher's book as the browser prints it (A4 portrait), with "Tải PDF"."""
-    book = books.build(_book_assignment(assignment_id))
+    book = books.build(printable_assignment(assignment_id))
     return books.html(book, pdf_url=url_for("print.teacher_book_pdf", assignment_id=assignment_id),
                       back_url=url_for("auth.index"))
 
@@ -33,7 +21,7 @@ def teacher_book(assignment_id: int):
 @bp.route("/teacher-book/<int:assignment_id>.pdf")
 def teacher_book_pdf(assignment_id: int):
     """The teacher's book as a PDF download (reused from the cache while its data is unchanged)."""
-    book = books.build(_book_assignment(assignment_id))
+    book = books.build(printable_assignment(assignment_id))
     try:
         data = books.pdf(book)
     except PrintError as failure:

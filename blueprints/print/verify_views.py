@@ -1,19 +1,15 @@
 """/verify/<code>: does a printed page still match today's data, and if not, what changed (staff only)."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, redirect, render_template, request, url_for
 
+from blueprints.guards import require_roles
 from models.printing.verification import check_code, clean_code
 
 bp = Blueprint("verify", __name__)
 STAFF_ROLES = ("admin", "principal", "vice_principal", "head_of_department", "teacher")
 
 
-@bp.before_request
-@login_required
-def _staff_only():
-    """Logged-in staff only: the page shows marks of students."""
-    if not current_user.has_role(*STAFF_ROLES):
-        abort(403)
+# logged-in staff only: the page shows marks of students
+bp.before_request(require_roles(*STAFF_ROLES))
 
 
 @bp.route("/verify")

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints import htmx
 from blueprints.downloads import pdf_download
-from blueprints.guards import own_attendance_class, refuse
+from blueprints.guards import OFFICE, need_role, refuse, sheet_class
 from blueprints.print import bp
 from models.attendance.register import month_to_review
 from models.gradebook.monitoring import month_label, year_months
@@ -18,8 +18,6 @@ from models.printing.renderer import CACHE_ENV, PrintError, cache_dir, render_pr
 from models.rules import calendar as cal_rules
 from models.school.calendar import year_calendar
 from models.school.structure import SchoolClass, SchoolYear
-
-OFFICE = ("admin", "principal", "vice_principal")
 
 
 def _month(year_month: str, school_class: SchoolClass | None = None) -> str:
@@ -36,25 +34,12 @@ def _month(year_month: str, school_class: SchoolClass | None = None) -> str:
     return year_month
 
 
-def _sheet_class(class_id: int) -> SchoolClass:
-    """The class, if the person is in the office or enters this class's attendance; else 403."""
-    if current_user.has_role(*OFFICE):
-        school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
-        if school_class is None:
-            abort(404)
-        return school_class
-    return own_attendance_class(class_id)
-
-
-def _office():
-    if not current_user.has_role(*OFFICE):
-        abort(403)
 
 
 @bp.route("/attendance/<int:class_id>/<year_month>")
 def attendance_sheet(class_id: int, year_month: str):
     """The monthly attendance sheet as the browser prints it (A3 landscape), with its signing steps."""
-    school_class = _sheet_class(class_id)
+    school_class = sheet_class(class_id)
     sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
     # a look at the preview is not a print: only the PDF download records "Đã in"
     status = sheets.sheet_status(school_class, year_month, sheet=sheet)
@@ -69,7 +54,7 @@ def attendance_sheet(class_id: int, year_month: str):
 @bp.route("/attendance/<int:class_id>/<year_month>.pdf")
 def attendance_sheet_pdf(class_id: int, year_month: str):
     """The monthly attendance sheet as a PDF download (reused from the cache while the data is unchanged)."""
-    school_class = _sheet_class(class_id)
+    school_class = sheet_class(class_id)
     sheet = sheets.sheet_for(school_class, _month(year_month, school_class))
     try:
         data = sheets.sheet_pdf(sheet)
@@ -92,7 +77,7 @@ def _default_month() -> str:
 @bp.route("/sheets")
 def sheets_overview():
     """The office's list: every class of the year for a month and which signing steps are missing."""
-    _office()
+    need_role(*OFFICE)
     year_month = request.args.get("year_month") or _default_month()
     try:
         cal_rules.parse_year_month(year_month)
@@ -115,7 +100,7 @@ def sheets_overview():
 @bp.route("/sheets/<int:class_id>/<year_month>/step", methods=["POST"])
 def record_sheet_step(class_id: int, year_month: str):
     """Record one signing step (shown, signed, approved, filed) for a class-month."""
-    school_class = _sheet_class(class_id)
+    school_class = sheet_class(class_id)
     _month(year_month, school_class)
     step = request.form.get("step", "")
     if step not in sheets.STEPS or step == "printed":
@@ -144,8 +129,7 @@ def record_sheet_step(class_id: int, year_month: str):
 @bp.route("/jobs", methods=["POST"])
 def start_job():
     """Start "In toàn trường" for a month in a worker process (or show the one already running)."""
-    if not current_user.has_role("admin"):
-        abort(403)
+    need_role("admin")
     year_month = request.form.get("year_month", "")
     try:
         cal_rules.parse_year_month(year_month)
@@ -174,7 +158,7 @@ def launch_job(kind: str, params: dict, spawn: bool = True) -> tuple[print_jobs.
 
 
 def _job(job_id: int) -> print_jobs.PrintJob:
-    _office()
+    need_role(*OFFICE)
     job = print_jobs.PrintJob.get_or_none(print_jobs.PrintJob.id == job_id)
     if job is None:
         abort(404)

@@ -1,9 +1,10 @@
 """The head of department's monitoring of their department's grade book entry."""
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
+from blueprints.guards import need_role
 from blueprints.teacher import bp
 from models.gradebook import monitoring
 from models.school.structure import SchoolYear
@@ -12,8 +13,7 @@ from models.school.structure import SchoolYear
 @bp.route("/department/progress")
 def department_progress():
     """Entry progress of the department's subjects, against seed 003's deadlines."""
-    if not current_user.has_role("head_of_department"):
-        abort(403)
+    need_role("head_of_department")
     department = monitoring.headed_department(current_user.staff_id)
     if department is None:
         return render_template("teacher/department_progress.html", department=None, rows=[], deadlines=[],

@@ -1,7 +1,8 @@
 """The subject teacher's pages: their teaching assignments; the head of department's department."""
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
+from blueprints.guards import allow
 from blueprints.teacher import bp
 from models.gradebook.marks import semester_today
 from models.people.records import Staff
@@ -29,8 +30,8 @@ def home():
 @bp.route("/department")
 def department():
     """The head of department's view of their department's teachers and assignments."""
-    if not current_user.has_role("head_of_department") or current_user.staff_id is None:
-        abort(403)
+    allow(current_user.has_role("head_of_department") and current_user.staff_id is not None,
+          "không phải tổ trưởng chuyên môn")
     membership = DepartmentMember.get_or_none((DepartmentMember.staff == current_user.staff_id)
                                               & DepartmentMember.is_head)
     if membership is None:

@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
 # entity code → label
 ENTITIES: dict[str, str] = {
     "account": "Tài khoản",
+    "page": "Trang",
     "login_address": "Máy tính (địa chỉ đăng nhập)",
     "student": "Học sinh",
     "staff": "Cán bộ, giáo viên",
