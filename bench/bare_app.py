@@ -1,5 +1,5 @@
 """The reference for the capacity figure: a bare Flask endpoint with login, CSRF and one SQLite upsert,
-set up as shared/stack-probe.md §4 measured it: pooled connections, one process-wide write lock, the
+set up as docs/measurements.md §3 measured it: pooled connections, one process-wide write lock, the
 endpoint refuses a request that is not htmx's (flask-htmx) and answers with a cell rendered by
 render_template from a template file (bare_templates/_cell.html)."""
 import os

@@ -249,7 +249,7 @@ def test_july_correction_form_says_closed_before_it_is_filled_in(july):
 
 
 def test_july_attendance_correction_path_lock_file_approve_apply(july):
-    """Mark requests are closed in summer; attendance requests have no such deadline (seed 001)."""
+    """Mark requests are closed in summer; attendance requests have no such deadline (KĐ (docs/rules.md))."""
     year = SchoolYear.current()
     school_class = SchoolClass.get((SchoolClass.year == year) & (SchoolClass.name == "6A1"))
     admin_user = _as(july, "admin")

@@ -79,7 +79,7 @@ def test_save_a_mark_stores_version_1_with_history_and_audit(login_as, unlocked)
 @pytest.mark.parametrize("typed, value", [("8,5", "8.5"), ("8.5", "8.5"), ("85", "8.5"), ("11", "1.1"),
                                           ("10", "10.0"), ("7", "7.0")])
 def test_accepted_forms_store_the_canonical_value(login_as, unlocked, typed, value):
-    assert tt22.parse_mark(typed) == Decimal(value)  # "11" is the quick form 1,1 (domain decision 1)
+    assert tt22.parse_mark(typed) == Decimal(value)  # "11" is the quick form 1,1 (docs/rules.md §1.1)
     auth = login_as("giaovien")
     assert post_cell(auth, unlocked, typed).status_code == 200
     assert stored(unlocked).value == value

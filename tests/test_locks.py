@@ -28,7 +28,7 @@ def hk1(school):
 
 @pytest.fixture
 def cell(school, hk1):
-    """(class 6A1, Toán, semester I) with seed 003's windows filled."""
+    """(class 6A1, Toán, semester I) with the school's entry windows (docs/rules.md §14) filled."""
     with write_transaction():
         fill_default_windows(hk1)
     return school["classes"]["6A1"], school["subjects"]["TOAN"], hk1

@@ -115,7 +115,7 @@ def set_midterm(hk1, day):
 
 
 def test_gk_is_due_ten_working_days_after_the_midterm_test(book, hk1):
-    """Issue 11: the ĐĐGgk deadline (seed 003 §6.2.b) was never checked."""
+    """Issue 11: the ĐĐGgk deadline (TNT (docs/rules.md) §6.2.b) was never checked."""
     hk1 = set_midterm(hk1, date(2024, 10, 28))  # a Monday: due Monday 11/11
     fill_tx(book, hk1, 28)
     assert not row_for(progress_rows(hk1, today=date(2024, 11, 11)), book).late

@@ -1,4 +1,4 @@
-"""The sổ đăng bộ and the sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến (seed 004 B.1.1, B.III.1)."""
+"""The sổ đăng bộ and the sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến (MK (docs/rules.md) B.1.1, B.III.1)."""
 import io
 from datetime import date
 

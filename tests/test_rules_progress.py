@@ -1,4 +1,4 @@
-"""Entry deadlines of seed 003 §6.2 as pure functions: week 8, three days before finals, 10 working days."""
+"""Entry deadlines of TNT (docs/rules.md) §6.2 as pure functions: week 8, three days before finals, 10 working days."""
 from datetime import date
 
 import pytest

@@ -1,4 +1,4 @@
-"""Tests for models.rules.tt22 (TT22/2021 assessment rules), vectors from domain.md §7."""
+"""Tests for models.rules.tt22 (TT22/2021 assessment rules), vectors from the worked examples of TT22 Điều 9 (docs/rules.md §1)."""
 
 import unicodedata
 from decimal import Decimal as D

@@ -31,7 +31,7 @@ def class_list(class_id: int):
 
 @bp.route("/class/<int:class_id>/student/<int:student_id>", methods=["GET", "POST"])
 def student_profile(class_id: int, student_id: int):
-    """Review and correct a student's profile (seed 000, Điều 19.1)."""
+    """Review and correct a student's profile (PTH (docs/rules.md), Điều 19.1)."""
     school_class = own_homeroom_class(class_id)
     student = Student.get_or_none(Student.id == student_id)
     if student is None or not Enrolment.select().where(

@@ -12,7 +12,7 @@ from models.school.structure import SchoolYear
 
 @bp.route("/department/progress")
 def department_progress():
-    """Entry progress of the department's subjects, against seed 003's deadlines."""
+    """Entry progress of the department's subjects, against the school's deadlines (docs/rules.md §15)."""
     need_role("head_of_department")
     department = monitoring.headed_department(current_user.staff_id)
     if department is None:

@@ -32,7 +32,7 @@ def chosen_semester(year: SchoolYear | None) -> Semester | None:
 
 @bp.route("/progress")
 def progress():
-    """Entry progress of every teacher × class × subject against seed 003's deadlines."""
+    """Entry progress of every teacher × class × subject against the school's deadlines (docs/rules.md §15)."""
     year = SchoolYear.current()
     semester = chosen_semester(year)
     department = Department.get_or_none(Department.id == _int_arg("department")) if _int_arg("department") else None
@@ -68,7 +68,7 @@ def distribution():
 
 @bp.route("/anomalies")
 def anomalies():
-    """Unusual marks and changes of the semester (seed 000 Điều 16.1.d), each linking to the cell history."""
+    """Unusual marks and changes of the semester (PTH (docs/rules.md) Điều 16.1.d), each linking to the cell history."""
     year = SchoolYear.current()
     semester = chosen_semester(year)
     kind = request.args.get("kind") or None
@@ -101,7 +101,7 @@ def _month_of(year: SchoolYear, months: list[str]) -> str:
 
 @bp.route("/comments")
 def comments():
-    """The month's comment on each class book (seed 000 Điều 16.1.a)."""
+    """The month's comment on each class book (PTH (docs/rules.md) Điều 16.1.a)."""
     year = SchoolYear.current()
     if year is None:
         return render_template("vice_principal/comments.html", year=None, rows=[], months=[])

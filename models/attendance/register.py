@@ -2,7 +2,7 @@
 
 A mark is (student, class, day, session); its value is "P" (nghỉ có phép), "K" (nghỉ không phép)
 or None (present, or cleared). Every change adds one to the version and appends an
-AttendanceChange; a save against a stale version is refused, never applied. Domain decision 5:
+AttendanceChange; a save against a stale version is refused, never applied. docs/rules.md §3.11:
 both P and K count toward the 45-session limit of Điều 12.
 """
 import hashlib
@@ -44,7 +44,7 @@ from models.school.structure import (
 VALUES = ("P", "K")
 VALUE_LABELS = {"P": "Nghỉ có phép", "K": "Nghỉ không phép", None: "Có mặt"}
 CYCLE = {None: "P", "P": "K", "K": None}  # a click: blank → P → K → blank
-CONFIRM_DAY = 3  # seed 001: absences are entered within the first 3 days of the next month
+CONFIRM_DAY = 3  # KĐ (docs/rules.md): absences are entered within the first 3 days of the next month
 
 
 class AttendanceMark(KeptModel):
@@ -122,7 +122,7 @@ class AttendanceMonthConfirm(KeptModel):
 
 
 class AttendanceDelegate(BaseModel):
-    """A staff member (giám thị, seed 000 Điều 21) allowed to enter a class's attendance this year.
+    """A staff member (giám thị, PTH (docs/rules.md) Điều 21) allowed to enter a class's attendance this year.
 
     Ending a delegation sets ended_at; the row stays as the record of who could write when.
     """

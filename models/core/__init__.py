@@ -14,7 +14,7 @@ __all__ = ["database", "prepared", "reference_cache", "group_commit",
 db = DatabaseProxy()
 
 # sqlite has one writer at a time; without a process-wide lock its busy handler sleep-polls
-# with growing back-off and the slowest saves waited over a second (shared/stack-probe.md §3-4).
+# with growing back-off and the slowest saves waited over a second (docs/measurements.md §1).
 _write_lock = threading.RLock()
 
 

@@ -76,7 +76,7 @@ def seed_demo_attendance(seed: int = 2024, today: date | None = None) -> str:
                             marks.append({"student": entry.student.id, "school_class": school_class.id, "day": day,
                                           "session": 1, "value": value, "version": 1, "updated_by": by,
                                           "updated_at": datetime.combine(day, time(16, rand.randint(0, 59)))})
-                # the homeroom teacher confirms a month within the first days of the next (seed 001)
+                # the homeroom teacher confirms a month within the first days of the next (KĐ (docs/rules.md))
                 confirmed_on = rules.confirm_deadline(*ym, rand.randint(1, 3))
                 if confirmed_on < today:
                     confirms.append({"school_class": school_class.id, "month": rules.year_month(*ym),

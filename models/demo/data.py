@@ -650,7 +650,7 @@ def _staffing(seed: int) -> _Staffing:
         periods = subject_periods(code, grade_of[c])
         rows[(c, code)] = [DemoAssignment(c, code, people[i].username, True, periods)]
 
-    # two pairs shared by teachers of different backgrounds (seed 003, 4.1): the coordinator keeps
+    # two pairs shared by teachers of different backgrounds (TNT (docs/rules.md), 4.1): the coordinator keeps
     # part of the periods; the partner is the least loaded colleague of the other specialism
     def load(username: str) -> float:
         return sum(a.periods_per_year for r in rows.values() for a in r if a.teacher_username == username)

@@ -47,7 +47,7 @@ def _mark(rng: random.Random, mean: float, spread: float) -> str:
 
 
 def _entry_moments(rng: random.Random, semester: Semester, tx_n: int) -> dict[tuple[str, int], datetime]:
-    """When the teacher enters each column of one class × subject, inside seed 003's windows.
+    """When the teacher enters each column of one class × subject, inside the school's entry windows (docs/rules.md §14).
 
     The first half of the ĐĐGtx marks in weeks 4 and 6 (half by week 8), the ĐĐGgk in weeks 8–9,
     the other ĐĐGtx in the ten days before the final tests (all by three days before them), the

@@ -98,7 +98,7 @@ def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
 def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.Random | None = None,
                current: bool = True) -> dict:
     """One school year of the demo school as it stands on `today`: its semesters, classes, teaching
-    assignments, students (status events after `today` have not happened yet) and seed 003's entry
+    assignments, students (status events after `today` have not happened yet) and the school's entry (docs/rules.md §14)
     windows. The school, its subjects and staff must exist; call inside write_transaction()."""
     from models.demo import data
     from models.gradebook.locks import fill_default_windows
@@ -150,7 +150,7 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
                     (Enrolment.update(joined_on=when)
                      .where((Enrolment.student == student) & (Enrolment.school_class == school_class))
                      .execute())
-    # seed 003's entry windows, computed from the calendar: on `today` the book is open or closed
+    # the school's entry windows (docs/rules.md §14), computed from the calendar: on `today` the book is open or closed
     # as a real school's would be (the admin can still open or lock it in "Khoá, mở sổ điểm")
     for semester in semesters:
         fill_default_windows(semester)

@@ -1,6 +1,6 @@
 """Corrections after the lock (đề nghị sửa điểm, sửa điểm danh): one workflow for marks and attendance.
 
-Seed 000 Điều 10, seed 003 §6.3: the subject teacher files a request with evidence, the head of
+PTH (docs/rules.md) Điều 10, TNT (docs/rules.md) §6.3: the subject teacher files a request with evidence, the head of
 the subject's department confirms it (or returns it for editing), the vice-principal or the
 principal approves or rejects it, and the admin applies it in office hours. Attendance requests
 are filed by the homeroom teacher (or the class's delegate) and skip the head of department.

@@ -111,7 +111,7 @@ def _average(values: dict[tuple[str, int], str], tx_n: int, comment_only: bool):
     regular = [values.get(("tx", i)) for i in range(1, tx_n + 1)]
     midterm, final = values.get(("gk", 1)), values.get(("ck", 1))
     if any(v is None for v in regular) or midterm is None or final is None:
-        return None  # domain decision 2: incomplete, nothing computed
+        return None  # docs/rules.md §1.2: incomplete, nothing computed
     if comment_only:
         return tt22.comment_subject_level([*regular, midterm, final])
     return tt22.semester_average([Decimal(v) for v in regular], Decimal(midterm), Decimal(final))
@@ -221,7 +221,7 @@ _PERIODS = Prepared(lambda grade, subject: GradeSubject.select(GradeSubject.peri
 
 
 def required_tx(school_class: SchoolClass, subject: Subject) -> int:
-    """The number of ĐĐGtx per semester for the subject in the class's grade (domain decision 4).
+    """The number of ĐĐGtx per semester for the subject in the class's grade (docs/rules.md §1.4).
 
     Kept on the class object for the rest of the request (a save asks three times); never across requests.
     """

@@ -1,7 +1,7 @@
 """Monitoring of the grade book by the vice-principal and the heads of department.
 
-Entry progress against seed 003's deadlines, the score distribution (phổ điểm), the anomalies of
-seed 000 Điều 16.1.d, and the vice-principal's monthly comment on each class book (Điều 16.1.a).
+Entry progress against the school's deadlines (docs/rules.md §15), the score distribution (phổ điểm), the anomalies of
+PTH (docs/rules.md) Điều 16.1.d, and the vice-principal's monthly comment on each class book (Điều 16.1.a).
 Only students still in a class count (as in the teacher's progress): the marks of a student who
 left stay in the book but not in these figures.
 """
@@ -88,7 +88,7 @@ def _counted_values(semester: Semester, classes: list[SchoolClass], subjects: li
     return result
 
 
-# --- progress (seed 003 §6.2) --------------------------------------------------------------------
+# --- progress (TNT (docs/rules.md) §6.2) --------------------------------------------------------------------
 
 @dataclass
 class ProgressRow:

@@ -1,4 +1,4 @@
-# The mid-term test date of each semester: ĐĐGgk marks are due 10 working days after it (seed 003,
+# The mid-term test date of each semester: ĐĐGgk marks are due 10 working days after it (TNT (docs/rules.md),
 # mục 6.2.b), as ĐĐGck marks are after the final tests (final_tests_on, since 0001).
 from peewee import *
 

@@ -1,4 +1,4 @@
-"""The year-end archive (seed 004; seed 000 Điều 11.2.a): every class's book and every student's học bạ
+"""The year-end archive (MK (docs/rules.md); PTH (docs/rules.md) Điều 11.2.a): every class's book and every student's học bạ
 as PDF, with manifest.json (each file's SHA-256 and the audit chain head at that moment), in one ZIP.
 
 Built by the print worker process (job kind "archive", one at a time) or by `flask --app app archive`.

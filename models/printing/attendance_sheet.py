@@ -1,4 +1,4 @@
-"""Signed monthly attendance sheets: the PDF of a class-month and the steps of seed 000 Điều 11.1.
+"""Signed monthly attendance sheets: the PDF of a class-month and the steps of PTH (docs/rules.md) Điều 11.1.
 
 Each step (printed, shown to the class, signed by the homeroom teacher, approved by the principal,
 filed by the office) is appended with who, when and the data version it was taken on; nothing is

@@ -5,7 +5,7 @@ print template renders it). Dict keys are the Vietnamese labels the reader sees,
 "Nguyễn Văn An, ĐĐGck: 7,5 → 8,0". Averages and levels come from models.gradebook.marks / models.rules.tt22;
 nothing is computed in the templates.
 
-Order (domain.md §4.2): cover, the usage guide, class page, particulars, changes in the year, monthly attendance,
+Order (docs/rules.md §16 and §21): cover, the usage guide, class page, particulars, changes in the year, monthly attendance,
 per semester one page per subject, semester summaries, year summary, the principal's comments.
 """
 import hashlib

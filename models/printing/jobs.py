@@ -1,7 +1,7 @@
 """Print jobs: anything larger than one sheet is built by a worker process (print_worker.py at the top).
 
 xhtml2pdf holds the GIL and a process-wide render lock; inside the web process a 40-class export cut
-grade saves from 620/s to 37/s (shared/stack-probe.md §2). The web process only writes the job row
+grade saves from 620/s to 37/s (docs/measurements.md §2). The web process only writes the job row
 and starts `python print_worker.py <id>`; the worker reports progress through the same row.
 
 JOB_KINDS is the one registry of job kinds: the label the office sees and the function that builds a

@@ -1,5 +1,5 @@
 """Corrections as the paper book writes them: the old value struck through, the new value in red beside
-it, and who approved it (name, date) with room to sign (domain.md §4.2, usage rule 4).
+it, and who approved it (name, date) with room to sign (docs/rules.md §16 and §21, usage rule 4).
 
 Read from the applied correction requests (models.gradebook.corrections); a cell flagged corrected without a
 request (data from before the workflow) prints its red value only.

@@ -1,4 +1,4 @@
-"""The two registers the school keeps (seed 004 B.1.1, B.III.1), built from data the app already holds:
+"""The two registers the school keeps (MK (docs/rules.md) B.1.1, B.III.1), built from data the app already holds:
 
 - the sổ đăng bộ: every student ever enrolled, in order of admission, each with a registration number
   (số đăng bộ) given once and never reused, the entry and the leaving (date, reason); completed each

@@ -1,5 +1,5 @@
 """The teacher's book, "Sổ theo dõi và đánh giá học sinh (của giáo viên)": A4 portrait, per teacher ×
-class × subject × year (seed 000 Điều 11.2.b).
+class × subject × year (PTH (docs/rules.md) Điều 11.2.b).
 
 A cover (school, teacher, subject, class, year), then per semester the marks page: STT, Họ và tên,
 ĐĐGtx…, ĐĐGgk, ĐĐGck, ĐTBmhk (semester II also ĐTBmhk I and ĐTBmcn; Đ/CĐ for comment-only subjects),

@@ -1,6 +1,6 @@
 """The school calendar as pure rules: which days are school days and how many sessions (buổi) each has.
 
-No database, no Flask. Domain decision 5: attendance counts sessions; a school sets its weekly
+No database, no Flask. docs/rules.md §3.11: attendance counts sessions; a school sets its weekly
 schedule (5 or 6 days, 1 or 2 sessions a day) and its holidays; non-school days cannot be marked.
 """
 import calendar
@@ -163,7 +163,7 @@ def auto_lock_at(year: int, month: int, day_n: int | None):
 
 
 def confirm_deadline(year: int, month: int, day: int = 3) -> date:
-    """Seed 001: the homeroom teacher enters the month's absences within the first 3 days of the next."""
+    """KĐ (docs/rules.md): the homeroom teacher enters the month's absences within the first 3 days of the next."""
     ny, nm = next_month(year, month)
     return date(ny, nm, day)
 

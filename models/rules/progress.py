@@ -1,6 +1,6 @@
 """Entry deadlines of the grade book and whether a teacher is late: pure functions on dates and counts.
 
-Seed 003 §6.2: 50% of the ĐĐGtx marks by the end of week 8 of the semester; 100% three days
+TNT (docs/rules.md) §6.2: 50% of the ĐĐGtx marks by the end of week 8 of the semester; 100% three days
 before the final tests; ĐĐGgk and ĐĐGck at the latest 10 working days after the test date.
 
 Choices made here (callers and tests agree on them):

@@ -8,7 +8,7 @@ here (the demo school and its tests agree on them):
 * Semester I: week 1 is the week (Monday to Sunday) holding 5 September; the final tests start on
   the Monday of week 17 and the semester ends on the Saturday of week 20. Semester II starts the
   Monday after (week 21), its final tests on the Monday of its own week 17, and ends on 31 May.
-  For 2024-2025 this gives the calendar of seed 003's school: 05/09, 23/12, 18/01, 20/01, 12/05, 31/05.
+  For 2024-2025 this gives the calendar of the THPT Thân Nhân Trung (docs/rules.md): 05/09, 23/12, 18/01, 20/01, 12/05, 31/05.
 * Holidays: Quốc khánh (2–3/9), Tết Dương lịch (1/1), Tết Nguyên đán (four days either side of
   the first day of the lunar year, from the table below) and 30/4–1/5.
 """

@@ -803,7 +803,7 @@ def _assignment_key(a: TeachingAssignment) -> str:
 
 
 def assign_teacher(school_class: SchoolClass, subject: Subject, teacher: Staff) -> TeachingAssignment:
-    """A teacher for class × subject; the first one assigned coordinates (seed 003 §4.1)."""
+    """A teacher for class × subject; the first one assigned coordinates (TNT (docs/rules.md) §4.1)."""
     from models.audit.log import record
 
     subject_of_class(school_class, subject)

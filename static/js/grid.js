@@ -140,7 +140,7 @@
   if (historyBtn) {
     historyBtn.addEventListener('click', function () { openHistory(lastCell); });
   }
-  // a locked cell only: the request form for it (seed 000 Điều 10)
+  // a locked cell only: the request form for it (PTH (docs/rules.md) Điều 10)
   if (correctionBtn) {
     correctionBtn.addEventListener('click', function () {
       if (lastCell && lastCell.dataset.correction) window.location.assign(lastCell.dataset.correction);
