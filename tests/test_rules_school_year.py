@@ -45,3 +45,12 @@ def test_holidays_follow_the_lunar_new_year():
     assert tet_2027 == [(date(2027, 2, 2), date(2027, 2, 10), "Tết Nguyên đán")]
     assert all(d.month in (1, 2) for d in TET.values())
     assert "Tết Nguyên đán" not in [h[2] for h in holidays_of(2050)]  # beyond the table: no invented date
+
+
+def test_each_semester_has_its_mid_term_test_between_start_and_finals():
+    from models.rules.school_year import semesters_of
+
+    for start_year in (2024, 2025, 2026):
+        for s in semesters_of(start_year):
+            assert s.starts_on < s.midterm_tests_on < s.final_tests_on
+            assert s.midterm_tests_on.weekday() == 0  # a Monday

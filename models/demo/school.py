@@ -106,7 +106,8 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
     rand = rand or random.Random(f"{seed}:{start_year}")
     year = SchoolYear.create(name=year_name(start_year), start_year=start_year, is_current=current)
     semesters = [Semester.create(year=year, number=d.number, starts_on=d.starts_on, ends_on=d.ends_on,
-                                 teaching_weeks=d.teaching_weeks, final_tests_on=d.final_tests_on)
+                                 teaching_weeks=d.teaching_weeks, final_tests_on=d.final_tests_on,
+                                 midterm_tests_on=d.midterm_tests_on)
                  for d in semesters_of(start_year)]
     opens_on = semesters[0].starts_on
     grades = {g.number: g for g in Grade.select()}

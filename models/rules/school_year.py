@@ -47,6 +47,7 @@ class SemesterDates:
     ends_on: date
     final_tests_on: date
     teaching_weeks: int
+    midterm_tests_on: date  # Monday of week 8: ĐĐGgk is then entered within 10 working days (docs/rules.md §15)
 
 
 def semesters_of(start_year: int) -> tuple[SemesterDates, SemesterDates]:
@@ -54,8 +55,10 @@ def semesters_of(start_year: int) -> tuple[SemesterDates, SemesterDates]:
     opens = date(start_year, *OPENS_ON)
     week_1 = opens - timedelta(days=opens.weekday())
     second = week_1 + timedelta(weeks=20)
-    return (SemesterDates(1, opens, week_1 + timedelta(weeks=19, days=5), week_1 + timedelta(weeks=16), 18),
-            SemesterDates(2, second, date(start_year + 1, *ENDS_ON), second + timedelta(weeks=16), 17))
+    return (SemesterDates(1, opens, week_1 + timedelta(weeks=19, days=5), week_1 + timedelta(weeks=16), 18,
+                          week_1 + timedelta(weeks=7)),
+            SemesterDates(2, second, date(start_year + 1, *ENDS_ON), second + timedelta(weeks=16), 17,
+                          second + timedelta(weeks=7)))
 
 
 def holidays_of(start_year: int) -> list[tuple[date, date, str]]:
