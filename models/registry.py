@@ -30,6 +30,16 @@ from models.school.structure import (
     Subject,
     TeachingAssignment,
 )
+from models.yearend.records import (
+    ClassYearEnd,
+    ConductRating,
+    FinalDecision,
+    FrozenResult,
+    RetestValue,
+    StudentComment,
+    SummerConduct,
+    YearEndStep,
+)
 
 ALL_MODELS = [
     School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,
@@ -39,4 +49,6 @@ ALL_MODELS = [
     SchoolCalendar, Holiday, MakeUpDay,
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
+    ConductRating, StudentComment, ClassYearEnd, YearEndStep, FrozenResult, RetestValue, SummerConduct,
+    FinalDecision,
 ]
