@@ -32,4 +32,5 @@ from blueprints.admin import (  # noqa: E402,F401
     people_views,
     person_views,
     structure_views,
+    yearend_views,
 )

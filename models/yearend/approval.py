@@ -141,3 +141,10 @@ def class_states(year: SchoolYear, states: tuple[str, ...] | None = None) -> lis
         label = "Cần duyệt lại" if reapprove else records.STATE_LABELS[state]
         found.append(ClassState(school_class, state, label, row.reason if row else "", reapprove))
     return found
+
+
+def year_to_review() -> SchoolYear | None:
+    """The year the school's leaders review by default: the newest with a class waiting, else the current one."""
+    waiting = (SchoolYear.select().join(SchoolClass).join(ClassYearEnd, on=(ClassYearEnd.school_class == SchoolClass.id))
+               .where(ClassYearEnd.state.in_([SUBMITTED, PASSED])).order_by(SchoolYear.start_year.desc()).first())
+    return waiting or SchoolYear.current()

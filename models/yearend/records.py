@@ -202,6 +202,16 @@ def frozen_results(school_class: SchoolClass) -> dict[int, dict]:
             for r in FrozenResult.select().where(FrozenResult.school_class == school_class)}
 
 
+def year_level(first: str | None, second: str | None) -> str | None:
+    """The year's conduct from the two semesters (Điều 8 table), None until both are rated."""
+    return tt22.conduct_year(first, second) if first and second else None
+
+
+def conduct_key(level: str | None) -> str:
+    """The key the grid shows for a level: T, K, Đ, C."""
+    return {tt22.TOT: "T", tt22.KHA: "K", tt22.DAT: "Đ", tt22.CHUA_DAT: "C"}.get(level, "")
+
+
 # --- writing ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -261,15 +271,15 @@ def _conflict(row) -> SaveResult:
 def save_conduct(school_class: SchoolClass, student: Student, semester: int, level_text: str | None,
                  comment_text: str | None, expected_version: int, user: User,
                  now: datetime | None = None) -> SaveResult:
-    """Store one student's conduct level (and comment, when given) for a semester, if nobody changed it since
-    it was read (`expected_version`, 0 for a new one). Refusals change nothing."""
+    """Store one student's conduct level and/or comment for a semester (None keeps what is stored, "" clears),
+    if nobody changed it since it was read (`expected_version`, 0 for a new one). Refusals change nothing."""
     from models.audit.log import record
 
     now = now or datetime.now()
     if semester not in (1, 2):
         return SaveResult("invalid", "Học kì phải là 1 hoặc 2.")
     try:
-        level = parse_conduct(level_text)
+        level = None if level_text is None else parse_conduct(level_text)
         comment = None if comment_text is None else clean_comment(comment_text)
     except ValueError as wrong:
         return SaveResult("invalid", str(wrong))
@@ -285,6 +295,7 @@ def save_conduct(school_class: SchoolClass, student: Student, semester: int, lev
                               stored_version)
         old_level, old_comment = (row.level, row.comment) if row else (None, "")
         new_comment = old_comment if comment is None else comment
+        level = old_level if level_text is None else level
         if (old_level, old_comment) == (level, new_comment):
             return SaveResult("unchanged", "", level, new_comment, stored_version)
         if expected_version != stored_version:

@@ -105,3 +105,11 @@ def summer_students(school_class: SchoolClass) -> list["results.StudentResult"]:
     sheet = results.class_sheet(school_class, results.YEAR)
     return [r for r in sheet.active_rows
             if r.promotion in (tt22.SUMMER_TRAINING, tt22.RETEST, tt22.SUMMER_AND_RETEST)]
+
+
+def retest_students(year) -> list[tuple["SchoolClass", "results.StudentResult"]]:
+    """Every student of the year with subjects to re-test, by class (the office's summer list)."""
+    found = []
+    for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
+        found += [(school_class, r) for r in summer_students(school_class) if r.retest]
+    return found
