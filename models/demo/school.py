@@ -96,10 +96,11 @@ def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
 
 
 def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.Random | None = None,
-               current: bool = True) -> dict:
+               current: bool = True, only: frozenset[str] | None = None) -> dict:
     """One school year of the demo school as it stands on `today`: its semesters, classes, teaching
     assignments, students (status events after `today` have not happened yet) and seed 003's entry
-    windows. The school, its subjects and staff must exist; call inside write_transaction()."""
+    windows. The school, its subjects and staff must exist; call inside write_transaction().
+    `only`: build just these classes (the previous year of the demo keeps a few)."""
     from models.demo import data
     from models.gradebook.locks import fill_default_windows
 
@@ -116,9 +117,13 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
 
     classes = {}
     for c in data.classes(seed):
+        if only is not None and c.name not in only:
+            continue
         classes[c.name] = SchoolClass.create(year=year, grade=grades[c.grade], name=c.name,
                                              homeroom_teacher=staff[c.homeroom_teacher])
     for a in data.assignments(seed):
+        if a.class_name not in classes:
+            continue
         TeachingAssignment.create(school_class=classes[a.class_name], subject=subjects[a.subject_code],
                                   teacher=staff[a.teacher_username], is_coordinator=a.is_coordinator)
 
