@@ -6,6 +6,7 @@ from flask_login import current_user
 from blueprints.fragments import render_fragment
 from blueprints.guards import own_year_end_class, refuse, year_end_classes
 from blueprints.homeroom import bp
+from blueprints.yearend_exports import list_answer, sector_answer
 from models.school.structure import class_roster, enrolment_in
 from models.yearend import approval, records, results, summer
 
@@ -144,3 +145,17 @@ def summer_conduct(class_id: int):
     else:
         flash(f"Đã lưu kết quả rèn luyện hè của {student.full_name}.", "success")
     return redirect(url_for("homeroom.year_end_class", class_id=class_id) + "#summer", 303)
+
+
+@bp.route("/class/<int:class_id>/lists/<kind>")
+def year_end_list(class_id: int, kind: str):
+    """One of the class's year-end lists: print view, PDF or Excel."""
+    school_class = own_year_end_class(class_id)
+    return list_answer(kind, [school_class], f"lớp {school_class.name} – năm học {school_class.year.name}",
+                       url_for("homeroom.year_end_class", class_id=class_id))
+
+
+@bp.route("/class/<int:class_id>/sector.xlsx")
+def year_end_sector(class_id: int):
+    """The class's year results in the sector upload layout."""
+    return sector_answer(own_year_end_class(class_id))

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from blueprints.guards import require_principal
 from blueprints.vice_principal import bp
+from blueprints.yearend_exports import list_answer, sector_answer, summary_answer
 from models.school.structure import SchoolClass, SchoolYear
-from models.yearend import approval, records, results
+from models.yearend import approval, records, reports, results
 
 
 def _year() -> SchoolYear:
@@ -79,3 +80,30 @@ def year_end_approve(class_id: int):
     require_principal("school_class", class_id)
     return _step(class_id, lambda c: approval.approve(c, current_user),
                  "Đã duyệt kết quả cả năm lớp {name}.")
+
+
+@bp.route("/year-end/lists/<kind>")
+def year_end_list(kind: str):
+    """A list of the year (promoted, not promoted, summer, re-test, Xuất sắc, Giỏi), the school or one class."""
+    year = _year()
+    class_id = request.args.get("class_id", type=int)
+    classes = [_class(class_id)] if class_id else reports.classes_of(year)
+    scope = f"lớp {classes[0].name} – năm học {year.name}" if class_id else f"năm học {year.name}"
+    return list_answer(kind, classes, scope, url_for("vice_principal.year_end", year=year.id))
+
+
+@bp.route("/year-end/summary")
+def year_end_summary():
+    """The school's summary per grade and class for a semester (?period=1, 2) or the year."""
+    year = _year()
+    period = request.args.get("period", "")
+    if period not in ("", "1", "2"):
+        abort(404)
+    return summary_answer(year, int(period) if period else results.YEAR,
+                          url_for("vice_principal.year_end", year=year.id))
+
+
+@bp.route("/year-end/class/<int:class_id>/sector.xlsx")
+def year_end_sector(class_id: int):
+    """The class's year results for the sector database upload."""
+    return sector_answer(_class(class_id))
