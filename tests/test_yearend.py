@@ -54,6 +54,13 @@ def full_class(ys):
     return s
 
 
+def approve(ys):
+    c = ys["classes"]["6A1"]
+    approval.submit(c, ys["users"]["chunhiem"])
+    approval.pass_on(c, ys["users"]["phohieutruong"])
+    approval.approve(c, ys["users"]["hieutruong"])
+
+
 def absent_k(ys, student, sessions):
     from datetime import date, datetime, timedelta
 
@@ -200,6 +207,10 @@ def test_a_retest_mark_changes_the_outcome_and_the_decision_is_recorded_beside_t
     retester = s[3]
     row = next(r for r in results.class_sheet(c).rows if r.student.id == retester.id)
     assert row.promotion == tt22.RETEST and row.retest == ["Toán", "Ngữ văn"]
+    with pytest.raises(ValueError, match="chưa được hiệu trưởng duyệt"):
+        summer.save_retest(c, retester, ys["subjects"]["TOAN"], "7", ys["users"]["admin"])
+    assert not records.retest_values(c)
+    approve(ys)
     with pytest.raises(ValueError, match="không thuộc"):
         summer.save_retest(c, retester, ys["subjects"]["ANH"], "7", ys["users"]["admin"])
     with pytest.raises(ValueError):

@@ -8,7 +8,7 @@ from models.audit.log import AuditEntry
 from models.gradebook.marks import MarkCell
 from models.rules import tt22
 from models.yearend import approval, records
-from tests.test_yearend import full_class, rate, students
+from tests.test_yearend import approve, full_class, rate, students
 from tests.yearend_school import add_subjects, type_year
 
 
@@ -136,6 +136,7 @@ def test_conduct_cannot_change_once_submitted(client, login_as, ys):
 def test_office_retest_mark_changes_the_outcome_over_http(client, login_as, ys):
     c = ys["classes"]["6A1"]
     s = full_class(ys)
+    approve(ys)
     auth = login_as("admin")
     page = client.get("/admin/year-end/retests").get_data(as_text=True)
     assert s[3].full_name in page and s[5].full_name in page

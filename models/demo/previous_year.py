@@ -65,7 +65,7 @@ def seed_previous_year(seed: int = 2024, today: date | None = None) -> str:
     end = semesters_of(start_year)[1].ends_on
     rng = random.Random(f"sotruong-demo-previous:{seed}:{start_year}")
     with write_transaction():
-        counts = build_year(start_year, end, seed=seed, current=False, only=CLASSES)
+        counts = build_year(start_year, end, seed=seed, current=False, only=CLASSES, student_seed=seed + 1)
         year = SchoolYear.get(SchoolYear.start_year == start_year)
         SchoolCalendar.create(year=year, days_per_week=6, sessions_per_day=1, auto_lock_day=None)
         for starts_on, ends_on, name in holidays_of(start_year):

@@ -96,11 +96,12 @@ def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
 
 
 def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.Random | None = None,
-               current: bool = True, only: frozenset[str] | None = None) -> dict:
+               current: bool = True, only: frozenset[str] | None = None, student_seed: int | None = None) -> dict:
     """One school year of the demo school as it stands on `today`: its semesters, classes, teaching
     assignments, students (status events after `today` have not happened yet) and seed 003's entry
     windows. The school, its subjects and staff must exist; call inside write_transaction().
-    `only`: build just these classes (the previous year of the demo keeps a few)."""
+    `only`: build just these classes (the previous year of the demo keeps a few); `student_seed`: draw other
+    students than the year of `seed` has (the previous year's classes are other children)."""
     from models.demo import data
     from models.gradebook.locks import fill_default_windows
 
@@ -129,7 +130,7 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
 
     student_count = 0
     for name, school_class in classes.items():
-        for st in data.students(name, seed, start_year):
+        for st in data.students(name, seed if student_seed is None else student_seed, start_year):
             events = [e for e in st.status_events if e.date <= today]
             if any(e.status == "chuyen_den" for e in st.status_events) and not events:
                 continue  # arrives later in the year: not in the school yet

@@ -144,7 +144,11 @@ def class_states(year: SchoolYear, states: tuple[str, ...] | None = None) -> lis
 
 
 def year_to_review() -> SchoolYear | None:
-    """The year the school's leaders review by default: the newest with a class waiting, else the current one."""
-    waiting = (SchoolYear.select().join(SchoolClass).join(ClassYearEnd, on=(ClassYearEnd.school_class == SchoolClass.id))
-               .where(ClassYearEnd.state.in_([SUBMITTED, PASSED])).order_by(SchoolYear.start_year.desc()).first())
-    return waiting or SchoolYear.current()
+    """The year the school's leaders look at by default: the newest with a class waiting, else the newest with
+    any class submitted before (summer, re-approvals), else the current one."""
+    def newest(states):
+        return (SchoolYear.select().join(SchoolClass)
+                .join(ClassYearEnd, on=(ClassYearEnd.school_class == SchoolClass.id))
+                .where(ClassYearEnd.state.in_(states)).order_by(SchoolYear.start_year.desc()).first())
+
+    return newest([SUBMITTED, PASSED]) or newest([APPROVED, RETURNED]) or SchoolYear.current()

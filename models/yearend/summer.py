@@ -14,6 +14,9 @@ from models.yearend.records import FinalDecision, RetestValue, SummerConduct
 
 
 def _result_of(school_class: SchoolClass, student: Student) -> "results.StudentResult":
+    if records.year_end_of(school_class).state != records.APPROVED:
+        raise ValueError(f"Kết quả cả năm lớp {school_class.name} chưa được hiệu trưởng duyệt; "
+                         "chưa nhập được kết quả sau hè.")
     sheet = results.class_sheet(school_class, results.YEAR)
     result = next((r for r in sheet.active_rows if r.student.id == student.id), None)
     if result is None or result.promotion is None:
