@@ -1,6 +1,7 @@
 """Year-end results: the class sheet is the rule functions applied to the grade book and attendance; conduct
 is saved with version checks; incomplete subjects are flagged with their teacher; the walk submit → pass or
 return → approve freezes the results and a later change asks for re-approval; summer re-tests decide again."""
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -190,7 +191,7 @@ def test_approval_freezes_and_a_later_mark_change_asks_for_reapproval(ys):
     approval.approve(c, ys["users"]["hieutruong"])
     assert len(records.frozen_results(c)) == 7 and not approval.needs_reapproval(c)
     # after approval a mark changes (the correction workflow applies it): the frozen result no longer matches
-    MarkCell.update(value="2.0").where((MarkCell.student == s[1]) & (MarkCell.subject == ys["subjects"]["TOAN"])
+    MarkCell.update(value="2.0", updated_at=datetime.now()).where((MarkCell.student == s[1]) & (MarkCell.subject == ys["subjects"]["TOAN"])
                                        ).execute()
     assert approval.needs_reapproval(c)
     assert [r.student.id for r in approval.changed_students(c)] == [s[1].id]

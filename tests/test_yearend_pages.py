@@ -1,6 +1,7 @@
 """Year-end pages over HTTP: the GVCN's conduct grid (keys, versions), comments, sheets and submit; the
 vice-principal's return / pass; the principal's approve; the office's re-tests; who may do what."""
 import re
+from datetime import datetime
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_the_walk_submit_return_pass_approve_and_reapprove_over_http(client, log
     auth = login_as("hieutruong")
     auth.post(f"/vice-principal/year-end/class/{c.id}/approve")
     assert records.year_end_of(c).state == records.APPROVED
-    MarkCell.update(value="4.0").where((MarkCell.student == s[1]) & (MarkCell.subject == ys["subjects"]["VAN"])
+    MarkCell.update(value="4.0", updated_at=datetime.now()).where((MarkCell.student == s[1]) & (MarkCell.subject == ys["subjects"]["VAN"])
                                        ).execute()
     page = client.get(f"/vice-principal/year-end/class/{c.id}").get_data(as_text=True)
     assert "Cần duyệt lại" in page and s[1].full_name in page

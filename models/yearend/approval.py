@@ -9,7 +9,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from models.attendance.register import AttendanceMark
 from models.core import write_transaction
+from models.gradebook.marks import MarkCell
 from models.people.accounts import User
 from models.school.structure import SchoolClass, SchoolYear
 from models.yearend import records, results
@@ -20,6 +22,7 @@ from models.yearend.records import (
     RETURNED,
     SUBMITTED,
     ClassYearEnd,
+    ConductRating,
     FrozenResult,
     YearEndStep,
 )
@@ -113,9 +116,22 @@ def changed_students(school_class: SchoolClass, sheet: "results.ClassSheet | Non
             if json.loads(json.dumps(r.snapshot(sheet.columns), ensure_ascii=False)) != frozen.get(r.student.id)]
 
 
+def _touched_since(school_class: SchoolClass, when: datetime) -> bool:
+    """Whether any mark, attendance session or conduct level of the class was written after `when`: three
+    index-backed existence checks, so that a list of approved classes need not recompute every sheet."""
+    return (MarkCell.select().where((MarkCell.school_class == school_class) & (MarkCell.updated_at > when)).exists()
+            or AttendanceMark.select().where((AttendanceMark.school_class == school_class)
+                                             & (AttendanceMark.updated_at > when)).exists()
+            or ConductRating.select().where((ConductRating.school_class == school_class)
+                                            & (ConductRating.updated_at > when)).exists())
+
+
 def needs_reapproval(school_class: SchoolClass, sheet: "results.ClassSheet | None" = None) -> bool:
-    """Approved, but a mark or level changed since (cần duyệt lại)."""
-    return records.year_end_of(school_class).state == APPROVED and bool(changed_students(school_class, sheet))
+    """Approved, but a mark or level changed since and the year result with it (cần duyệt lại)."""
+    state = records.year_end_of(school_class)
+    if state.state != APPROVED or (state.approved_at and not _touched_since(school_class, state.approved_at)):
+        return False
+    return bool(changed_students(school_class, sheet))
 
 
 @dataclass
