@@ -77,3 +77,17 @@ def test_summary_print_view_and_xlsx(client, login_as, ys):
     xlsx = client.get(f"/vice-principal/year-end/summary?year={ys['year'].id}&period=1&format=xlsx")
     header = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))[1]
     assert header[:4] == ("Lớp / khối", "Sĩ số", "Học tập: Tốt", "%")
+
+
+def test_completed_programme_lists_only_grade_9_students_promoted(ys):
+    from models.school.structure import Grade, SchoolClass
+
+    s = full_class(ys)
+    c = ys["classes"]["6A1"]
+    assert reports.student_list("completed", [c])[1] == []
+    # the class's grade becomes grade 9 (its subjects stay): the small school's grade 9 steps aside
+    Grade.update(number=10).where(Grade.number == 9).execute()
+    Grade.update(number=9).where(Grade.id == c.grade_id).execute()
+    c = SchoolClass.get_by_id(c.id)
+    rows = reports.student_list("completed", [c])[1]
+    assert {r.result.student.id for r in rows} == {s[0].id, s[1].id, s[2].id}

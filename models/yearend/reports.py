@@ -15,16 +15,21 @@ from models.rules.dates import format_date
 from models.school.structure import SchoolClass, SchoolYear
 from models.yearend import results
 
-# the lists of the issue, each: (title, which year results belong to it)
+# the lists of the issue, each: (title, which year results of a class belong to it)
 LISTS = {
-    "promoted": ("Danh sách học sinh được lên lớp", lambda r: r.final_decision == tt22.PROMOTED),
-    "not_promoted": ("Danh sách học sinh không được lên lớp", lambda r: r.final_decision == tt22.NOT_PROMOTED),
+    "promoted": ("Danh sách học sinh được lên lớp", lambda c, r: r.final_decision == tt22.PROMOTED),
+    "not_promoted": ("Danh sách học sinh không được lên lớp", lambda c, r: r.final_decision == tt22.NOT_PROMOTED),
     "summer": ("Danh sách học sinh rèn luyện trong kì nghỉ hè",
-               lambda r: r.promotion in (tt22.SUMMER_TRAINING, tt22.SUMMER_AND_RETEST)),
-    "retest": ("Danh sách học sinh kiểm tra lại", lambda r: r.promotion in (tt22.RETEST, tt22.SUMMER_AND_RETEST)),
-    "excellent": ("Danh sách Học sinh Xuất sắc", lambda r: r.award == tt22.AWARD_EXCELLENT),
-    "good": ("Danh sách Học sinh Giỏi", lambda r: r.award == tt22.AWARD_GOOD),
+               lambda c, r: r.promotion in (tt22.SUMMER_TRAINING, tt22.SUMMER_AND_RETEST)),
+    "retest": ("Danh sách học sinh kiểm tra lại",
+               lambda c, r: r.promotion in (tt22.RETEST, tt22.SUMMER_AND_RETEST)),
+    "excellent": ("Danh sách Học sinh Xuất sắc", lambda c, r: r.award == tt22.AWARD_EXCELLENT),
+    "good": ("Danh sách Học sinh Giỏi", lambda c, r: r.award == tt22.AWARD_GOOD),
+    # grade 9 students whose year stands at Được lên lớp: for the council recognising the completed programme
+    "completed": ("Danh sách học sinh hoàn thành chương trình trung học cơ sở",
+                  lambda c, r: c.grade.number == LAST_GRADE and r.final_decision == tt22.PROMOTED),
 }
+LAST_GRADE = 9
 PERIOD_TITLES = {1: "Học kì I", 2: "Học kì II", None: "Cả năm"}
 
 
@@ -55,7 +60,7 @@ def student_list(kind: str, classes: list[SchoolClass]) -> tuple[str, list[ListR
     rows = []
     for school_class in classes:
         sheet = results.class_sheet(school_class, results.YEAR)
-        rows += [ListRow(school_class, r) for r in sheet.active_rows if r.promotion and belongs(r)]
+        rows += [ListRow(school_class, r) for r in sheet.active_rows if r.promotion and belongs(school_class, r)]
     return title, rows
 
 
