@@ -33,9 +33,9 @@ def _answer(template: str, name: str, xlsx, back_url: str, **context):
         return _download(data, f"{name}.pdf", "application/pdf")
     if fmt:
         abort(404)
-    base = request.base_url + "?" + "&".join(f"{k}={quote(str(v))}" for k, v in request.args.items() if k != "format")
+    base = request.base_url + "?x=1" + "".join(f"&{k}={quote(str(v))}" for k, v in request.args.items() if k != "format")
     return render_print_html(template, back_url=back_url, pdf_url=base + "&format=pdf",
-                             xlsx_url=base + "&format=xlsx", **context)
+                             xlsx_url=base + "&format=xlsx" if xlsx else None, **context)
 
 
 def list_answer(kind: str, classes: list, scope: str, back_url: str):
@@ -61,3 +61,12 @@ def sector_answer(school_class):
     sheet = results.class_sheet(school_class, results.YEAR)
     return _download(reports.sector_xlsx(sheet), f"Kết quả cả năm {school_class.name} {school_class.year.name}.xlsx",
                      XLSX)
+
+
+def slips_answer(school_class, back_url: str):
+    """The class's result slips, one A4 page per student: print view or ?format=pdf."""
+    if request.args.get("format") == "xlsx":
+        abort(404)
+    slips = reports.result_slips(school_class)
+    return _answer("yearend/print_slips.html", f"Phiếu báo kết quả {school_class.name} {school_class.year.name}",
+                   None, back_url, title=f"Phiếu báo kết quả lớp {school_class.name}", slips=slips)

@@ -91,3 +91,20 @@ def test_completed_programme_lists_only_grade_9_students_promoted(ys):
     c = SchoolClass.get_by_id(c.id)
     rows = reports.student_list("completed", [c])[1]
     assert {r.result.student.id for r in rows} == {s[0].id, s[1].id, s[2].id}
+
+
+def test_result_slips_one_page_per_student_with_the_year_and_the_comment(client, login_as, ys):
+    from pypdf import PdfReader
+
+    from models.yearend import records
+
+    s = full_class(ys)
+    c = ys["classes"]["6A1"]
+    records.save_comment(c, s[0], None, "Gương mẫu, học giỏi", 0, ys["users"]["chunhiem"])
+    login_as("chunhiem")
+    page = client.get(f"/homeroom/class/{c.id}/slips").get_data(as_text=True)
+    assert page.count("Phiếu báo kết quả học tập và rèn luyện") == 7 and "Gương mẫu, học giỏi" in page
+    assert tt22.AWARD_EXCELLENT in page and "môn kiểm tra lại: Toán, Ngữ văn" in page
+    pdf = client.get(f"/homeroom/class/{c.id}/slips?format=pdf")
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 7
+    assert client.get(f"/homeroom/class/{ys['classes']['6A2'].id}/slips").status_code == 403

@@ -6,7 +6,7 @@ from flask_login import current_user
 from blueprints.fragments import render_fragment
 from blueprints.guards import own_year_end_class, refuse, year_end_classes
 from blueprints.homeroom import bp
-from blueprints.yearend_exports import list_answer, sector_answer
+from blueprints.yearend_exports import list_answer, sector_answer, slips_answer
 from models.school.structure import class_roster, enrolment_in
 from models.yearend import approval, records, results, summer
 
@@ -159,3 +159,10 @@ def year_end_list(class_id: int, kind: str):
 def year_end_sector(class_id: int):
     """The class's year results in the sector upload layout."""
     return sector_answer(own_year_end_class(class_id))
+
+
+@bp.route("/class/<int:class_id>/slips")
+def year_end_slips(class_id: int):
+    """Phiếu báo kết quả for every student of the class, one page each (for families)."""
+    school_class = own_year_end_class(class_id)
+    return slips_answer(school_class, url_for("homeroom.year_end_class", class_id=class_id))

@@ -205,3 +205,44 @@ def sector_xlsx(sheet: "results.ClassSheet") -> bytes:
                      r.learning or "", r.conduct or "", r.award or "", r.final_decision or ""])
     book = _book(f"Kết quả cả năm lớp {sheet.school_class.name}", header, data, {1: 24, 2: 28})
     return book
+
+
+# --- the result slip for families (phiếu báo kết quả) -----------------------------------------------
+
+@dataclass
+class SlipLine:
+    subject: str
+    first: str
+    second: str
+    year: str
+
+
+@dataclass
+class Slip:
+    school_class: SchoolClass
+    student: object
+    lines: list[SlipLine]
+    periods: list[tuple[str, "results.StudentResult"]]  # (Học kì I / Học kì II / Cả năm, result)
+    year: "results.StudentResult"
+    comment: str
+
+
+def result_slips(school_class: SchoolClass) -> list[Slip]:
+    """One slip per student still in the class: each subject per semester and year, the levels, absences, award,
+    promotion (and the result after summer) and the homeroom teacher's comment."""
+    from models.yearend import records
+
+    sheets = {n: results.class_sheet(school_class, n) for n in (1, 2, results.YEAR)}
+    by_student = {n: {r.student.id: r for r in sheet.rows} for n, sheet in sheets.items()}
+    comments = records.comments(school_class)
+    slips = []
+    for row in sheets[results.YEAR].active_rows:
+        sid = row.student.id
+        one, two = by_student[1][sid], by_student[2][sid]
+        lines = [SlipLine(c.subject.name, one.subject_text(c.subject.id), two.subject_text(c.subject.id),
+                          row.subject_text(c.subject.id)) for c in sheets[results.YEAR].columns]
+        comment = comments.get(sid)
+        slips.append(Slip(school_class, row.student, lines,
+                          [("Học kì I", one), ("Học kì II", two), ("Cả năm", row)], row,
+                          comment.text if comment else ""))
+    return slips
