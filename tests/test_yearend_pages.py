@@ -149,6 +149,12 @@ def test_office_retest_mark_changes_the_outcome_over_http(client, login_as, ys):
                                                           "subject_id": ys["subjects"]["ANH"].id, "value": "7"},
                       follow_redirects=True)
     assert "không thuộc các môn kiểm tra lại" in wrong.get_data(as_text=True)
+    # carrying forward: the student not promoted for absences is proposed to stay; the others still wait
+    page = client.get("/admin/year-end/retests").get_data(as_text=True)
+    proposal = page[page.index('id="staying"'):]
+    codes = proposal.split("<pre")[1].split("</pre>")[0]
+    assert s[6].code in codes and s[3].code not in codes  # the re-tested student was promoted after summer
+    assert "chưa có kết quả sau hè" in proposal and s[4].full_name in proposal
 
 
 def test_subject_teacher_comments_per_student(client, login_as, ys):

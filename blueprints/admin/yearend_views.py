@@ -17,7 +17,9 @@ def retests():
     if year is None:
         abort(404)
     subjects = {s.name: s for s in Subject.select()}
+    staying, pending = summer.proposed_staying(year)
     return render_template("admin/retests.html", year=year, rows=summer.retest_students(year), subjects=subjects,
+                           staying=staying, pending=pending,
                            years=list(SchoolYear.select().order_by(SchoolYear.start_year.desc())))
 
 

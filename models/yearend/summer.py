@@ -116,3 +116,16 @@ def retest_students(year) -> list[tuple["SchoolClass", "results.StudentResult"]]
     for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
         found += [(school_class, r) for r in summer_students(school_class) if r.retest]
     return found
+
+
+def proposed_staying(year) -> tuple[list["results.StudentResult"], list["results.StudentResult"]]:
+    """For carrying the year forward: (students not promoted, whose codes go into "ở lại lớp"; students whose
+    summer decision is still open). Grade by grade in class order."""
+    staying, pending = [], []
+    for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
+        for r in results.class_sheet(school_class, results.YEAR).active_rows:
+            if r.final_decision == tt22.NOT_PROMOTED:
+                staying.append(r)
+            elif r.final_decision in (tt22.SUMMER_TRAINING, tt22.RETEST, tt22.SUMMER_AND_RETEST):
+                pending.append(r)
+    return staying, pending
