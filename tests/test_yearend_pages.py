@@ -137,8 +137,9 @@ def test_conduct_cannot_change_once_submitted(client, login_as, ys):
 def test_office_retest_mark_changes_the_outcome_over_http(client, login_as, ys):
     c = ys["classes"]["6A1"]
     s = full_class(ys)
-    approve(ys)
     auth = login_as("admin")
+    assert s[3].full_name not in client.get("/admin/year-end/retests").get_data(as_text=True)  # not approved yet
+    approve(ys)
     page = client.get("/admin/year-end/retests").get_data(as_text=True)
     assert s[3].full_name in page and s[5].full_name in page
     resp = auth.post(f"/admin/year-end/retests/{c.id}", {"student_id": s[3].id, "subject_id": ys["subjects"]["TOAN"].id,

@@ -110,19 +110,25 @@ def summer_students(school_class: SchoolClass) -> list["results.StudentResult"]:
             if r.promotion in (tt22.SUMMER_TRAINING, tt22.RETEST, tt22.SUMMER_AND_RETEST)]
 
 
+def _approved_classes(year) -> list[SchoolClass]:
+    """The year's classes whose results the principal has approved: summer starts from an approved year."""
+    return [c for c in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name)
+            if records.year_end_of(c).state == records.APPROVED]
+
+
 def retest_students(year) -> list[tuple["SchoolClass", "results.StudentResult"]]:
-    """Every student of the year with subjects to re-test, by class (the office's summer list)."""
+    """Every student of the year's approved classes with subjects to re-test (the office's summer list)."""
     found = []
-    for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
+    for school_class in _approved_classes(year):
         found += [(school_class, r) for r in summer_students(school_class) if r.retest]
     return found
 
 
 def proposed_staying(year) -> tuple[list["results.StudentResult"], list["results.StudentResult"]]:
-    """For carrying the year forward: (students not promoted, whose codes go into "ở lại lớp"; students whose
+    """For carrying the year forward, over the approved classes: (students not promoted, whose codes go into "ở lại lớp"; students whose
     summer decision is still open). Grade by grade in class order."""
     staying, pending = [], []
-    for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
+    for school_class in _approved_classes(year):
         for r in results.class_sheet(school_class, results.YEAR).active_rows:
             if r.final_decision == tt22.NOT_PROMOTED:
                 staying.append(r)
