@@ -181,3 +181,21 @@ def test_homeroom_comment_is_saved_and_audited(client, login_as, ys):
                               {"student_id": s.id, "version": 1, "text": "x" * 301})
     assert too_long.status_code == 422 and records.comments(c)[s.id].text == "Ngoan, học tốt"
     assert AuditEntry.select().where(AuditEntry.action == "comment").count() == 1
+
+
+def test_only_the_principal_returns_an_approved_class_and_conduct_opens_again(client, login_as, ys):
+    from tests.test_yearend import approve
+
+    c = ys["classes"]["6A1"]
+    s = full_class(ys)
+    approve(ys)
+    auth = login_as("phohieutruong")
+    assert auth.post(f"/vice-principal/year-end/class/{c.id}/return", {"reason": "Sửa rèn luyện"}).status_code == 403
+    assert records.year_end_of(c).state == records.APPROVED
+    auth.logout()
+    auth = login_as("hieutruong")
+    auth.post(f"/vice-principal/year-end/class/{c.id}/return", {"reason": "Sửa rèn luyện em Bình"})
+    assert records.year_end_of(c).state == records.RETURNED
+    assert len(records.frozen_results(c)) == 7  # kept until approved again
+    saved = records.save_conduct(c, s[2], 2, "T", None, 1, ys["users"]["chunhiem"])
+    assert saved.status == "saved"

@@ -69,7 +69,9 @@ def year_end_pass(class_id: int):
 
 @bp.route("/year-end/class/<int:class_id>/return", methods=["POST"])
 def year_end_return(class_id: int):
-    """Trả lại GVCN, with a reason."""
+    """Trả lại GVCN, with a reason; an approved class only by the principal."""
+    if records.year_end_of(_class(class_id)).state == records.APPROVED:
+        require_principal("school_class", class_id)
     return _step(class_id, lambda c: approval.return_class(c, request.form.get("reason", ""), current_user),
                  "Đã trả lại kết quả lớp {name} cho giáo viên chủ nhiệm.")
 

@@ -74,12 +74,14 @@ def pass_on(school_class: SchoolClass, user: User, now: datetime | None = None) 
 
 
 def return_class(school_class: SchoolClass, reason: str, user: User, now: datetime | None = None) -> ClassYearEnd:
-    """The vice-principal (or principal) returns the class to its homeroom teacher, with a reason."""
+    """The vice-principal (or principal) returns the class to its homeroom teacher, with a reason. An approved
+    class is returned by the principal only (the view checks it), e.g. to correct a conduct level; its frozen
+    results stay until it is approved again."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise StepRefused("Cần ghi lí do trả lại.")
     with write_transaction():
-        return _move(school_class, (SUBMITTED, PASSED), RETURNED, "return", user, reason, now)
+        return _move(school_class, (SUBMITTED, PASSED, APPROVED), RETURNED, "return", user, reason, now)
 
 
 def approve(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:

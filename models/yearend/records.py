@@ -254,7 +254,8 @@ def frozen_message(school_class: SchoolClass) -> str | None:
     """Why the class's results can no longer be typed, or None while they can."""
     state = year_end_of(school_class).state
     if state == APPROVED:
-        return "Kết quả cả năm của lớp đã được hiệu trưởng duyệt; muốn sửa phải gửi đề nghị sửa điểm."
+        return ("Kết quả cả năm của lớp đã được hiệu trưởng duyệt. Điểm sửa qua đề nghị sửa điểm; muốn sửa rèn "
+                "luyện, đề nghị hiệu trưởng trả lại lớp.")
     if state in (SUBMITTED, PASSED):
         return "Lớp đã nộp kết quả cuối năm; chờ trả lại để sửa."
     return None
