@@ -102,7 +102,6 @@ def up(migrator, db):
         conduct = CharField(max_length=10)
         learning = CharField(max_length=10)
         decision = CharField(max_length=40)
-        decided = BooleanField(default=True)
         updated_by = ForeignKeyField(User, null=True)
         updated_at = DateTimeField(null=True)
         class Meta:

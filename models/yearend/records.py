@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.core import KeptModel, write_transaction
 from models.people.accounts import User
@@ -146,7 +146,6 @@ class FinalDecision(KeptModel):
     conduct = CharField(max_length=10)
     learning = CharField(max_length=10)
     decision = CharField(max_length=40)
-    decided = BooleanField(default=True)
     updated_by = ForeignKeyField(User, null=True, backref="+")
     updated_at = DateTimeField(null=True)
 
