@@ -45,10 +45,12 @@ def register_commands(app: Flask) -> None:
             summary = seed_demo_school(today=today)
             from models.demo.attendance import seed_demo_attendance
             from models.demo.marks import seed_demo_marks
+            from models.demo.previous_year import seed_previous_year
 
             marks = seed_demo_marks(today=today)
             attendance = seed_demo_attendance(today=today)
-        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance}")
+            previous = seed_previous_year(today=today)
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} Có {previous}.")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

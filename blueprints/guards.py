@@ -183,3 +183,26 @@ def printable_assignment(assignment_id: int) -> TeachingAssignment:
     if not may_print(current_user, assignment):
         refuse("assignment", assignment.id, "không được in sổ của giáo viên khác")
     return assignment
+def year_end_classes(user) -> list[SchoolClass]:
+    """The classes the user is or was homeroom teacher of, newest year first: year end reaches back a year."""
+    if user.staff_id is None:
+        return []
+    return list(SchoolClass.select(SchoolClass, SchoolYear).join(SchoolYear)
+                .where(SchoolClass.homeroom_teacher == user.staff_id)
+                .order_by(SchoolYear.start_year.desc(), SchoolClass.name))
+
+
+def own_year_end_class(class_id: int) -> SchoolClass:
+    """The class, if the current user is its homeroom teacher (in its own year, past years too); 403 otherwise."""
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        abort(404)
+    if current_user.staff_id is None or school_class.homeroom_teacher_id != current_user.staff_id:
+        refuse("school_class", school_class.id, "không phải lớp chủ nhiệm của người dùng")
+    return school_class
+
+
+def require_principal(entity: str, entity_id) -> None:
+    """Only the principal approves a class's year results (seed 000 Điều 15.4); others are refused and logged."""
+    if not current_user.has_role("principal"):
+        refuse(entity, entity_id, "chỉ hiệu trưởng được duyệt kết quả cuối năm")

@@ -34,6 +34,7 @@ _GROUPS = [
         ("Nhật ký thay đổi", "admin.audit_log"),
         ("Sao lưu dữ liệu", "admin.backups"),
         ("Lưu trữ cuối năm", "print.archive_page"),
+        ("Kiểm tra lại sau hè", "admin.retests"),
     ]),
     ("Ban giám hiệu", ("principal", "vice_principal"), [
         ("Tổng quan", "vice_principal.home"),
@@ -45,10 +46,12 @@ _GROUPS = [
         ("Nhận xét sổ điểm", "vice_principal.comments"),
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
+        ("Kết quả cuối năm", "vice_principal.year_end"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
         ("Điểm danh", "homeroom.attendance_classes_list"),
+        ("Kết quả cuối năm", "homeroom.year_end_home"),
     ]),
     ("Điểm danh", "attendance_delegate", [
         ("Điểm danh", "homeroom.attendance_classes_list"),

@@ -31,6 +31,16 @@ from models.school.structure import (
     Subject,
     TeachingAssignment,
 )
+from models.yearend.records import (
+    ClassYearEnd,
+    ConductRating,
+    FinalDecision,
+    FrozenResult,
+    RetestValue,
+    StudentComment,
+    SummerConduct,
+    YearEndStep,
+)
 
 ALL_MODELS = [
     School, SchoolYear, Semester, Grade, Department, Subject, GradeSubject,
@@ -41,4 +51,6 @@ ALL_MODELS = [
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
     RegistrationNumber,
+    ConductRating, StudentComment, ClassYearEnd, YearEndStep, FrozenResult, RetestValue, SummerConduct,
+    FinalDecision,
 ]

@@ -96,10 +96,12 @@ def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
 
 
 def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.Random | None = None,
-               current: bool = True) -> dict:
+               current: bool = True, only: frozenset[str] | None = None, student_seed: int | None = None) -> dict:
     """One school year of the demo school as it stands on `today`: its semesters, classes, teaching
-    assignments, students (status events after `today` have not happened yet) and the school's entry (docs/rules.md §14)
-    windows. The school, its subjects and staff must exist; call inside write_transaction()."""
+    assignments, students (status events after `today` have not happened yet) and the school's entry
+    windows (docs/rules.md §14). The school, its subjects and staff must exist; call inside write_transaction().
+    `only`: build just these classes (the previous year of the demo keeps a few); `student_seed`: draw other
+    students than the year of `seed` has (the previous year's classes are other children)."""
     from models.demo import data
     from models.gradebook.locks import fill_default_windows
 
@@ -117,15 +119,19 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
 
     classes = {}
     for c in data.classes(seed):
+        if only is not None and c.name not in only:
+            continue
         classes[c.name] = SchoolClass.create(year=year, grade=grades[c.grade], name=c.name,
                                              homeroom_teacher=staff[c.homeroom_teacher])
     for a in data.assignments(seed):
+        if a.class_name not in classes:
+            continue
         TeachingAssignment.create(school_class=classes[a.class_name], subject=subjects[a.subject_code],
                                   teacher=staff[a.teacher_username], is_coordinator=a.is_coordinator)
 
     student_count = 0
     for name, school_class in classes.items():
-        for st in data.students(name, seed, start_year):
+        for st in data.students(name, seed if student_seed is None else student_seed, start_year):
             events = [e for e in st.status_events if e.date <= today]
             if any(e.status == "chuyen_den" for e in st.status_events) and not events:
                 continue  # arrives later in the year: not in the school yet

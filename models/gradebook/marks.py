@@ -681,3 +681,9 @@ def semester_today(year: SchoolYear | None, today: date | None = None) -> Semest
             return with_marks[-1]
     started = [s for s in semesters if s.starts_on <= today]
     return started[-1] if started else (semesters[0] if semesters else None)
+
+
+def semester_result(values: dict[tuple[str, int], str], tx_n: int, comment_only: bool):
+    """ĐTBmhk (Decimal) or the comment subject's level from one student's stored values by (kind, idx);
+    None while incomplete. For the year-end sheets (models/yearend/results.py)."""
+    return _average(values, tx_n, comment_only)

@@ -44,15 +44,23 @@ PROMOTED, NOT_PROMOTED = "Được lên lớp", "Không được lên lớp"
 PASSING = (tt22.TOT, tt22.KHA, tt22.DAT)
 
 
-# --- rèn luyện: there is no conduct data model yet ----------------------------------------------
+# --- rèn luyện: the homeroom teacher's levels (models/yearend) -------------------------------------
 
-def conduct_level(student_id: int, semester_number: int | None) -> str | None:
-    """HOOK: the student's kết quả rèn luyện for semester 1/2 (None = the year), or None when unknown.
+def conduct_level(student_id: int, semester_number: int | None, school_class_id: int | None = None) -> str | None:
+    """The student's kết quả rèn luyện in the class for semester 1/2 (None = the year, by the Điều 8 table), or
+    None while not rated. Without a class: the student's latest class with a rating."""
+    from models.yearend.records import ConductRating, year_level
 
-    No conduct model exists yet; the book prints "—" for rèn luyện, promotion and awards until this
-    returns levels (tt22.TOT/KHA/DAT/CHUA_DAT). Replace the body when the conduct table exists.
-    """
-    return None
+    query = ConductRating.select().where((ConductRating.student == student_id) & ConductRating.level.is_null(False))
+    if school_class_id is not None:
+        query = query.where(ConductRating.school_class == school_class_id)
+    ratings = list(query.order_by(ConductRating.school_class.desc()))
+    if not ratings:
+        return None
+    levels = {r.semester: r.level for r in ratings if r.school_class_id == ratings[0].school_class_id}
+    if semester_number is None:
+        return year_level(levels.get(1), levels.get(2))
+    return levels.get(semester_number)
 
 
 def promotion(conduct_year: str | None, learning_year: str | None, absent_sessions: int) -> str:
@@ -284,7 +292,7 @@ def _summary(semester_number: int, roster, subjects, averages: dict) -> dict:
             (commented if s.comment_only else scored)[s.code] = value
             cells[s.name] = _text(value)
         learning = _learning(scored, commented, subjects)
-        conduct = conduct_level(e.student.id, semester_number)
+        conduct = conduct_level(e.student.id, semester_number, e.enrolment.school_class_id)
         rows.append({"key": e.student.id, "label": e.student.full_name, "STT": e.number,
                      "Trạng thái": e.student.status_label if e.has_left else "", "cells": cells,
                      "Học tập": learning or DASH, "Rèn luyện": conduct or DASH})
@@ -302,7 +310,7 @@ def _year(school_class, roster, subjects, averages: dict) -> dict:
             (commented if s.comment_only else scored)[s.code] = value
             cells[s.name] = _text(value)
         learning = _learning(scored, commented, subjects)
-        conduct = conduct_level(e.student.id, None)
+        conduct = conduct_level(e.student.id, None, school_class.id)
         absent = absence_totals(e.student, school_class.year)
         prize = None
         if conduct is not None and learning is not None:

@@ -39,15 +39,15 @@ ABSENCE_LIMIT = 45  # Điều 12: more than 45 sessions absent in the year → n
 
 
 def conduct_levels(student: Student, year: SchoolYear) -> tuple[str, str, str]:
-    """Kết quả rèn luyện HK I, HK II, Cả năm; "—" until a conduct model exists.
+    """Kết quả rèn luyện HK I, HK II, Cả năm in the student's class of the year; "—" while not rated.
 
     The one hook is models.printing.class_book.conduct_level (the class book prints the same levels).
     """
-    try:
-        from models.printing.class_book import conduct_level
-    except ImportError:
-        return DASH, DASH, DASH
-    return tuple(conduct_level(student.id, n) or DASH for n in (1, 2, None))
+    from models.printing.class_book import conduct_level
+
+    school_class = current_class_of(student, year)
+    class_id = school_class.id if school_class else None
+    return tuple(conduct_level(student.id, n, class_id) or DASH for n in (1, 2, None))
 
 
 @dataclass

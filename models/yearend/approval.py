@@ -1,0 +1,172 @@
+"""A class's year-end walk (seed 000 Điều 15.4): the homeroom teacher submits the computed sheet, the
+vice-principal returns it with a reason or passes it on, the principal approves, which freezes each student's
+year result (FrozenResult). A later change (a mark through a correction request) makes the live sheet differ
+from the frozen one: the class then "cần duyệt lại" until the principal approves again.
+
+Every step is one YearEndStep row and one audit entry.
+"""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.attendance.register import AttendanceMark
+from models.core import write_transaction
+from models.gradebook.marks import MarkCell
+from models.people.accounts import User
+from models.school.structure import SchoolClass, SchoolYear
+from models.yearend import records, results
+from models.yearend.records import (
+    APPROVED,
+    DRAFT,
+    PASSED,
+    RETURNED,
+    SUBMITTED,
+    ClassYearEnd,
+    ConductRating,
+    FrozenResult,
+    YearEndStep,
+)
+
+
+class StepRefused(ValueError):
+    """A step that does not follow from the class's state; the message is Vietnamese."""
+
+
+def _move(school_class: SchoolClass, allowed_from: tuple[str, ...], to: str, step: str, user: User,
+          reason: str = "", now: datetime | None = None) -> ClassYearEnd:
+    from models.audit.log import record
+
+    now = now or datetime.now()
+    row = ClassYearEnd.get_or_none(ClassYearEnd.school_class == school_class)
+    before = row.state if row else DRAFT
+    if before not in allowed_from:
+        raise StepRefused(f"Lớp {school_class.name} đang ở trạng thái “{records.STATE_LABELS[before]}”; "
+                          "không thực hiện được bước này.")
+    if row is None:
+        row = ClassYearEnd.create(school_class=school_class, state=to, updated_at=now)
+    row.state, row.updated_at = to, now
+    row.reason = reason if to == RETURNED else ""
+    if to == APPROVED:
+        row.approved_at = now
+    row.save()
+    YearEndStep.create(school_class=school_class, step=step, by=user, by_name=user.full_name, at=now, reason=reason)
+    record("year_end", "class_year_end", school_class.name, before={"state": before}, after={"state": to},
+           reason=reason)
+    return row
+
+
+def submit(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:
+    """The homeroom teacher submits the year: refused while any subject or conduct level is incomplete."""
+    sheet = results.class_sheet(school_class, results.YEAR)
+    if not sheet.complete:
+        missing = [i.text for i in sheet.incomplete]
+        if sheet.missing_conduct:
+            missing.append(f"Rèn luyện: {sheet.missing_conduct} học sinh chưa xếp loại")
+        raise StepRefused("Chưa nộp được: kết quả chưa đủ. " + "; ".join(missing) + ".")
+    with write_transaction():
+        return _move(school_class, (DRAFT, RETURNED), SUBMITTED, "submit", user, now=now)
+
+
+def pass_on(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:
+    """The vice-principal passes the submitted class to the principal."""
+    with write_transaction():
+        return _move(school_class, (SUBMITTED,), PASSED, "pass", user, now=now)
+
+
+def return_class(school_class: SchoolClass, reason: str, user: User, now: datetime | None = None) -> ClassYearEnd:
+    """The vice-principal (or principal) returns the class to its homeroom teacher, with a reason. An approved
+    class is returned by the principal only (the view checks it), e.g. to correct a conduct level; its frozen
+    results stay until it is approved again."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise StepRefused("Cần ghi lí do trả lại.")
+    with write_transaction():
+        return _move(school_class, (SUBMITTED, PASSED, APPROVED), RETURNED, "return", user, reason, now)
+
+
+def approve(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:
+    """The principal approves: each student's year result is frozen as it is computed now.
+
+    An approved class whose live results differ from the frozen ones is approved again the same way."""
+    now = now or datetime.now()
+    sheet = results.class_sheet(school_class, results.YEAR)
+    again = records.year_end_of(school_class).state == APPROVED
+    if again and not needs_reapproval(school_class, sheet):
+        raise StepRefused(f"Kết quả lớp {school_class.name} không thay đổi từ lần duyệt trước.")
+    if not sheet.complete:
+        raise StepRefused("Kết quả của lớp chưa đủ; chưa duyệt được.")
+    with write_transaction():
+        row = _move(school_class, (APPROVED,) if again else (PASSED,), APPROVED, "reapprove" if again else "approve",
+                    user, now=now)
+        for result in sheet.active_rows:
+            data = json.dumps(result.snapshot(sheet.columns), ensure_ascii=False, sort_keys=True)
+            updated = (FrozenResult.update(data=data, approved_at=now)
+                       .where((FrozenResult.school_class == school_class)
+                              & (FrozenResult.student == result.student)).execute())
+            if not updated:
+                FrozenResult.create(school_class=school_class, student=result.student, data=data, approved_at=now)
+        return row
+
+
+def changed_students(school_class: SchoolClass, sheet: "results.ClassSheet | None" = None) -> list:
+    """The students whose live year result differs from the frozen one (empty before approval)."""
+    frozen = records.frozen_results(school_class)
+    if not frozen:
+        return []
+    sheet = sheet or results.class_sheet(school_class, results.YEAR)
+    return [r for r in sheet.active_rows
+            if json.loads(json.dumps(r.snapshot(sheet.columns), ensure_ascii=False)) != frozen.get(r.student.id)]
+
+
+def _touched_since(school_class: SchoolClass, when: datetime) -> bool:
+    """Whether any mark, attendance session or conduct level of the class was written after `when`: three
+    index-backed existence checks, so that a list of approved classes need not recompute every sheet."""
+    return (MarkCell.select().where((MarkCell.school_class == school_class) & (MarkCell.updated_at > when)).exists()
+            or AttendanceMark.select().where((AttendanceMark.school_class == school_class)
+                                             & (AttendanceMark.updated_at > when)).exists()
+            or ConductRating.select().where((ConductRating.school_class == school_class)
+                                            & (ConductRating.updated_at > when)).exists())
+
+
+def needs_reapproval(school_class: SchoolClass, sheet: "results.ClassSheet | None" = None) -> bool:
+    """Approved, but a mark or level changed since and the year result with it (cần duyệt lại)."""
+    state = records.year_end_of(school_class)
+    if state.state != APPROVED or (state.approved_at and not _touched_since(school_class, state.approved_at)):
+        return False
+    return bool(changed_students(school_class, sheet))
+
+
+@dataclass
+class ClassState:
+    school_class: SchoolClass
+    state: str
+    label: str
+    reason: str
+    reapprove: bool
+
+
+def class_states(year: SchoolYear, states: tuple[str, ...] | None = None) -> list[ClassState]:
+    """Every class of the year with its year-end state (and whether it must be approved again)."""
+    stored = {r.school_class_id: r for r in ClassYearEnd.select().join(SchoolClass)
+              .where(SchoolClass.year == year)}
+    found = []
+    for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
+        row = stored.get(school_class.id)
+        state = row.state if row else DRAFT
+        if states is not None and state not in states:
+            continue
+        reapprove = state == APPROVED and needs_reapproval(school_class)
+        label = "Cần duyệt lại" if reapprove else records.STATE_LABELS[state]
+        found.append(ClassState(school_class, state, label, row.reason if row else "", reapprove))
+    return found
+
+
+def year_to_review() -> SchoolYear | None:
+    """The year the school's leaders look at by default: the newest with a class waiting, else the newest with
+    any class submitted before (summer, re-approvals), else the current one."""
+    def newest(states):
+        return (SchoolYear.select().join(SchoolClass)
+                .join(ClassYearEnd, on=(ClassYearEnd.school_class == SchoolClass.id))
+                .where(ClassYearEnd.state.in_(states)).order_by(SchoolYear.start_year.desc()).first())
+
+    return newest([SUBMITTED, PASSED]) or newest([APPROVED, RETURNED]) or SchoolYear.current()
