@@ -195,10 +195,10 @@ def test_the_head_is_kept_beside_each_backup_and_shown(app, client, login_as, bo
 @sqlite_only
 def test_a_database_file_too_damaged_to_open_gets_a_vietnamese_message(tmp_path):
     from app import create_app
-    from tests.conftest import database_url_for_test
+    from models.core.database import sqlite_url_for
 
-    url = database_url_for_test(tmp_path)
     path = tmp_path / "test.db"
+    url = sqlite_url_for(path)
     create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
     db.obj.close_all()
     data = bytearray(path.read_bytes())

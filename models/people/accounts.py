@@ -18,11 +18,14 @@ from models.rules.vocabulary import ROLES  # noqa: F401  (accounts name it for t
 PASSWORD_HASH_METHOD = "scrypt"
 
 
-def hash_password(password: str) -> str:
-    method = PASSWORD_HASH_METHOD
+def _hash_method() -> str:
     if has_app_context():
-        method = current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
-    return generate_password_hash(password, method=method)
+        return current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+    return PASSWORD_HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=_hash_method())
 
 
 class User(UserMixin, BaseModel):
@@ -142,14 +145,15 @@ class LoginRefused(Exception):
 
 GENERIC_FAILURE = "Tên đăng nhập hoặc mật khẩu không đúng."
 
-_DUMMY_HASH: list[str] = []
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 def _dummy_hash() -> str:
     """A hash made as an account's is (same method and cost), checked when the name is unknown."""
-    if not _DUMMY_HASH:
-        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
-    return _DUMMY_HASH[0]
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(username: str, password: str, address: str, now: datetime | None = None) -> User:
