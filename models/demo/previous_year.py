@@ -120,7 +120,37 @@ def seed_previous_year(seed: int = 2024, today: date | None = None) -> str:
                             (comments, StudentComment)):
             for start in range(0, len(rows), 1000):
                 model.insert_many(rows[start:start + 1000]).execute()
+        _record_digests(year, cells, absences)
         record("seed_demo", "school_year", year.name,
                after={**counts, "cells": len(cells), "absences": len(absences), "conduct": len(ratings)},
                reason="Năm học trước của trường mẫu: đủ điểm, điểm danh, rèn luyện; chưa duyệt")
     return f"năm học trước {year_name(start_year)}: {counts['classes']} lớp, {counts['students']} học sinh, đủ hai học kì"
+
+
+def _record_digests(year, cells: list[dict], absences: list[dict]) -> None:
+    """The seeded marks' and absences' digests in the log, as the current year's seeds keep them, so that
+    audit-verify can check values not logged one by one."""
+    from models.audit.log import record
+    from models.audit_check.replay import attendance_group, group_digests, mark_group
+    from models.people.records import Student
+
+    codes = dict(Student.select(Student.id, Student.code).tuples())
+    names = dict(SchoolClass.select(SchoolClass.id, SchoolClass.name).tuples())
+    subject_codes = dict(Subject.select(Subject.id, Subject.code).tuples())
+    numbers = dict(Semester.select(Semester.id, Semester.number).where(Semester.year == year).tuples())
+
+    def mark_rows():
+        for r in cells:
+            key = (f"{year.name}/{names[r['school_class']]}/{subject_codes[r['subject']]}/HK{numbers[r['semester']]}/"
+                   f"{codes[r['student']]}/{r['kind']}{r['idx']}")
+            yield mark_group(key), key, r["value"]
+
+    def absence_rows():
+        for m in absences:
+            key = f"{names[m['school_class']]}/{codes[m['student']]}/{m['day'].isoformat()}/{m['session']}"
+            yield attendance_group(key), key, m["value"]
+
+    record("seed_demo_marks", "mark", year.name, after={"cells": len(cells), "digests": group_digests(mark_rows())},
+           reason="Điểm mẫu của năm học trước (không ghi lịch sử từng ô)")
+    record("seed_demo", "attendance", year.name,
+           after={"marks": len(absences), "digests": group_digests(absence_rows())})
