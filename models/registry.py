@@ -18,6 +18,13 @@ from models.printing.jobs import PrintJob
 from models.printing.registers import RegistrationNumber
 from models.printing.verification import PrintedPage
 from models.school.calendar import Holiday, MakeUpDay, SchoolCalendar
+from models.school.subject_groups import (
+    ClassGroup,
+    StudentElective,
+    SubjectGroup,
+    SubjectGroupItem,
+    TopicTxSetting,
+)
 from models.school.structure import (
     Department,
     DepartmentMember,
@@ -41,4 +48,5 @@ ALL_MODELS = [
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
     RegistrationNumber,
+    SubjectGroup, SubjectGroupItem, ClassGroup, StudentElective, TopicTxSetting,
 ]
