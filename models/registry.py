@@ -18,13 +18,6 @@ from models.printing.jobs import PrintJob
 from models.printing.registers import RegistrationNumber
 from models.printing.verification import PrintedPage
 from models.school.calendar import Holiday, MakeUpDay, SchoolCalendar
-from models.school.subject_groups import (
-    ClassGroup,
-    StudentElective,
-    SubjectGroup,
-    SubjectGroupItem,
-    TopicTxSetting,
-)
 from models.school.structure import (
     Department,
     DepartmentMember,
@@ -37,6 +30,13 @@ from models.school.structure import (
     Semester,
     Subject,
     TeachingAssignment,
+)
+from models.school.subject_groups import (
+    ClassGroup,
+    StudentElective,
+    SubjectGroup,
+    SubjectGroupItem,
+    TopicTxSetting,
 )
 
 ALL_MODELS = [

@@ -28,6 +28,7 @@ from models.core.prepared import Prepared
 from models.people.accounts import User
 from models.people.records import STUDENT_LEFT, Student
 from models.rules import tt22
+from models.school import subject_groups
 from models.school.structure import (
     Enrolment,
     GradeSubject,
@@ -40,7 +41,6 @@ from models.school.structure import (
     class_roster,
     enrolment_in,
 )
-from models.school import subject_groups
 
 KINDS = ("tx", "gk", "ck")
 KIND_HEADERS = {"tx": "ĐĐGtx", "gk": "ĐĐGgk", "ck": "ĐĐGck"}

@@ -1,6 +1,6 @@
 # Upper-secondary subject groups (tổ hợp): groups with their electives and chuyên đề, the class's group, the
 # students taking one elective with another class, and the ĐĐGtx a chuyên đề adds per subject.
-from peewee import *
+from peewee import CharField, ForeignKeyField, IntegerField, Model
 
 
 def up(migrator, db):
