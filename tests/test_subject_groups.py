@@ -152,3 +152,58 @@ def test_only_thpt_classes_get_a_group(thpt, school):
     with pytest.raises(ValueError, match="trung học phổ thông"):
         sg.set_class_group(school["classes"]["6A1"], group)
     assert sg.group_of(school["classes"]["6A1"]) is None
+
+
+# --- the admin's pages ----------------------------------------------------------------------------
+
+def test_admin_creates_a_group_and_gives_a_class_its_group(thpt, login_as):
+    auth = login_as("admin")
+    s = thpt["subjects"]
+    page = auth.client.get("/admin/subject-groups").get_data(as_text=True)
+    assert "KHTN" in page and "Khoa học tự nhiên" in page and "Lê Văn Bình" in page
+    resp = auth.post("/admin/subject-groups/new", data={"code": "kt1", "name": "Kĩ thuật",
+                                                         "elective": [s["LI"].id, s["TIN"].id],
+                                                         "topic": [s["LI"].id]})
+    assert resp.status_code == 303
+    group = sg.SubjectGroup.get(sg.SubjectGroup.code == "KT1")
+    resp = auth.post(f"/admin/subject-groups/class/{thpt['classes']['10A2'].id}", data={"group_id": group.id})
+    assert resp.status_code == 303 and sg.group_of(thpt["classes"]["10A2"]).code == "KT1"
+    entry = AuditEntry.select().where(AuditEntry.entity == "class_group").order_by(AuditEntry.id.desc()).first()
+    assert entry.entity_id == "2024-2025/10A2" and "KT1" in entry.after
+
+
+def test_admin_refusals_say_why_in_vietnamese_and_change_nothing(thpt, school, login_as):
+    auth = login_as("admin")
+    count = sg.SubjectGroup.select().count()
+    resp = auth.post("/admin/subject-groups/new", data={"code": "X", "name": "Không môn"})
+    assert resp.status_code == 422 and "ít nhất một môn lựa chọn" in resp.get_data(as_text=True)
+    group = sg.SubjectGroup.get(sg.SubjectGroup.code == "KHTN")
+    resp = auth.post(f"/admin/subject-groups/class/{school['classes']['6A1'].id}", data={"group_id": group.id})
+    assert resp.status_code == 422 and "trung học phổ thông" in resp.get_data(as_text=True)
+    resp = auth.post("/admin/subject-groups/elective", data={"student_code": "KHONGCO", "subject_id": 1,
+                                                              "class_id": 1})
+    assert resp.status_code == 422 and "Không tìm thấy học sinh" in resp.get_data(as_text=True)
+    assert sg.SubjectGroup.select().count() == count and sg.group_of(school["classes"]["6A1"]) is None
+
+
+def test_admin_adds_a_students_elective_with_another_class(thpt, login_as):
+    auth = login_as("admin")
+    lan, s = thpt["pupils"]["Đỗ Thị Lan"], thpt["subjects"]
+    resp = auth.post("/admin/subject-groups/elective", data={
+        "student_code": lan.code, "subject_id": s["LI"].id, "class_id": thpt["classes"]["10A1"].id,
+        "replaces_id": s["DIA"].id})
+    assert resp.status_code == 303
+    grid = grid_for(thpt["assignments"][("10A2", "DIA")], thpt["hk1"])
+    assert lan.id not in {r.student.id for r in grid.rows}
+
+
+def test_the_subjects_page_shows_and_sets_the_chuyen_de_tx(thpt, login_as):
+    auth = login_as("admin")
+    math = thpt["subjects"]["TOAN"]
+    page = auth.client.get("/admin/subjects").get_data(as_text=True)
+    assert "Số ĐĐGtx mỗi chuyên đề học tập" in page and f'id="topic-tx-{math.id}"' in page
+    assert auth.post(f"/admin/subjects/{math.id}/topic-tx", data={"topic_tx": "0"}).status_code == 303
+    assert sg.topic_tx(math) == 0
+    resp = auth.post(f"/admin/subjects/{math.id}/topic-tx", data={"topic_tx": "abc"})
+    assert resp.status_code == 422 and "từ 0 đến" in resp.get_data(as_text=True)
+    assert sg.topic_tx(math) == 0

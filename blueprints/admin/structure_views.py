@@ -26,6 +26,7 @@ from blueprints.admin.structure_forms import (
 from blueprints.nfc_request import bounded_int
 from models.core import write_transaction
 from models.people.records import Staff
+from models.school import subject_groups
 from models.school.structure import (
     ASSESSMENT_KINDS,
     LEVEL_GRADES,
@@ -242,6 +243,7 @@ def _subjects_page(status: int = 200, subject_form=None, grade_subject_form=None
         subjects=list(Subject.select(Subject, Department).join(Department, join_type=JOIN.LEFT_OUTER)
                       .order_by(Subject.position, Subject.name)),
         kinds=ASSESSMENT_KINDS, subject_form=subject_form or _subject_form(False),
+        topic_tx=subject_groups.topic_tx_by_subject(), default_topic_tx=subject_groups.DEFAULT_TOPIC_TX,
         grade_subject_form=grade_subject_form or _grade_subject_form(False), error=error,
         failed_row=failed_row), status
 
