@@ -207,3 +207,45 @@ def test_the_subjects_page_shows_and_sets_the_chuyen_de_tx(thpt, login_as):
     resp = auth.post(f"/admin/subjects/{math.id}/topic-tx", data={"topic_tx": "abc"})
     assert resp.status_code == 422 and "từ 0 đến" in resp.get_data(as_text=True)
     assert sg.topic_tx(math) == 0
+
+
+# --- the books ------------------------------------------------------------------------------------
+
+def _pages(book, kind):
+    return {p.key: p for p in book.pages if p.kind == kind}
+
+
+def test_class_books_follow_each_class_and_its_students_electives(thpt, login_as):
+    from models.printing.class_book import build_book
+
+    auth = login_as("giaovien")
+    binh = thpt["pupils"]["Lê Văn Bình"]
+    auth.htmx_post(f"/teacher/gradebook/{thpt['assignments'][('10A1', 'TIN')].id}/1/cell",
+                   data={"student_id": binh.id, "kind": "tx", "idx": 1, "version": 0, "row": 0, "value": "9"})
+    one = _pages(build_book(thpt["classes"]["10A1"], today=date(2024, 10, 1)), "subject")
+    two = _pages(build_book(thpt["classes"]["10A2"], today=date(2024, 10, 1)), "subject")
+    assert set(one) == {"subject-1-TOAN", "subject-1-LI", "subject-1-TIN"}
+    assert set(two) == {"subject-1-TOAN", "subject-1-TIN", "subject-1-DIA"}
+    # 10A2's book: Bình's Tin học marks, entered by 10A1's teacher; Địa lí without him
+    tin = two["subject-1-TIN"].data
+    assert [(r["label"], r["cells"]["TX1"]) for r in tin["rows"]] == [("Lê Văn Bình", "9,0")]
+    assert [r["label"] for r in two["subject-1-DIA"].data["rows"]] == ["Đỗ Thị Lan"]
+    assert one["subject-1-TOAN"].data["Số ĐĐGtx"] == 5 and two["subject-1-TOAN"].data["Số ĐĐGtx"] == 4
+
+
+def test_the_class_book_cover_names_the_classs_level(thpt, school):
+    from models.printing.class_book import build_book
+
+    cover = build_book(thpt["classes"]["10A1"], today=date(2024, 10, 1)).pages[0]
+    assert cover.kind == "cover" and cover.data["Cấp học"] == "trung học phổ thông"
+    assert build_book(school["classes"]["6A1"], today=date(2024, 10, 1)).pages[0].data["Cấp học"] == \
+        "trung học cơ sở"
+
+
+def test_hoc_ba_lists_the_students_own_subjects_under_a_thpt_title(thpt):
+    from models.printing.hoc_ba import class_pages
+
+    pages = {p.student.full_name: p for p in class_pages(thpt["classes"]["10A2"])}
+    assert [line.key for line in pages["Lê Văn Bình"].lines] == ["TOAN", "TIN"]
+    assert [line.key for line in pages["Đỗ Thị Lan"].lines] == ["TOAN", "DIA"]
+    assert pages["Lê Văn Bình"].level_name == "trung học phổ thông"

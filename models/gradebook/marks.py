@@ -342,6 +342,9 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
     grid = Grid(assignment, semester, comment_only, tx_n, columns)
     away = subject_groups.away_from(school_class, subject)
     entries = [(e, None) for e in class_roster(school_class) if e.student.id not in away]
+    if not subject_groups.class_studies(school_class, subject):  # only those who take it with another class
+        elsewhere = subject_groups.taking_elsewhere(school_class, subject)
+        entries = [(e, h) for e, h in entries if e.student.id in elsewhere]
     guests = subject_groups.guests_of(school_class, subject)
     for number, (student, home) in enumerate(guests, start=len(entries) + 1):
         # their cells live in their own class's book

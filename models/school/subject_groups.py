@@ -149,6 +149,42 @@ def away_from(school_class, subject) -> set[int]:
             .where((Enrolment.school_class == school_class) & (StudentElective.replaces == subject)).tuples()}
 
 
+def taking_elsewhere(school_class, subject) -> set[int]:
+    """Students of the class who study the subject with another class (their marks stay in this class's book)."""
+    return {s for (s,) in StudentElective.select(StudentElective.student)
+            .join(Enrolment, on=(Enrolment.student == StudentElective.student))
+            .where((Enrolment.school_class == school_class) & (StudentElective.subject == subject)
+                   & (StudentElective.teaching_class != school_class)).tuples()}
+
+
+def book_subject_ids(school_class) -> set[int] | None:
+    """The subjects of the class's book: its own and those its students take with another class; None: all."""
+    own = class_subject_ids(school_class)
+    if own is None:
+        return None
+    return own | {s for (s,) in StudentElective.select(StudentElective.subject)
+                  .join(Enrolment, on=(Enrolment.student == StudentElective.student))
+                  .where(Enrolment.school_class == school_class).tuples()}
+
+
+def student_subject_ids(student, school_class) -> set[int] | None:
+    """The subjects a student of the class studies: the class's, less those replaced, plus those taken with
+    another class; None: no group, every subject of the grade."""
+    own = class_subject_ids(school_class)
+    if own is None:
+        return None
+    mine = [e for e in taken_elsewhere(student) if e.teaching_class.year_id == school_class.year_id]
+    return (own - {e.replaces_id for e in mine}) | {e.subject_id for e in mine}
+
+
+def student_tx_extra(student, school_class, subject) -> int:
+    """The chuyên đề ĐĐGtx of the student's subject: from the class they study it with."""
+    for e in taken_elsewhere(student):
+        if e.subject_id == subject.id and e.teaching_class.year_id == school_class.year_id:
+            return extra_tx(e.teaching_class, subject)
+    return extra_tx(school_class, subject)
+
+
 def taken_elsewhere(student) -> list[StudentElective]:
     return list(StudentElective.select().where(StudentElective.student == student))
 
