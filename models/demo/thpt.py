@@ -87,8 +87,8 @@ GROUPS = (
 ACCOUNTS = (
     ("hieutruong", "principal", None, "SU_DIA_KTPL"),
     ("phohieutruong", "vice_principal", None, "NGU_VAN"),
+    ("giaovien", "teacher", "TOAN", "TOAN_TIN"),  # first: Toán of 10A1–10A5, so two groups' grids
     ("totruong", "teacher", "TOAN", "TOAN_TIN"),
-    ("giaovien", "teacher", "TOAN", "TOAN_TIN"),
     ("chunhiem", "teacher", "VAN", "NGU_VAN"),
     ("yte", "nurse", None, "VAN_PHONG"),
     ("ketoan", "accountant", None, "VAN_PHONG"),
