@@ -231,6 +231,9 @@ def test_class_books_follow_each_class_and_its_students_electives(thpt, login_as
     assert [(r["label"], r["cells"]["TX1"]) for r in tin["rows"]] == [("Lê Văn Bình", "9,0")]
     assert [r["label"] for r in two["subject-1-DIA"].data["rows"]] == ["Đỗ Thị Lan"]
     assert one["subject-1-TOAN"].data["Số ĐĐGtx"] == 5 and two["subject-1-TOAN"].data["Số ĐĐGtx"] == 4
+    # the fifth ĐĐGtx (the chuyên đề) has its own column on the printed page; 10A2's page is as before
+    assert one["subject-1-TOAN"].data["columns"][:5] == ["TX1", "TX2", "TX3", "TX4", "TX5"]
+    assert "Số cột ĐĐGtx" not in two["subject-1-TOAN"].data and "TX5" not in two["subject-1-TOAN"].data["columns"]
 
 
 def test_the_class_book_cover_names_the_classs_level(thpt, school):

@@ -238,7 +238,8 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
                     now=datetime.combine(today, datetime.min.time()))
     second = semester.number == 2
     comment = subject.comment_only
-    labels = [f"TX{i}" for i in range(1, 5)] + ["GK", "CK"]
+    tx_columns = max(4, grid.tx_n)  # THPT: a chuyên đề may add a fifth ĐĐGtx
+    labels = [f"TX{i}" for i in range(1, tx_columns + 1)] + ["GK", "CK"]
     fixes = mark_corrections(school_class.id, subject.id, semester.id)
     rows, averages = [], {}
     for r in grid.rows:
@@ -269,6 +270,8 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
             "columns": labels, "rows": rows,
             "Giáo viên": [a.teacher.full_name for a in teachers.get(subject.id, [])],
             "Số điểm sửa chữa": correction_count(school_class, subject, semester)}
+    if tx_columns > 4:  # only then: the other pages keep their data, hence their verification codes
+        data["Số cột ĐĐGtx"] = tx_columns
     return data, averages
 
 
