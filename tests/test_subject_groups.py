@@ -79,6 +79,14 @@ def test_two_grade_10_classes_show_different_grids(thpt, login_as):
     assert "Phạm Thu Hà" in one and "Phạm Thu Hà" not in two
 
 
+def test_entry_progress_counts_the_chuyen_de_column(thpt):
+    from models.gradebook.marks import progress_for
+
+    a = thpt["assignments"]
+    one, two = progress_for([a[("10A1", "TOAN")], a[("10A2", "TOAN")]], [thpt["hk1"]])
+    assert (one.required, two.required) == (1 * (5 + 2), 2 * (4 + 2))
+
+
 def test_the_chuyen_de_tx_count_is_a_setting_per_subject(thpt):
     c1, math = thpt["classes"]["10A1"], thpt["subjects"]["TOAN"]
     with write_transaction():

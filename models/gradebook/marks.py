@@ -648,8 +648,9 @@ def progress_for(assignments: list[TeachingAssignment], semesters: list[Semester
     tx_limits = {}
     for a in assignments:
         per_year = periods.get((a.school_class.grade_id, a.subject_id))
-        tx_limits[(a.school_class_id, a.subject_id)] = (tt22.tx_count(per_year, a.subject.comment_only)
-                                                         if per_year else 0)
+        tx_limits[(a.school_class_id, a.subject_id)] = (
+            tt22.tx_count(per_year, a.subject.comment_only) + subject_groups.extra_tx(a.school_class, a.subject)
+            if per_year else 0)
     for class_id, subject_id, semester_id, student_id, kind, idx in query:
         limit = tx_limits.get((class_id, subject_id), 0) if kind == "tx" else 1
         if student_id in active.get(class_id, ()) and idx <= limit:
