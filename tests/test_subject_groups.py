@@ -260,3 +260,11 @@ def test_hoc_ba_lists_the_students_own_subjects_under_a_thpt_title(thpt):
     assert [line.key for line in pages["Lê Văn Bình"].lines] == ["TOAN", "TIN"]
     assert [line.key for line in pages["Đỗ Thị Lan"].lines] == ["TOAN", "DIA"]
     assert pages["Lê Văn Bình"].level_name == "trung học phổ thông"
+
+
+def test_the_assignment_page_lists_only_the_classs_group_subjects(thpt, login_as):
+    auth = login_as("admin")
+    page = auth.client.get(f"/admin/assignments?class_id={thpt['classes']['10A2'].id}").get_data(as_text=True)
+    assert "Địa lí" in page and "Vật lí" not in page
+    page = auth.client.get(f"/admin/assignments?class_id={thpt['classes']['10A1'].id}").get_data(as_text=True)
+    assert "Vật lí" in page and "Địa lí" not in page

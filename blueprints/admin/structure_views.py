@@ -439,13 +439,19 @@ def _teacher_options(loads) -> list[tuple[int, str]]:
     return [(load.staff.id, f"{load.staff.full_name} ({load.label} tiết/tuần)") for load in loads.values()]
 
 
+def _class_rows(school_class: SchoolClass) -> list:
+    """The class's subjects to assign: in THPT only those of its group (subject_groups)."""
+    studied = subject_groups.class_subject_ids(school_class)
+    return [r for r in assignment_rows(school_class) if studied is None or r.subject.id in studied]
+
+
 def _assignments_page(school_class: SchoolClass | None, status: int = 200, error=None, failed_row=None):
     year = school_class.year if school_class else SchoolYear.current()
     loads = teacher_loads(year) if year else {}
     return render_template(
         "admin/assignments.html", school_class=school_class, year=year,
         groups=classes_by_grade(year) if year else [],
-        rows=assignment_rows(school_class) if school_class else [],
+        rows=_class_rows(school_class) if school_class else [],
         teacher_options=_teacher_options(loads),
         loads=[load for load in loads.values() if load.count], idle=[load for load in loads.values() if not load.count],
         error=error, failed_row=failed_row), status
