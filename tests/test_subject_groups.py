@@ -238,6 +238,7 @@ def test_class_books_follow_each_class_and_its_students_electives(thpt, login_as
     tin = two["subject-1-TIN"].data
     assert [(r["label"], r["cells"]["TX1"]) for r in tin["rows"]] == [("Lê Văn Bình", "9,0")]
     assert [r["label"] for r in two["subject-1-DIA"].data["rows"]] == ["Đỗ Thị Lan"]
+    assert tin["Giáo viên"] == [thpt["assignments"][("10A1", "TIN")].teacher.full_name]
     assert one["subject-1-TOAN"].data["Số ĐĐGtx"] == 5 and two["subject-1-TOAN"].data["Số ĐĐGtx"] == 4
     # the fifth ĐĐGtx (the chuyên đề) has its own column on the printed page; 10A2's page is as before
     assert one["subject-1-TOAN"].data["columns"][:5] == ["TX1", "TX2", "TX3", "TX4", "TX5"]

@@ -268,7 +268,8 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
     data = {"page_key": f"subject-{semester.number}-{subject.code}", "Môn": subject.name,
             "Học kì": ROMAN[semester.number], "Nhận xét": comment, "Số ĐĐGtx": grid.tx_n,
             "columns": labels, "rows": rows,
-            "Giáo viên": [a.teacher.full_name for a in teachers.get(subject.id, [])],
+            "Giáo viên": ([a.teacher.full_name for a in teachers.get(subject.id, [])]
+                          or subject_groups.teachers_elsewhere(school_class, subject)),
             "Số điểm sửa chữa": correction_count(school_class, subject, semester)}
     if tx_columns > 4:  # only then: the other pages keep their data, hence their verification codes
         data["Số cột ĐĐGtx"] = tx_columns

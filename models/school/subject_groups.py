@@ -185,6 +185,22 @@ def student_tx_extra(student, school_class, subject) -> int:
     return extra_tx(school_class, subject)
 
 
+def teachers_elsewhere(school_class, subject) -> list[str]:
+    """Names of the teachers who teach the subject to this class's students in other classes."""
+    from models.people.records import Staff
+    from models.school.structure import TeachingAssignment
+
+    teaching = {c for (c,) in StudentElective.select(StudentElective.teaching_class)
+                .join(Enrolment, on=(Enrolment.student == StudentElective.student))
+                .where((Enrolment.school_class == school_class) & (StudentElective.subject == subject)).tuples()}
+    if not teaching:
+        return []
+    rows = (TeachingAssignment.select(TeachingAssignment, Staff).join(Staff)
+            .where(TeachingAssignment.school_class.in_(teaching) & (TeachingAssignment.subject == subject))
+            .order_by(TeachingAssignment.is_coordinator.desc(), TeachingAssignment.id))
+    return list(dict.fromkeys(a.teacher.full_name for a in rows))
+
+
 def taken_elsewhere(student) -> list[StudentElective]:
     return list(StudentElective.select().where(StudentElective.student == student))
 
