@@ -24,7 +24,9 @@ def register_commands(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
     @click.option("--today", "today_text", default="", metavar="YYYY-MM-DD",
                   help="Build the school as it stands on this day (default: today).")
-    def seed_demo(if_empty, today_text):
+    @click.option("--level", type=click.Choice(["thcs", "thpt"]), default="thcs",
+                  help="thcs: grades 6–9 (default); thpt: grades 10–12 with subject groups.")
+    def seed_demo(if_empty, today_text, level):
         """Build the demo school for the school year holding the day (deterministic for a given day)."""
         from datetime import date
 
@@ -42,7 +44,12 @@ def register_commands(app: Flask) -> None:
                     click.echo("Cơ sở dữ liệu đã có dữ liệu trường: không nạp trường mẫu.")
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
-            summary = seed_demo_school(today=today)
+            if level == "thpt":
+                from models.demo.thpt import seed_thpt_school
+
+                summary = seed_thpt_school(today=today)
+            else:
+                summary = seed_demo_school(today=today)
             from models.demo.attendance import seed_demo_attendance
             from models.demo.marks import seed_demo_marks
             from models.demo.previous_year import seed_previous_year

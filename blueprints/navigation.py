@@ -18,6 +18,7 @@ _GROUPS = [
         ("Thông tin trường", "admin.school_settings"),
         ("Năm học, học kì", "admin.years"),
         ("Khối, môn học", "admin.subjects"),
+        ("Tổ hợp môn học (THPT)", "admin.subject_groups"),
         ("Tổ chuyên môn", "admin.departments"),
         ("Lớp học", "admin.classes"),
         ("Phân công giảng dạy", "admin.assignments"),

@@ -31,6 +31,13 @@ from models.school.structure import (
     Subject,
     TeachingAssignment,
 )
+from models.school.subject_groups import (
+    ClassGroup,
+    StudentElective,
+    SubjectGroup,
+    SubjectGroupItem,
+    TopicTxSetting,
+)
 from models.yearend.records import (
     ClassYearEnd,
     ConductRating,
@@ -53,4 +60,5 @@ ALL_MODELS = [
     RegistrationNumber,
     ConductRating, StudentComment, ClassYearEnd, YearEndStep, FrozenResult, RetestValue, SummerConduct,
     FinalDecision,
+    SubjectGroup, SubjectGroupItem, ClassGroup, StudentElective, TopicTxSetting,
 ]

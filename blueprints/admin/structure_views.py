@@ -26,6 +26,7 @@ from blueprints.admin.structure_forms import (
 from blueprints.nfc_request import bounded_int
 from models.core import write_transaction
 from models.people.records import Staff
+from models.school import subject_groups
 from models.school.structure import (
     ASSESSMENT_KINDS,
     LEVEL_GRADES,
@@ -242,6 +243,7 @@ def _subjects_page(status: int = 200, subject_form=None, grade_subject_form=None
         subjects=list(Subject.select(Subject, Department).join(Department, join_type=JOIN.LEFT_OUTER)
                       .order_by(Subject.position, Subject.name)),
         kinds=ASSESSMENT_KINDS, subject_form=subject_form or _subject_form(False),
+        topic_tx=subject_groups.topic_tx_by_subject(), default_topic_tx=subject_groups.DEFAULT_TOPIC_TX,
         grade_subject_form=grade_subject_form or _grade_subject_form(False), error=error,
         failed_row=failed_row), status
 
@@ -437,13 +439,19 @@ def _teacher_options(loads) -> list[tuple[int, str]]:
     return [(load.staff.id, f"{load.staff.full_name} ({load.label} tiết/tuần)") for load in loads.values()]
 
 
+def _class_rows(school_class: SchoolClass) -> list:
+    """The class's subjects to assign: in THPT only those of its group (subject_groups)."""
+    studied = subject_groups.class_subject_ids(school_class)
+    return [r for r in assignment_rows(school_class) if studied is None or r.subject.id in studied]
+
+
 def _assignments_page(school_class: SchoolClass | None, status: int = 200, error=None, failed_row=None):
     year = school_class.year if school_class else SchoolYear.current()
     loads = teacher_loads(year) if year else {}
     return render_template(
         "admin/assignments.html", school_class=school_class, year=year,
         groups=classes_by_grade(year) if year else [],
-        rows=assignment_rows(school_class) if school_class else [],
+        rows=_class_rows(school_class) if school_class else [],
         teacher_options=_teacher_options(loads),
         loads=[load for load in loads.values() if load.count], idle=[load for load in loads.values() if not load.count],
         error=error, failed_row=failed_row), status

@@ -34,5 +34,6 @@ from blueprints.admin import (  # noqa: E402,F401
     person_views,
     register_views,
     structure_views,
+    subject_group_views,
     yearend_views,
 )

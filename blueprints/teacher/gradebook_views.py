@@ -9,8 +9,8 @@ from blueprints.guards import own_assignment
 from blueprints.nfc_request import bounded_int
 from blueprints.teacher import bp
 from models.gradebook import marks
-from models.people.records import Student
-from models.school.structure import Enrolment, SchoolYear, Semester, assignments_of, enrolment_in
+from models.school import subject_groups
+from models.school.structure import SchoolYear, Semester, assignments_of, enrolment_in
 
 # how each outcome of a save answers: the htmx config swaps 2xx, 409 and 422
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}
@@ -32,17 +32,16 @@ def _int(name: str) -> int:
         abort(400)
 
 
-def _enrolment_of(assignment, student_id: int) -> Enrolment:
-    """The enrolment (with its student) of a student enrolled, now or before, in the assignment's class; 404 otherwise."""
+def _page_of(assignment, student_id: int) -> tuple:
+    """(the book page, the enrolment with its student) of a student of the grid: enrolled, now or before, in
+    the assignment's class, or taking its subject there from another class (THPT); 404 otherwise."""
     enrolment = enrolment_in(assignment.school_class_id, student_id)
-    if enrolment is None:
+    if enrolment is not None:
+        return assignment, enrolment
+    guest = marks.guest_page(assignment, student_id)
+    if guest is None or guest[1] is None:
         abort(404)
-    return enrolment
-
-
-def _student_of(assignment, student_id: int) -> Student:
-    """A student enrolled (now or before) in the assignment's class; 404 otherwise."""
-    return _enrolment_of(assignment, student_id).student
+    return guest
 
 
 def _cell_urls(assignment, semester) -> dict:
@@ -74,6 +73,8 @@ def grid(assignment_id: int, semester_number: int):
     """The grid of one class × subject × semester, typed into from the keyboard."""
     assignment = own_assignment(assignment_id)
     semester = _semester(assignment, semester_number)
+    if not subject_groups.class_studies(assignment.school_class, assignment.subject):
+        abort(404)  # not a subject of the class's group
     try:
         book = marks.grid_for(assignment, semester)
     except ValueError:  # the subject is not in the grade's programme
@@ -87,17 +88,17 @@ def save_cell(assignment_id: int, semester_number: int):
     """Save one cell; answer with the cell and, out of band, the student's averages."""
     assignment = own_assignment(assignment_id)
     semester = _semester(assignment, semester_number)
-    enrolment = _enrolment_of(assignment, _int("student_id"))
+    page, enrolment = _page_of(assignment, _int("student_id"))
     student = enrolment.student
     kind, idx, row = request.form.get("kind", ""), _int("idx"), _int("row")
-    result = marks.save_cell(assignment, semester, student, kind, idx, request.form.get("value", ""),
+    result = marks.save_cell(page, semester, student, kind, idx, request.form.get("value", ""),
                              _int("version"), current_user._get_current_object(), enrolment=enrolment)
     if result.status == "forbidden":
         abort(400)
     comment_only = assignment.subject.comment_only
     cell = marks.state_after(result, kind, idx, comment_only)
     col = marks.column_index(assignment, kind, idx)
-    averages = marks.student_averages(assignment, semester, student, result.values) if result.ok else None
+    averages = marks.student_averages(page, semester, student, result.values) if result.ok else None
     urls = _cell_urls_from_save(request.script_root + request.path)
     resp = make_response(render_fragment("teacher/_cell.html", cell=cell, student=student, row=row, col=col,
                                          state=CELL_CLASS[result.status], result=result, assignment=assignment,
@@ -114,10 +115,11 @@ def cell_history(assignment_id: int, semester_number: int, student_id: int, kind
     """The history of one cell: old → new, who, when."""
     assignment = own_assignment(assignment_id)
     semester = _semester(assignment, semester_number)
-    student = _student_of(assignment, student_id)
+    page, enrolment = _page_of(assignment, student_id)
+    student = enrolment.student
     if kind not in marks.KINDS:
         abort(404)
-    cell = marks.find_cell(assignment, semester, student, kind, idx)
+    cell = marks.find_cell(page, semester, student, kind, idx)
     return render_template("teacher/_history.html", cell=cell, changes=marks.cell_history(cell.id) if cell else [],
                            student=student, column=marks.Column(kind, idx), assignment=assignment,
                            semester=semester, comment_only=assignment.subject.comment_only, show=marks.display)

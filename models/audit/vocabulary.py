@@ -102,6 +102,9 @@ ENTITIES: dict[str, str] = {
     "class_book_comment": "Nhận xét sổ theo dõi",
     "print_job": "Lệnh in",
     "correction": "Đề nghị sửa",
+    "subject_group": "Tổ hợp môn học",
+    "class_group": "Tổ hợp của lớp",
+    "student_elective": "Môn học ghép với lớp khác",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -161,6 +164,8 @@ FIELDS: dict[str, str] = {
     "comment": "Nhận xét",
     "admitted_on": "Ngày vào trường", "today": "Ngày dựng trường mẫu", "level": "Cấp học", "evidence": "Minh chứng", "reason": "Lí do",
     "department": "Tổ chuyên môn",
+    "electives": "Môn lựa chọn", "topics": "Chuyên đề học tập", "group": "Tổ hợp",
+    "replaces": "Thay cho môn", "topic_tx": "Số ĐĐGtx của một chuyên đề", "subject": "Môn học",
 }
 
 

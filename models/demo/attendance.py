@@ -38,7 +38,7 @@ def seed_demo_attendance(seed: int = 2024, today: date | None = None) -> str:
     """Set the demo calendar (6 days a week, 1 session, the year's holidays) and fill every school day
     of the current year before `today`; one transaction."""
     from models.audit.log import record
-    from models.demo import data as demo_data
+    from models.demo.thpt import demo_students
 
     today = today or date.today()
     year = SchoolYear.current()
@@ -57,7 +57,7 @@ def seed_demo_attendance(seed: int = 2024, today: date | None = None) -> str:
         confirms = []
         for school_class in SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name):
             profiles = {s.full_name: s.profile
-                        for s in demo_data.students(school_class.name, seed, year.start_year)}
+                        for s in demo_students(school_class.name, seed, year.start_year)}
             by = users.get(school_class.homeroom_teacher_id)
             roster = class_roster(school_class)
             for ym in months:

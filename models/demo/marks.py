@@ -85,7 +85,8 @@ def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
     """Fill the current year's semesters for every class × subject with the marks entered before `today`
     (nothing for a test still to come); returns a one-line summary."""
     from models.audit.log import record
-    from models.demo import data
+    from models.demo.thpt import demo_students
+    from models.school import subject_groups
 
     today = today or date.today()
     cutoff = datetime.combine(today, time.min)
@@ -117,18 +118,22 @@ def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
         # only adds marks, the ones already there stay as they were
         for school_class in classes:
             rng = random.Random(f"sotruong-demo-marks:{seed}:{year.start_year}:{semester.number}:{school_class.name}")
-            profiles = {s.full_name: s.profile for s in data.students(school_class.name, seed, year.start_year)}
+            profiles = {s.full_name: s.profile for s in demo_students(school_class.name, seed, year.start_year)}
+            studied = subject_groups.class_subject_ids(school_class)  # THPT: the class's group
             ability = {sid: rng.gauss(0, 0.5) for sid, _, _, _ in roster.get(school_class.id, [])}
             for (grade_id, subject_id), per_year in sorted(periods.items()):
-                if grade_id != school_class.grade_id:
+                if grade_id != school_class.grade_id or (studied is not None and subject_id not in studied):
                     continue
                 subject = subjects[subject_id]
-                tx_n = tt22.tx_count(per_year, subject.comment_only)
+                tx_n = tt22.tx_count(per_year, subject.comment_only) + subject_groups.extra_tx(school_class, subject)
                 author = teacher_of.get((school_class.id, subject_id))
                 difficulty = rng.uniform(-0.4, 0.4)
                 final_missing = rng.random() < CK_MISSING
                 moments = _entry_moments(rng, semester, tx_n)
+                away = subject_groups.away_from(school_class, subject_id) if studied is not None else set()
                 for student_id, full_name, joined_on, left_on in roster.get(school_class.id, []):
+                    if student_id in away:  # studies another elective with another class
+                        continue
                     profile = profiles.get(full_name, "normal")
                     mean, spread = PROFILE_MARKS.get(profile, PROFILE_MARKS["normal"])
                     for (kind, idx), at in moments.items():

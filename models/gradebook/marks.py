@@ -28,9 +28,11 @@ from models.core.prepared import Prepared
 from models.people.accounts import User
 from models.people.records import STUDENT_LEFT, Student
 from models.rules import tt22
+from models.school import subject_groups
 from models.school.structure import (
     Enrolment,
     GradeSubject,
+    RosterEntry,
     SchoolClass,
     SchoolYear,
     Semester,
@@ -182,6 +184,7 @@ class GridRow:
     has_left: bool
     cells: list[CellState]
     averages: Averages
+    home_class: SchoolClass | None = None  # a student of another class taking this subject here
 
 
 @dataclass
@@ -231,7 +234,43 @@ def required_tx(school_class: SchoolClass, subject: Subject) -> int:
         known[subject.id] = row[0] if row else None
     if known[subject.id] is None:
         raise ValueError(f"Môn {subject.name} không có trong chương trình khối của lớp {school_class.name}.")
-    return tt22.tx_count(known[subject.id], subject.comment_only)
+    extra = school_class.__dict__.setdefault("_topic_tx", {})
+    if subject.id not in extra:  # THPT: the class's chuyên đề of the subject add their ĐĐGtx
+        extra[subject.id] = subject_groups.extra_tx(school_class, subject)
+    return tt22.tx_count(known[subject.id], subject.comment_only) + extra[subject.id]
+
+
+@dataclass
+class GuestPage:
+    """The book page a guest's marks live on: their own class × the subject, with the teaching class's
+    ĐĐGtx count (they sit that class's assessments). Stands in for the assignment in save_cell."""
+
+    school_class: SchoolClass
+    subject: Subject
+    tx_n: int
+
+    @property
+    def school_class_id(self) -> int:
+        return self.school_class.id
+
+    @property
+    def subject_id(self) -> int:
+        return self.subject.id
+
+
+def guest_page(assignment: TeachingAssignment, student_id: int) -> tuple["GuestPage", Enrolment] | None:
+    """For a student of another class taking the assignment's subject with its class: the page of their own
+    class and their enrolment there; None when they are no such guest."""
+    for student, home in subject_groups.guests_of(assignment.school_class, assignment.subject):
+        if student.id == student_id:
+            enrolment = enrolment_in(home.id, student_id)
+            tx_n = required_tx(assignment.school_class, assignment.subject)
+            return GuestPage(home, assignment.subject, tx_n), enrolment
+    return None
+
+
+def _tx_of(page, school_class, subject) -> int:
+    return getattr(page, "tx_n", None) or required_tx(school_class, subject)
 
 
 def columns_for(tx_n: int) -> list[Column]:
@@ -301,7 +340,24 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
         first = _first_semester(semester)
         first_values = _values_by_student(school_class, subject, first) if first else {}
     grid = Grid(assignment, semester, comment_only, tx_n, columns)
-    for entry in class_roster(school_class):
+    away = subject_groups.away_from(school_class, subject)
+    entries = [(e, None) for e in class_roster(school_class) if e.student.id not in away]
+    if not subject_groups.class_studies(school_class, subject):  # only those who take it with another class
+        elsewhere = subject_groups.taking_elsewhere(school_class, subject)
+        entries = [(e, h) for e, h in entries if e.student.id in elsewhere]
+    guests = subject_groups.guests_of(school_class, subject)
+    for number, (student, home) in enumerate(guests, start=len(entries) + 1):
+        # their cells live in their own class's book
+        enrolment = enrolment_in(home.id, student.id)
+        entries.append((RosterEntry(student, enrolment, number), home))
+        for kind, idx, value, version, corrected in (
+                _cell_rows(home, subject, semester, student)
+                .select(MarkCell.kind, MarkCell.idx, MarkCell.value, MarkCell.version, MarkCell.corrected)
+                .tuples()):
+            cells[(student.id, kind, idx)] = (value, version, corrected)
+        if first_values is not None and _first_semester(semester):
+            first_values.update(_values_by_student(home, subject, _first_semester(semester), student))
+    for entry, home in entries:
         student = entry.student
         row_cells, values = [], {}
         for column in columns:
@@ -314,7 +370,7 @@ def grid_for(assignment: TeachingAssignment, semester: Semester, now: datetime |
             row_cells.append(state)
         first = first_values.get(student.id, {}) if first_values is not None else None
         grid.rows.append(GridRow(entry.number, student, entry.has_left, row_cells,
-                                 _averages(values, first, tx_n, comment_only)))
+                                 _averages(values, first, tx_n, comment_only), home))
     return grid
 
 
@@ -322,7 +378,7 @@ def student_averages(assignment: TeachingAssignment, semester: Semester, student
                      values: dict | None = None) -> Averages:
     """One student's averages after a save (the grid's average cells); `values`: the page's, when known."""
     school_class, subject = assignment.school_class, assignment.subject
-    tx_n = required_tx(school_class, subject)
+    tx_n = _tx_of(assignment, school_class, subject)
     this = values if values is not None else _student_values(school_class, subject, semester, student)
     first = None
     if semester.number == 2:
@@ -473,7 +529,7 @@ def save_cell(assignment: TeachingAssignment, semester: Semester, student: Stude
         return SaveResult("forbidden", "Học kì không thuộc năm học của lớp.", typed=typed)
     if kind not in KINDS:
         return SaveResult("forbidden", "Cột điểm không hợp lệ.", typed=typed)
-    limit = required_tx(school_class, subject) if kind == "tx" else 1
+    limit = _tx_of(assignment, school_class, subject) if kind == "tx" else 1
     if not 1 <= idx <= limit:
         return SaveResult("forbidden", "Cột điểm không hợp lệ.", typed=typed)
     if enrolment is None or enrolment.school_class_id != school_class.id or enrolment.student_id != student.id:
@@ -592,8 +648,9 @@ def progress_for(assignments: list[TeachingAssignment], semesters: list[Semester
     tx_limits = {}
     for a in assignments:
         per_year = periods.get((a.school_class.grade_id, a.subject_id))
-        tx_limits[(a.school_class_id, a.subject_id)] = (tt22.tx_count(per_year, a.subject.comment_only)
-                                                         if per_year else 0)
+        tx_limits[(a.school_class_id, a.subject_id)] = (
+            tt22.tx_count(per_year, a.subject.comment_only) + subject_groups.extra_tx(a.school_class, a.subject)
+            if per_year else 0)
     for class_id, subject_id, semester_id, student_id, kind, idx in query:
         limit = tx_limits.get((class_id, subject_id), 0) if kind == "tx" else 1
         if student_id in active.get(class_id, ()) and idx <= limit:

@@ -21,8 +21,9 @@ from models.printing import verification
 from models.printing.printed_corrections import mark_corrections
 from models.rules import tt22
 from models.rules.text import vietnamese_sort_key
+from models.school import subject_groups
 from models.school.structure import (
-    LEVELS,
+    LEVEL_NAMES,
     GradeSubject,
     School,
     SchoolClass,
@@ -113,9 +114,12 @@ def _day(value: date | None) -> str:
 
 
 def _subjects(school_class: SchoolClass) -> list[Subject]:
+    """The grade's subjects; in THPT those of the class's group and of its students' electives elsewhere."""
     rows = (GradeSubject.select(GradeSubject, Subject).join(Subject)
             .where(GradeSubject.grade == school_class.grade_id))
-    return sorted((gs.subject for gs in rows), key=lambda s: (s.position, s.name))
+    wanted = subject_groups.book_subject_ids(school_class)
+    return sorted((gs.subject for gs in rows if wanted is None or gs.subject_id in wanted),
+                  key=lambda s: (s.position, s.name))
 
 
 def _teachers(school_class: SchoolClass) -> dict[int, list[TeachingAssignment]]:
@@ -141,7 +145,7 @@ def _cover(school, school_class: SchoolClass, homeroom: str, principal: str) -> 
     return {"page_key": "cover",
             "Cơ quan chủ quản": school.header_line_1 if school else "",
             "Phòng giáo dục": school.header_line_2 if school else "",
-            "Cấp học": LEVELS["thcs"], "Trường": school.name if school else "",
+            "Cấp học": LEVEL_NAMES.get(school_class.grade.level, ""), "Trường": school.name if school else "",
             "Địa chỉ": school.address if school else "", "Địa danh": school.place_name if school else "",
             "Lớp": school_class.name, "Năm học": school_class.year.name,
             "Giáo viên chủ nhiệm": homeroom, "Hiệu trưởng": principal}
@@ -234,7 +238,8 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
                     now=datetime.combine(today, datetime.min.time()))
     second = semester.number == 2
     comment = subject.comment_only
-    labels = [f"TX{i}" for i in range(1, 5)] + ["GK", "CK"]
+    tx_columns = max(4, grid.tx_n)  # THPT: a chuyên đề may add a fifth ĐĐGtx
+    labels = [f"TX{i}" for i in range(1, tx_columns + 1)] + ["GK", "CK"]
     fixes = mark_corrections(school_class.id, subject.id, semester.id)
     rows, averages = [], {}
     for r in grid.rows:
@@ -263,8 +268,11 @@ def _subject_page(school_class, subject, semester, teachers, today) -> tuple[dic
     data = {"page_key": f"subject-{semester.number}-{subject.code}", "Môn": subject.name,
             "Học kì": ROMAN[semester.number], "Nhận xét": comment, "Số ĐĐGtx": grid.tx_n,
             "columns": labels, "rows": rows,
-            "Giáo viên": [a.teacher.full_name for a in teachers.get(subject.id, [])],
+            "Giáo viên": ([a.teacher.full_name for a in teachers.get(subject.id, [])]
+                          or subject_groups.teachers_elsewhere(school_class, subject)),
             "Số điểm sửa chữa": correction_count(school_class, subject, semester)}
+    if tx_columns > 4:  # only then: the other pages keep their data, hence their verification codes
+        data["Số cột ĐĐGtx"] = tx_columns
     return data, averages
 
 
@@ -275,23 +283,30 @@ def _text(value) -> str:
 
 
 def _learning(scored: dict, commented: dict, subjects: list[Subject]) -> str | None:
-    """tt22.learning_result when every subject has its average/level; else None."""
+    """tt22.learning_result when every subject the student studies has its average/level; else None."""
     if len(scored) + len(commented) < len(subjects) or any(v is None for v in (*scored.values(),
                                                                                  *commented.values())):
         return None
     return tt22.learning_result(scored, commented)
 
 
+def _studied(subjects: list[Subject], averages: dict, student_id: int) -> list[Subject]:
+    """The subjects whose page lists the student (THPT: not an elective they take elsewhere or not at all)."""
+    return [s for s in subjects if student_id in averages.get(s.id, {})]
+
+
 def _summary(semester_number: int, roster, subjects, averages: dict) -> dict:
     rows = []
     for e in roster:
         scored, commented, cells = {}, {}, {}
+        studied = _studied(subjects, averages, e.student.id)
         for s in subjects:
             avg = averages.get(s.id, {}).get(e.student.id)
             value = avg.semester if avg else None
-            (commented if s.comment_only else scored)[s.code] = value
+            if s in studied:
+                (commented if s.comment_only else scored)[s.code] = value
             cells[s.name] = _text(value)
-        learning = _learning(scored, commented, subjects)
+        learning = _learning(scored, commented, studied)
         conduct = conduct_level(e.student.id, semester_number, e.enrolment.school_class_id)
         rows.append({"key": e.student.id, "label": e.student.full_name, "STT": e.number,
                      "Trạng thái": e.student.status_label if e.has_left else "", "cells": cells,
@@ -304,12 +319,14 @@ def _year(school_class, roster, subjects, averages: dict) -> dict:
     rows = []
     for e in roster:
         scored, commented, cells = {}, {}, {}
+        studied = _studied(subjects, averages, e.student.id)
         for s in subjects:
             avg = averages.get(s.id, {}).get(e.student.id)
             value = (avg.semester if s.comment_only else avg.year) if avg else None
-            (commented if s.comment_only else scored)[s.code] = value
+            if s in studied:
+                (commented if s.comment_only else scored)[s.code] = value
             cells[s.name] = _text(value)
-        learning = _learning(scored, commented, subjects)
+        learning = _learning(scored, commented, studied)
         conduct = conduct_level(e.student.id, None, school_class.id)
         absent = absence_totals(e.student, school_class.year)
         prize = None

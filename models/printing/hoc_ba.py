@@ -20,7 +20,9 @@ from models.people.records import Student
 from models.printing.renderer import render_pdf, render_print_html
 from models.printing.verification import page_codes, register_page_builder
 from models.rules import tt22
+from models.school import subject_groups
 from models.school.structure import (
+    LEVEL_NAMES,
     GradeSubject,
     School,
     SchoolClass,
@@ -85,6 +87,7 @@ class HocBaPage:
     corrections: int
     corrected_subjects: list[str]
     status_label: str = ""
+    level_name: str = ""  # "trung học phổ thông" in the title
     page_data: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
     code: str = ""
@@ -195,7 +198,12 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
         lines = []
         period_values = {1: {}, 2: {}, "year": {}}
         scored_year = {}
+        studied = subject_groups.student_subject_ids(student, school_class)
         for subject, tx_n in subjects:
+            if studied is not None:  # THPT: the student's own subjects, with their chuyên đề ĐĐGtx
+                if subject.id not in studied:
+                    continue
+                tx_n += subject_groups.student_tx_extra(student, school_class, subject)
             by_semester = mine.get(subject.id, {})
             first = _average(by_semester.get(1, {}), tx_n, subject.comment_only) if 1 in semesters else None
             second = _average(by_semester.get(2, {}), tx_n, subject.comment_only) if 2 in semesters else None
@@ -219,7 +227,7 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
             student=student, school_name=school.name if school else "",
             header_line_1=school.header_line_1 if school else "", header_line_2=school.header_line_2 if school else "",
             place_name=school.place_name if school else "", class_name=school_class.name,
-            grade_number=school_class.grade.number, year_name=year.name,
+            level_name=LEVEL_NAMES.get(school_class.grade.level, ""), grade_number=school_class.grade.number, year_name=year.name,
             homeroom_name=homeroom.full_name if homeroom else "", principal_name=principal, lines=lines,
             conduct=conduct, learning=learning,
             absences=(totals[0].sessions, totals[1].sessions, whole_year.sessions),

@@ -17,6 +17,8 @@ from models.core.prepared import Prepared
 from models.people.records import Staff, Student
 
 LEVELS = {"tieu_hoc": "Tiểu học", "thcs": "THCS", "thpt": "THPT"}
+# the level as the books print it ("Cấp trung học phổ thông" on the class book's cover)
+LEVEL_NAMES = {"tieu_hoc": "tiểu học", "thcs": "trung học cơ sở", "thpt": "trung học phổ thông"}
 # grades each school level teaches; primary (TT27) comes later but has its place here
 LEVEL_GRADES = {"tieu_hoc": range(1, 6), "thcs": range(6, 10), "thpt": range(10, 13)}
 
