@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "reject": "Từ chối đề nghị",
     "apply": "Áp dụng đề nghị vào sổ",
     "refused": "Từ chối truy cập",
+    "assess": "Đánh giá định kì (tiểu học)",
 }
 
 # entity code → label
@@ -90,6 +91,9 @@ ENTITIES: dict[str, str] = {
     "class_book_comment": "Nhận xét sổ theo dõi",
     "print_job": "Lệnh in",
     "correction": "Đề nghị sửa",
+    "primary_cell": "Đánh giá môn học (tiểu học)",
+    "primary_trait": "Phẩm chất, năng lực (tiểu học)",
+    "monthly_comment": "Nhận xét hằng tháng",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -111,6 +115,7 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("staff", "create"): "Tạo hồ sơ",
     ("staff", "update"): "Sửa hồ sơ",
     ("attendance", "seed_demo"): "Tạo điểm danh mẫu",
+    ("monthly_comment", "comment"): "Ghi nhận xét hằng tháng",
 }
 
 # before/after field name → label

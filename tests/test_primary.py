@@ -1,0 +1,141 @@
+"""Primary assessments (TT27): subject cells at the four moments, qualities and competences, the year-end
+result, monthly comments — saved with the grade book's locks, versions and audit."""
+from datetime import datetime
+
+import pytest
+
+from models.audit.log import AuditEntry
+from models.core import write_transaction
+from models.gradebook.locks import switch_lock
+from models.primary import assessments as pa
+from models.rules import tt27
+from models.school.structure import Semester
+from tests.primary_school import build_primary
+
+NOW = datetime(2024, 10, 1, 8, 0)
+
+
+@pytest.fixture
+def primary(school):
+    return build_primary(school)
+
+
+def pupil(primary, name="Lê Minh Anh"):
+    return primary["pupils"][name]
+
+
+def save(primary, user, field, text, moment="CHK1", version=0, assignment="tv", name="Lê Minh Anh"):
+    return pa.save_subject_cell(primary[assignment], moment, pupil(primary, name), field, text, version, user,
+                                now=NOW)
+
+
+def test_a_level_is_saved_with_its_version_and_audited(primary, school):
+    user = school["users"]["giaovien"]
+    result = save(primary, user, "level", "t")
+    assert (result.status, result.value, result.version) == ("saved", "T", 1)
+    cell = pa.PrimaryCell.get(pa.PrimaryCell.field == "level")
+    assert (cell.moment, cell.value, cell.version) == ("CHK1", "T", 1)
+    entry = AuditEntry.select().where(AuditEntry.entity == "primary_cell").get()
+    assert entry.action == "assess" and entry.entity_id.endswith("/TV/CHK1/" + pupil(primary).code + "/level")
+    assert save(primary, user, "level", "H", version=1).version == 2
+
+
+@pytest.mark.parametrize("typed", ["7,5", "7.5", "11", "-1"])
+def test_a_decimal_or_out_of_range_score_is_refused_and_nothing_changes(primary, school, typed):
+    result = save(primary, school["users"]["giaovien"], "score", typed)
+    assert result.status == "invalid" and "số nguyên từ 0 đến 10" in result.message
+    assert pa.PrimaryCell.select().count() == 0
+    assert AuditEntry.select().where(AuditEntry.entity == "primary_cell").count() == 0
+
+
+def test_a_whole_score_is_saved(primary, school):
+    assert save(primary, school["users"]["giaovien"], "score", " 8 ").value == "8"
+
+
+def test_no_score_where_the_subject_is_not_tested(primary, school):
+    user = school["users"]["chunhiem"]
+    # Đạo đức is never tested; grade 4 tests Toán at GHK1 but not at a made-up moment
+    assert save(primary, user, "score", "8", assignment="dd").status == "forbidden"
+    assert save(primary, user, "score", "8", moment="GHK1", assignment="math").status == "saved"
+    assert save(primary, user, "level", "T", moment="HK1", assignment="math").status == "forbidden"
+    assert pa.fields_of(primary["class"], primary["subjects"]["DD"], "CN") == ["level", "comment"]
+
+
+def test_a_stale_version_is_a_conflict_not_an_overwrite(primary, school):
+    save(primary, school["users"]["giaovien"], "level", "T")
+    result = save(primary, school["users"]["chunhiem"], "level", "C", version=0)
+    assert result.status == "conflict" and "Giáo Viên Giaovien" in result.message
+    assert pa.PrimaryCell.get().value == "T"
+
+
+def test_a_locked_moment_refuses(primary, school):
+    hk1 = Semester.get((Semester.year == school["year"]) & (Semester.number == 1))
+    with write_transaction():
+        switch_lock("class", str(primary["class"].id), True, "Đã chốt sổ", None, semester=hk1,
+                    now=datetime(2024, 9, 2))
+    result = save(primary, school["users"]["giaovien"], "level", "T")
+    assert result.status == "locked" and "Đang khoá" in result.message
+    assert pa.PrimaryCell.select().count() == 0
+    assert save(primary, school["users"]["giaovien"], "level", "T", moment="CN").status == "saved"
+
+
+def test_a_comment_too_long_is_refused(primary, school):
+    result = save(primary, school["users"]["giaovien"], "comment", "x" * 301)
+    assert result.status == "invalid" and "300" in result.message
+    assert save(primary, school["users"]["giaovien"], "comment", "Đọc to, rõ ràng.").status == "saved"
+
+
+def test_the_grid_has_a_score_column_only_where_tested(primary):
+    grid = pa.subject_grid(primary["tv"], "GHK1", now=NOW)
+    assert grid.fields == ["level", "score", "comment"] and len(grid.rows) == 3
+    assert pa.subject_grid(primary["dd"], "GHK1", now=NOW).fields == ["level", "comment"]
+
+
+def rate_everything(primary, school, name, subject_level="T", trait_level="T", scores=(10, 9)):
+    user = school["users"]["chunhiem"]
+    for key in ("tv", "math", "dd"):
+        version = pa.PrimaryCell.get_or_none((pa.PrimaryCell.student == pupil(primary, name))
+                                             & (pa.PrimaryCell.subject == primary[key].subject)
+                                             & (pa.PrimaryCell.moment == "CN") & (pa.PrimaryCell.field == "level"))
+        assert pa.save_subject_cell(primary[key], "CN", pupil(primary, name), "level", subject_level,
+                                    version.version if version else 0, user, now=NOW).ok
+    for key, score in zip(("tv", "math"), scores, strict=True):
+        assert pa.save_subject_cell(primary[key], "CN", pupil(primary, name), "score", str(score), 0, user,
+                                    now=NOW).ok
+    for trait in {**tt27.QUALITIES, **tt27.COMPETENCES}:
+        assert pa.save_trait(primary["class"], "CN", pupil(primary, name), trait, trait_level, 0, user, now=NOW).ok
+
+
+def test_year_results_from_the_stored_assessments(primary, school):
+    rate_everything(primary, school, "Lê Minh Anh")
+    rate_everything(primary, school, "Trần Văn Bình", scores=(7, 10))
+    results = pa.year_results(primary["class"])
+    assert results[pupil(primary).id] == tt27.EXCELLENT
+    assert results[pupil(primary, "Trần Văn Bình").id] == tt27.GOOD
+    assert results[pupil(primary, "Phạm Thị Chi").id].startswith("Chưa đủ đánh giá")
+    grid = pa.trait_grid(primary["class"], "CN", now=NOW)
+    assert grid.rows[0].result == tt27.EXCELLENT and len(grid.rows[0].cells) == 15
+
+
+def test_a_missing_rating_is_named(primary, school):
+    rate_everything(primary, school, "Lê Minh Anh")
+    user = school["users"]["chunhiem"]
+    assert pa.save_trait(primary["class"], "CN", pupil(primary), "tham_mi", "", 1, user, now=NOW).ok
+    assert "Thẩm mĩ" in pa.year_results(primary["class"])[pupil(primary).id]
+
+
+def test_a_trait_level_must_be_t_d_or_c(primary, school):
+    user = school["users"]["chunhiem"]
+    result = pa.save_trait(primary["class"], "GHK1", pupil(primary), "nhan_ai", "H", 0, user, now=NOW)
+    assert result.status == "invalid" and "Cần cố gắng" in result.message
+    assert pa.save_trait(primary["class"], "GHK1", pupil(primary), "nhan_ai", "d", 0, user, now=NOW).value == "Đ"
+    assert AuditEntry.select().where(AuditEntry.entity == "primary_trait").count() == 1
+
+
+def test_monthly_comments_are_kept_per_month(primary, school):
+    user = school["users"]["chunhiem"]
+    assert pa.save_monthly_comment(primary["class"], "2024-10", pupil(primary), "Tiến bộ", 0, user).ok
+    assert pa.save_monthly_comment(primary["class"], "2024-11", pupil(primary), "Chăm chỉ", 0, user).ok
+    assert pa.save_monthly_comment(primary["class"], "2025-07", pupil(primary), "Hè", 0, user).status == "invalid"
+    assert pa.MonthlyComment.select().count() == 2
+    assert AuditEntry.select().where(AuditEntry.entity == "monthly_comment").count() == 2
