@@ -139,3 +139,50 @@ def test_monthly_comments_are_kept_per_month(primary, school):
     assert pa.save_monthly_comment(primary["class"], "2025-07", pupil(primary), "Hè", 0, user).status == "invalid"
     assert pa.MonthlyComment.select().count() == 2
     assert AuditEntry.select().where(AuditEntry.entity == "monthly_comment").count() == 2
+
+
+# --- the teacher's grid over HTTP -------------------------------------------------------------------
+
+def post_primary(auth, primary, value, field="level", moment="CHK1", version=0, name="Lê Minh Anh", key="tv"):
+    return auth.htmx_post(f"/teacher/primary/{primary[key].id}/{moment}/cell",
+                          data={"student_id": pupil(primary, name).id, "field": field, "version": version,
+                                "row": 0, "col": 0, "value": value})
+
+
+def test_the_tt22_grid_of_a_primary_class_sends_to_the_primary_grid(primary, login_as):
+    auth = login_as("giaovien")
+    resp = auth.client.get(f"/teacher/gradebook/{primary['tv'].id}/1")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/teacher/primary/{primary['tv'].id}/GHK1")
+    page = auth.client.get(f"/teacher/primary/{primary['tv'].id}/GHK1").get_data(as_text=True)
+    assert "Mức đạt được" in page and "Điểm KTĐK" in page and "Lê Minh Anh" in page and "Giữa học kì I" in page
+    assert "ĐĐGtx" not in page
+
+
+def test_a_secondary_class_keeps_the_tt22_grid(primary, school, login_as):
+    auth = login_as("giaovien")
+    assert auth.client.get(f"/teacher/gradebook/{school['assignment'].id}/1").status_code == 200
+    assert auth.client.get(f"/teacher/primary/{school['assignment'].id}/GHK1").status_code == 404
+
+
+def test_typing_a_level_and_a_score_saves_them(primary, login_as):
+    auth = login_as("giaovien")
+    resp = post_primary(auth, primary, "t")
+    assert resp.status_code == 200 and 'value="T"' in resp.get_data(as_text=True)
+    resp = post_primary(auth, primary, "9", field="score")
+    assert resp.status_code == 200 and 'value="9"' in resp.get_data(as_text=True)
+    assert {(c.field, c.value) for c in pa.PrimaryCell.select()} == {("level", "T"), ("score", "9")}
+
+
+def test_a_score_of_7_5_is_refused_with_the_message(primary, login_as):
+    auth = login_as("giaovien")
+    resp = post_primary(auth, primary, "7,5", field="score")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "không cho điểm thập phân" in body and 'value="7,5"' in body
+    assert pa.PrimaryCell.select().count() == 0
+
+
+def test_another_teachers_assignment_is_refused(primary, login_as):
+    auth = login_as("giaovien")
+    assert auth.client.get(f"/teacher/primary/{primary['math'].id}/CN").status_code == 403
+    assert post_primary(auth, primary, "T", key="math").status_code == 403
+    assert pa.PrimaryCell.select().count() == 0
