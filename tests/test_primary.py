@@ -186,3 +186,36 @@ def test_another_teachers_assignment_is_refused(primary, login_as):
     assert auth.client.get(f"/teacher/primary/{primary['math'].id}/CN").status_code == 403
     assert post_primary(auth, primary, "T", key="math").status_code == 403
     assert pa.PrimaryCell.select().count() == 0
+
+
+# --- the homeroom teacher's page ---------------------------------------------------------------------
+
+def test_the_homeroom_teacher_rates_and_sees_the_year_end_result(primary, school, login_as):
+    rate_everything(primary, school, "Lê Minh Anh")
+    auth = login_as("chunhiem")
+    url = f"/homeroom/class/{primary['class'].id}/primary/CN"
+    page = auth.client.get(url).get_data(as_text=True)
+    assert "Yêu nước" in page and "Thể chất" in page and "Hoàn thành xuất sắc" in page
+    version = pa.PrimaryTrait.get((pa.PrimaryTrait.student == pupil(primary)) & (pa.PrimaryTrait.trait == "yeu_nuoc")).version
+    resp = auth.htmx_post(url + "/cell", data={"student_id": pupil(primary).id, "trait": "yeu_nuoc",
+                                                "version": version, "row": 0, "col": 0, "value": "d"})
+    assert resp.status_code == 200 and 'value="Đ"' in resp.get_data(as_text=True)
+    assert "Hoàn thành xuất sắc" not in auth.client.get(url).get_data(as_text=True)
+    assert pa.year_results(primary["class"])[pupil(primary).id] == tt27.COMPLETED
+
+
+def test_a_wrong_rating_is_refused_over_http(primary, login_as):
+    auth = login_as("chunhiem")
+    resp = auth.htmx_post(f"/homeroom/class/{primary['class'].id}/primary/GHK1/cell",
+                          data={"student_id": pupil(primary).id, "trait": "nhan_ai", "version": 0, "row": 0,
+                                "col": 0, "value": "H"})
+    assert resp.status_code == 422 and "Cần cố gắng" in resp.get_data(as_text=True)
+    assert pa.PrimaryTrait.select().count() == 0
+
+
+def test_only_the_homeroom_teacher_of_a_primary_class(primary, school, login_as):
+    auth = login_as("chunhiem")
+    assert auth.client.get(f"/homeroom/class/{school['classes']['6A1'].id}/primary/CN").status_code == 404
+    auth.logout()
+    other = login_as("giaovien")
+    assert other.client.get(f"/homeroom/class/{primary['class'].id}/primary/CN").status_code == 403
