@@ -24,7 +24,9 @@ def register_commands(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
     @click.option("--today", "today_text", default="", metavar="YYYY-MM-DD",
                   help="Build the school as it stands on this day (default: today).")
-    def seed_demo(if_empty, today_text):
+    @click.option("--level", type=click.Choice(["thcs", "primary"]), default="thcs",
+                  help="primary: a primary school (tiểu học, TT27) instead of the lower-secondary one.")
+    def seed_demo(if_empty, today_text, level):
         """Build the demo school for the school year holding the day (deterministic for a given day)."""
         from datetime import date
 
@@ -42,6 +44,12 @@ def register_commands(app: Flask) -> None:
                     click.echo("Cơ sở dữ liệu đã có dữ liệu trường: không nạp trường mẫu.")
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            if level == "primary":  # no marks or attendance drawn for it yet
+                from models.demo.primary import seed_primary_school
+
+                click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {seed_primary_school(today=today)}.")
+                click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
+                return
             summary = seed_demo_school(today=today)
             from models.demo.attendance import seed_demo_attendance
             from models.demo.marks import seed_demo_marks
