@@ -70,8 +70,9 @@ def _account(username: str, person, name: str, roles: set[str], shared_hash: str
         UserRole.create(user=user, role=role)
 
 
-def seed_primary_school(seed: int = 2024, today: date | None = None) -> str:
-    """Build the primary demo school for the school year holding `today`, in one transaction; returns a summary."""
+def seed_primary_school(seed: int = 2024, today: date | None = None, classes_per_grade: int = CLASSES_PER_GRADE) -> str:
+    """Build the primary demo school for the school year holding `today`, in one transaction; returns a summary.
+    `classes_per_grade` smaller than five only for tests."""
     from models.gradebook.locks import fill_default_windows
 
     today = today or date.today()
@@ -108,7 +109,7 @@ def seed_primary_school(seed: int = 2024, today: date | None = None) -> str:
                      for d in semesters_of(start_year)]
         classes = []
         for n, grade in grades.items():
-            for k in range(1, CLASSES_PER_GRADE + 1):
+            for k in range(1, classes_per_grade + 1):
                 class_name = f"{n}A{k}"
                 username = HOMEROOM_ACCOUNTS.get(class_name, f"gvcn{n}a{k}")
                 person, name = _person(rand, start_year, "Giáo viên", taken)
