@@ -219,3 +219,39 @@ def test_only_the_homeroom_teacher_of_a_primary_class(primary, school, login_as)
     auth.logout()
     other = login_as("giaovien")
     assert other.client.get(f"/homeroom/class/{primary['class'].id}/primary/CN").status_code == 403
+
+
+# --- the Sổ THKQGD print -----------------------------------------------------------------------------
+
+def test_the_summary_sheet_lists_levels_scores_ratings_and_results(primary, school):
+    from models.printing import primary_summary
+
+    rate_everything(primary, school, "Lê Minh Anh")
+    sheet = primary_summary.summary_sheet(primary["class"], "CN")
+    assert [c.short for c in sheet.columns] == ["Tiếng Việt", "Toán", "Đạo đức"]
+    assert [c.tested for c in sheet.columns] == [True, True, False]
+    first = next(r for r in sheet.rows if r.full_name == "Lê Minh Anh")
+    assert first.subjects == [("T", "10"), ("T", "9"), ("T", "")]
+    assert first.traits == ["T"] * 15 and first.result == tt27.EXCELLENT and first.award == tt27.AWARD_EXCELLENT
+    other = next(r for r in sheet.rows if r.full_name == "Phạm Thị Chi")
+    assert other.result == "" and other.award == ""
+    # the signatures of seed 001: subject teachers at GHK/CHK (Tiếng Việt is giaovien's, not the homeroom's)
+    assert primary_summary.summary_sheet(primary["class"], "GHK1").subject_teachers == [
+        ("Tiếng Việt", "Giáo Viên Giaovien")]
+
+
+def test_the_summary_pdf_is_a3_landscape_in_vietnamese(primary, school, login_as):
+    import io
+
+    from pypdf import PdfReader
+
+    rate_everything(primary, school, "Lê Minh Anh")
+    auth = login_as("chunhiem")
+    resp = auth.client.get(f"/print/primary-summary/{primary['class'].id}/CN.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    page = PdfReader(io.BytesIO(resp.data)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert width > height and round(width / 72 * 25.4) == 420
+    text = page.extract_text()
+    assert "Hoàn thành xuất sắc" in text and "Lê Minh Anh" in text and "Hiệu trưởng" in text
+    assert auth.client.get(f"/print/primary-summary/{primary['class'].id}/HK1").status_code == 404
