@@ -255,3 +255,21 @@ def test_the_summary_pdf_is_a3_landscape_in_vietnamese(primary, school, login_as
     text = page.extract_text()
     assert "Hoàn thành xuất sắc" in text and "Lê Minh Anh" in text and "Hiệu trưởng" in text
     assert auth.client.get(f"/print/primary-summary/{primary['class'].id}/HK1").status_code == 404
+
+
+def test_the_primary_hoc_ba_pdf(primary, school, login_as):
+    import io
+
+    from pypdf import PdfReader
+
+    rate_everything(primary, school, "Lê Minh Anh")
+    auth = login_as("chunhiem")
+    resp = auth.client.get(f"/print/primary-hoc-ba/{pupil(primary).id}.pdf")
+    assert resp.status_code == 200
+    page = PdfReader(io.BytesIO(resp.data)).pages[0]
+    assert float(page.mediabox.height) > float(page.mediabox.width)  # A4 portrait
+    text = page.extract_text()
+    assert "Hoàn thành xuất sắc" in text and "Học sinh Xuất sắc" in text and "Hoàn thành chương trình lớp 4" in text
+    assert "Năng lực đặc thù: Thể chất" in text
+    # a secondary pupil has no primary học bạ; another class's pupil is not the homeroom teacher's
+    assert auth.client.get(f"/print/primary-hoc-ba/{school['students']['Bùi Thị Cúc'].id}").status_code == 404

@@ -1,13 +1,14 @@
-"""The Sổ THKQGD of a primary class (A3): print view and PDF, for its homeroom teacher and the office."""
+"""Primary prints: the Sổ THKQGD of a class (A3) and a pupil's học bạ (A4), for the homeroom teacher and the office."""
 import io
 
 from flask import abort, current_app, url_for
 from flask_login import current_user
 
-from blueprints.guards import own_homeroom_class
+from blueprints.guards import own_homeroom_class, refuse
 from blueprints.print import bp
 from blueprints.print.views import OFFICE, _pdf_download
 from models.primary.assessments import is_primary_class
+from models.printing import primary_hoc_ba as primary_hoc_ba_pages
 from models.printing import primary_summary
 from models.printing.renderer import PrintError
 from models.rules import tt27
@@ -47,3 +48,40 @@ def primary_summary_pdf(class_id: int, moment: str):
         current_app.logger.error("primary summary PDF failed: %s", failure)
         abort(500)
     return _pdf_download(io.BytesIO(data), primary_summary.download_name(sheet))
+
+
+def _hoc_ba_class(student_id: int):
+    """The pupil and their primary class this year, if the person is in the office or their homeroom teacher."""
+    from models.people.records import Student
+    from models.printing.hoc_ba import homeroom_may_print
+    from models.school.structure import SchoolYear, current_class_of
+
+    student = Student.get_or_none(Student.id == student_id)
+    year = SchoolYear.current()
+    school_class = current_class_of(student, year) if student and year else None
+    if school_class is None or not is_primary_class(school_class):
+        abort(404)
+    if not current_user.has_role(*OFFICE) and not homeroom_may_print(current_user, student, year):
+        refuse("student", student.id, "không phải học sinh lớp chủ nhiệm của người dùng")
+    return student, school_class
+
+
+@bp.route("/primary-hoc-ba/<int:student_id>")
+def primary_hoc_ba(student_id: int):
+    """A pupil's primary học bạ for this year (A4 portrait), as the browser prints it."""
+    student, school_class = _hoc_ba_class(student_id)
+    pages = primary_hoc_ba_pages.class_pages(school_class, [student])
+    return primary_hoc_ba_pages.html(pages, pdf_url=url_for("print.primary_hoc_ba_pdf", student_id=student_id))
+
+
+@bp.route("/primary-hoc-ba/<int:student_id>.pdf")
+def primary_hoc_ba_pdf(student_id: int):
+    """The same học bạ as a PDF."""
+    student, school_class = _hoc_ba_class(student_id)
+    pages = primary_hoc_ba_pages.class_pages(school_class, [student])
+    try:
+        data = primary_hoc_ba_pages.pdf(pages)
+    except PrintError as failure:
+        current_app.logger.error("primary học bạ PDF failed: %s", failure)
+        abort(500)
+    return _pdf_download(io.BytesIO(data), primary_hoc_ba_pages.download_name(pages[0]))

@@ -6,6 +6,7 @@ Signatures as seed 001 names them: the homeroom and subject teachers at GHK and 
 """
 from dataclasses import dataclass, field
 
+from models.attendance.register import principal_name
 from models.primary import assessments as pa
 from models.rules import tt27
 from models.school.structure import (
@@ -75,13 +76,6 @@ class SummarySheet:
         return [TRAIT_SHORT[k] for k in {**tt27.QUALITIES, **tt27.COMPETENCES}]
 
 
-def _principal_name() -> str:
-    from models.people.accounts import User, UserRole
-
-    user = (User.select().join(UserRole).where(UserRole.role == "principal").order_by(User.id).first())
-    return user.full_name if user else ""
-
-
 def summary_sheet(school_class: SchoolClass, moment: str) -> SummarySheet:
     """The class's Sổ THKQGD at one moment, from the stored assessments."""
     if moment not in tt27.MOMENTS:
@@ -99,7 +93,7 @@ def summary_sheet(school_class: SchoolClass, moment: str) -> SummarySheet:
             others.append((a.subject.name, a.teacher.full_name))
     sheet = SummarySheet(school.name if school else "", school.header_line_1 if school else "",
                          school.header_line_2 if school else "", school_class.name, school_class.year.name, moment,
-                         homeroom.full_name if homeroom else "", others, _principal_name(),
+                         homeroom.full_name if homeroom else "", others, principal_name(),
                          [SubjectColumn(s, SHORT_NAMES.get(s.name, s.name), s.name in tested) for s in subjects])
     cells = {(s, subj, f): v for s, subj, f, v in pa.PrimaryCell.select(
         pa.PrimaryCell.student, pa.PrimaryCell.subject, pa.PrimaryCell.field, pa.PrimaryCell.value).where(
