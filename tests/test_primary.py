@@ -273,3 +273,12 @@ def test_the_primary_hoc_ba_pdf(primary, school, login_as):
     assert "Năng lực đặc thù: Thể chất" in text
     # a secondary pupil has no primary học bạ; another class's pupil is not the homeroom teacher's
     assert auth.client.get(f"/print/primary-hoc-ba/{school['students']['Bùi Thị Cúc'].id}").status_code == 404
+
+
+def test_a_primary_class_enters_the_year_end_archive_with_its_own_books(app, primary, school):
+    from models.printing.archive import class_files
+
+    with app.app_context():
+        names = [name for name, _ in class_files(primary["class"].id)]
+    assert names[:4] == [f"4A1/So-THKQGD-4A1-{m}-2024-2025.pdf" for m in ("GHK1", "CHK1", "GHK2", "CN")]
+    assert len([n for n in names if n.startswith("4A1/Hoc-ba/")]) == 3
