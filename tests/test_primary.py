@@ -282,3 +282,18 @@ def test_a_primary_class_enters_the_year_end_archive_with_its_own_books(app, pri
         names = [name for name, _ in class_files(primary["class"].id)]
     assert names[:4] == [f"4A1/So-THKQGD-4A1-{m}-2024-2025.pdf" for m in ("GHK1", "CHK1", "GHK2", "CN")]
     assert len([n for n in names if n.startswith("4A1/Hoc-ba/")]) == 3
+
+
+def test_the_homeroom_teacher_writes_monthly_comments(primary, login_as):
+    auth = login_as("chunhiem")
+    url = f"/homeroom/class/{primary['class'].id}/monthly-comments/2024-10"
+    assert "Nhận xét tháng 10/2024" in auth.client.get(url).get_data(as_text=True)
+    resp = auth.htmx_post(url + "/cell", data={"student_id": pupil(primary).id, "version": 0, "row": 0, "col": 0,
+                                               "value": "Em đọc to, rõ ràng."})
+    assert resp.status_code == 200 and "Em đọc to, rõ ràng." in resp.get_data(as_text=True)
+    assert "Em đọc to, rõ ràng." in auth.client.get(url).get_data(as_text=True)
+    assert "Em đọc to" not in auth.client.get(url[:-2] + "11").get_data(as_text=True)
+    assert auth.client.get(url[:-7] + "2025-07").status_code == 404
+    resp = auth.htmx_post(url + "/cell", data={"student_id": pupil(primary).id, "version": 1, "row": 0, "col": 0,
+                                               "value": "x" * 301})
+    assert resp.status_code == 422 and pa.MonthlyComment.get().text == "Em đọc to, rõ ràng."

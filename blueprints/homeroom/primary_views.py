@@ -32,12 +32,12 @@ def _primary_class(class_id: int, moment: str):
     return school_class
 
 
-def _answer(result, cell, student, label: str, save_url: str):
+def _answer(result, cell, student, label: str, save_url: str, template: str = "homeroom/_trait_cell.html"):
     if result.status == "forbidden":
         abort(400)
     shown = result.typed if result.status in ("invalid", "left") else (result.value or "")
     resp = make_response(render_fragment(
-        "homeroom/_trait_cell.html", cell=cell, shown=shown, student=student, row=_int("row"), col=_int("col"),
+        template, cell=cell, shown=shown, student=student, row=_int("row"), col=_int("col"),
         state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
         save_url=save_url, label=label, oob=True), STATUS[result.status])
     if not result.ok:
@@ -69,3 +69,29 @@ def save_primary_trait(class_id: int, moment: str):
     label = {**tt27.QUALITIES, **tt27.COMPETENCES}.get(trait, "")
     return _answer(result, pa.Cell(trait, result.value, result.version), enrolment.student, label,
                    request.script_root + request.path)
+
+
+@bp.route("/class/<int:class_id>/monthly-comments/<year_month>")
+def monthly_comments(class_id: int, year_month: str):
+    """Nhận xét hằng tháng (seed 002, Điều 4 khoản 3): one comment on each pupil for the month."""
+    school_class = _primary_class(class_id, "CN")
+    months = pa.months_of(school_class)
+    if year_month not in months:
+        abort(404)
+    return render_template("homeroom/monthly_comments.html", school_class=school_class, year_month=year_month,
+                           months=months, rows=pa.monthly_comments(school_class, year_month),
+                           save_url=url_for("homeroom.save_monthly_comment", class_id=class_id,
+                                            year_month=year_month))
+
+
+@bp.route("/class/<int:class_id>/monthly-comments/<year_month>/cell", methods=["POST"])
+def save_monthly_comment(class_id: int, year_month: str):
+    """Save one pupil's comment of the month."""
+    school_class = _primary_class(class_id, "CN")
+    enrolment = enrolment_in(school_class.id, _int("student_id"))
+    if enrolment is None:
+        abort(404)
+    result = pa.save_monthly_comment(school_class, year_month, enrolment.student, request.form.get("value", ""),
+                                     _int("version"), current_user._get_current_object())
+    return _answer(result, pa.Cell("comment", result.value, result.version), enrolment.student,
+                   "Nhận xét tháng", request.script_root + request.path, template="homeroom/_comment_cell.html")

@@ -371,3 +371,12 @@ def trait_grid(school_class: SchoolClass, moment: str, now: datetime | None = No
         grid.rows.append(TraitRow(entry.number, entry.student, entry.has_left, cells,
                                   results.get(entry.student.id, "")))
     return grid
+
+
+def monthly_comments(school_class: SchoolClass, year_month: str) -> list[Row]:
+    """Every pupil's comment of the month (one cell per row)."""
+    stored = {s: (t, v) for s, t, v in MonthlyComment.select(
+        MonthlyComment.student, MonthlyComment.text, MonthlyComment.version).where(
+        (MonthlyComment.school_class == school_class) & (MonthlyComment.year_month == year_month)).tuples()}
+    return [Row(e.number, e.student, e.has_left, [Cell("comment", *stored.get(e.student.id, (None, 0)))])
+            for e in class_roster(school_class)]
