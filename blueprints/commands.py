@@ -24,8 +24,8 @@ def register_commands(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet.")
     @click.option("--today", "today_text", default="", metavar="YYYY-MM-DD",
                   help="Build the school as it stands on this day (default: today).")
-    @click.option("--level", type=click.Choice(["thcs", "thpt"]), default="thcs",
-                  help="thcs: grades 6–9 (default); thpt: grades 10–12 with subject groups.")
+    @click.option("--level", type=click.Choice(["thcs", "thpt", "primary"]), default="thcs",
+                  help="thcs: grades 6–9 (default); thpt: grades 10–12 with subject groups; primary: a primary school (tiểu học, TT27).")
     def seed_demo(if_empty, today_text, level):
         """Build the demo school for the school year holding the day (deterministic for a given day)."""
         from datetime import date
@@ -44,6 +44,12 @@ def register_commands(app: Flask) -> None:
                     click.echo("Cơ sở dữ liệu đã có dữ liệu trường: không nạp trường mẫu.")
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+            if level == "primary":  # no marks or attendance drawn for it yet
+                from models.demo.primary import seed_primary_school
+
+                click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {seed_primary_school(today=today)}.")
+                click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
+                return
             if level == "thpt":
                 from models.demo.thpt import seed_thpt_school
 
@@ -56,8 +62,9 @@ def register_commands(app: Flask) -> None:
 
             marks = seed_demo_marks(today=today)
             attendance = seed_demo_attendance(today=today)
-            previous = seed_previous_year(today=today)
-        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} Có {previous}.")
+            # the previous year, complete and not yet approved, for trying the year end (lower secondary)
+            previous = f" Có {seed_previous_year(today=today)}." if level == "thcs" else ""
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance}{previous}")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

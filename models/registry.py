@@ -13,6 +13,7 @@ from models.gradebook.marks import MarkCell, MarkChange
 from models.gradebook.monitoring import ClassBookComment
 from models.people.accounts import LoginFailure, User, UserRole
 from models.people.records import Staff, StaffStatus, Student, StudentStatus
+from models.primary.assessments import MonthlyComment, PrimaryCell, PrimaryTrait
 from models.printing.attendance_sheet import AttendanceSheetStep
 from models.printing.jobs import PrintJob
 from models.printing.registers import RegistrationNumber
@@ -61,4 +62,5 @@ ALL_MODELS = [
     ConductRating, StudentComment, ClassYearEnd, YearEndStep, FrozenResult, RetestValue, SummerConduct,
     FinalDecision,
     SubjectGroup, SubjectGroupItem, ClassGroup, StudentElective, TopicTxSetting,
+    PrimaryCell, PrimaryTrait, MonthlyComment,
 ]

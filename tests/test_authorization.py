@@ -104,6 +104,8 @@ SHARED_ACCESS = {
     "print.class_book_page": OFFICE | {"chunhiem"}, "print.class_book_pdf": OFFICE | {"chunhiem"},
     "print.class_book_build": OFFICE | {"chunhiem"}, "print.class_book_job": OFFICE | {"chunhiem"},
     "print.hoc_ba": OFFICE | {"chunhiem"}, "print.hoc_ba_pdf": OFFICE | {"chunhiem"},
+    "print.primary_summary_page": OFFICE | {"chunhiem"}, "print.primary_summary_pdf": OFFICE | {"chunhiem"},
+    "print.primary_hoc_ba": OFFICE | {"chunhiem"}, "print.primary_hoc_ba_pdf": OFFICE | {"chunhiem"},
     "print.teacher_book": OFFICE | TEACHING, "print.teacher_book_pdf": OFFICE | TEACHING,
     "verify.verify_form": OFFICE | TEACHING, "verify.verify_code": OFFICE | TEACHING,
 }

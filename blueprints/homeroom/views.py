@@ -51,4 +51,8 @@ def student_profile(class_id: int, student_id: int):
     status = 422 if (error or form.errors) else 200
     return render_template("homeroom/student_profile.html", form=form, student=student,
                            school_class=school_class, error=error), status
-from blueprints.homeroom import attendance_views, yearend_views  # noqa: E402,F401
+from blueprints.homeroom import (  # noqa: E402,F401
+    attendance_views,
+    primary_views,  # noqa: E402,F401
+    yearend_views,
+)

@@ -75,6 +75,27 @@ def register_print_commands(app: Flask) -> None:
         click.echo(f"Đã ghi sổ theo dõi lớp {school_class.name} ({len(book.pages)} trang) vào {out} "
                    f"({len(data) // 1024} KB, {time.perf_counter() - started:.1f} giây).")
 
+    @app.cli.command("print-primary-summary")
+    @click.option("--class", "class_name", required=True, help="Tên lớp tiểu học, ví dụ 4A1.")
+    @click.option("--moment", required=True, type=click.Choice(["GHK1", "CHK1", "GHK2", "CN"]),
+                  help="Thời điểm: GHK1, CHK1, GHK2 hoặc CN.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True), help="Tệp PDF ghi ra.")
+    def print_primary_summary(class_name, moment, out):
+        """Write a primary class's Sổ THKQGD (bảng tổng hợp kết quả đánh giá giáo dục, A3) at one moment."""
+        from models.primary.assessments import is_primary_class
+        from models.printing import primary_summary
+        from models.school.structure import SchoolClass, SchoolYear
+
+        with db.connection_context():
+            year = SchoolYear.current()
+            school_class = year and SchoolClass.get_or_none((SchoolClass.year == year)
+                                                            & (SchoolClass.name == class_name))
+            if school_class is None or not is_primary_class(school_class):
+                raise click.ClickException(f"Không có lớp tiểu học {class_name} trong năm học hiện tại.")
+            data = primary_summary.pdf(primary_summary.summary_sheet(school_class, moment))
+        Path(out).write_bytes(data)
+        click.echo(f"Đã ghi sổ tổng hợp kết quả đánh giá giáo dục lớp {class_name} ({moment}) vào {out}.")
+
     register_book_commands(app)
 
 

@@ -188,5 +188,6 @@ from blueprints.print import (  # noqa: E402,F401
     archive_views,
     class_book_views,  # noqa: E402,F401
     hoc_ba_views,
+    primary_views,
     teacher_book_views,
 )

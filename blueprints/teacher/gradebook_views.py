@@ -1,7 +1,7 @@
 """The subject teacher's grade book (sổ điểm): their assignments with progress, the grid, one cell's save."""
 import json
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.fragments import render_fragment
@@ -9,6 +9,7 @@ from blueprints.guards import own_assignment
 from blueprints.nfc_request import bounded_int
 from blueprints.teacher import bp
 from models.gradebook import marks
+from models.primary.assessments import is_primary_class
 from models.school import subject_groups
 from models.school.structure import SchoolYear, Semester, assignments_of, enrolment_in
 
@@ -73,6 +74,9 @@ def grid(assignment_id: int, semester_number: int):
     """The grid of one class × subject × semester, typed into from the keyboard."""
     assignment = own_assignment(assignment_id)
     semester = _semester(assignment, semester_number)
+    if is_primary_class(assignment.school_class):  # TT27, not TT22: the moment grid of the semester
+        return redirect(url_for("teacher.primary_grid", assignment_id=assignment.id,
+                                moment="GHK1" if semester.number == 1 else "GHK2"))
     if not subject_groups.class_studies(assignment.school_class, assignment.subject):
         abort(404)  # not a subject of the class's group
     try:

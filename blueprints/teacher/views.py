@@ -46,4 +46,9 @@ def department():
         teachers.append((staff, load, len({a.school_class_id for a in load})))
     return render_template("teacher/department.html", department=membership.department, teachers=teachers,
                            assignment_count=TeachingAssignment.select().count())
-from blueprints.teacher import comment_views, department_views, gradebook_views  # noqa: E402,F401
+from blueprints.teacher import (  # noqa: E402,F401
+    comment_views,
+    department_views,
+    gradebook_views,
+    primary_views,  # noqa: E402,F401
+)

@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
     "reject": "Từ chối đề nghị",
     "apply": "Áp dụng đề nghị vào sổ",
     "refused": "Từ chối truy cập",
+    "assess": "Đánh giá định kì (tiểu học)",
 }
 
 # entity code → label
@@ -105,6 +106,9 @@ ENTITIES: dict[str, str] = {
     "subject_group": "Tổ hợp môn học",
     "class_group": "Tổ hợp của lớp",
     "student_elective": "Môn học ghép với lớp khác",
+    "primary_cell": "Đánh giá môn học (tiểu học)",
+    "primary_trait": "Phẩm chất, năng lực (tiểu học)",
+    "monthly_comment": "Nhận xét hằng tháng",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -126,6 +130,7 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("staff", "create"): "Tạo hồ sơ",
     ("staff", "update"): "Sửa hồ sơ",
     ("attendance", "seed_demo"): "Tạo điểm danh mẫu",
+    ("monthly_comment", "comment"): "Ghi nhận xét hằng tháng",
 }
 
 # before/after field name → label

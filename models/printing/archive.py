@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from models.audit.log import AuditEntry
+from models.primary.assessments import is_primary_class
 from models.printing.renderer import ascii_name, merge_pdfs
 from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment, class_roster
 
@@ -84,6 +85,8 @@ def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, b
     school_class = SchoolClass.get_by_id(class_id)
     folder = ascii_name(school_class.name)
     year = school_class.year.name
+    if is_primary_class(school_class):
+        return _primary_class_files(school_class, folder, year)
     builder = class_book_builder()
     book = builder(school_class, now) if builder else fallback_class_book(school_class, now)
     name = "So-theo-doi" if builder else "So-theo-doi-diem-danh-va-diem-mon"
@@ -93,6 +96,20 @@ def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, b
     for page, data in zip(pages, hoc_ba.student_pdfs(pages, now), strict=True):
         stem = ascii_name(f"{numbers.get(page.student.id, 0):02d}-{page.student.full_name}-{page.student.code}")
         files.append((f"{folder}/Hoc-ba/Hoc-ba-{stem}-{year}.pdf", data))
+    return files
+
+
+def _primary_class_files(school_class: SchoolClass, folder: str, year: str) -> list[tuple[str, bytes]]:
+    """A primary class (TT27): the Sổ THKQGD at each of the four moments, then each pupil's primary học bạ."""
+    from models.printing import primary_hoc_ba, primary_summary
+    from models.rules.tt27 import MOMENTS
+
+    files = [(f"{folder}/So-THKQGD-{folder}-{moment}-{year}.pdf",
+              primary_summary.pdf(primary_summary.summary_sheet(school_class, moment))) for moment in MOMENTS]
+    numbers = {entry.student.id: entry.number for entry in class_roster(school_class)}
+    for page in primary_hoc_ba.class_pages(school_class):
+        stem = ascii_name(f"{numbers.get(page.student.id, 0):02d}-{page.student.full_name}-{page.student.code}")
+        files.append((f"{folder}/Hoc-ba/Hoc-ba-{stem}-{year}.pdf", primary_hoc_ba.pdf([page])))
     return files
 
 

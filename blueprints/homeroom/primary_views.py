@@ -1,0 +1,97 @@
+"""The homeroom teacher of a primary class (TT27): qualities and competences at each moment, the year-end
+result computed from the subjects' levels and tests, and the monthly comment on each pupil."""
+import json
+
+from flask import abort, make_response, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.fragments import render_fragment
+from blueprints.guards import own_homeroom_class
+from blueprints.homeroom import bp
+from blueprints.nfc_request import bounded_int
+from models.primary import assessments as pa
+from models.rules import tt27
+from models.school.structure import enrolment_in
+
+STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}
+CELL_CLASS = {"saved": "saved", "unchanged": "", "invalid": "error", "left": "error", "locked": "locked",
+              "conflict": "conflict"}
+
+
+def _int(name: str) -> int:
+    try:
+        return bounded_int(request.form.get(name, ""))
+    except ValueError:
+        abort(400)
+
+
+def _primary_class(class_id: int, moment: str):
+    school_class = own_homeroom_class(class_id)
+    if moment not in tt27.MOMENTS or not pa.is_primary_class(school_class):
+        abort(404)
+    return school_class
+
+
+def _answer(result, cell, student, label: str, save_url: str, template: str = "homeroom/_trait_cell.html"):
+    if result.status == "forbidden":
+        abort(400)
+    shown = result.typed if result.status in ("invalid", "left") else (result.value or "")
+    resp = make_response(render_fragment(
+        template, cell=cell, shown=shown, student=student, row=_int("row"), col=_int("col"),
+        state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
+        save_url=save_url, label=label, oob=True), STATUS[result.status])
+    if not result.ok:
+        level = "warning" if result.status == "conflict" else "error"
+        resp.headers["HX-Trigger"] = json.dumps({"showMessage": {"level": level, "text": result.message}})
+    return resp
+
+
+@bp.route("/class/<int:class_id>/primary/<moment>")
+def primary_traits(class_id: int, moment: str):
+    """Phẩm chất, năng lực of the class at one moment; at CN the year-end result of each pupil."""
+    school_class = _primary_class(class_id, moment)
+    grid = pa.trait_grid(school_class, moment)
+    return render_template("homeroom/primary_traits.html", grid=grid, school_class=school_class, moment=moment,
+                           moments=tt27.MOMENTS, qualities=tt27.QUALITIES, competences=tt27.COMPETENCES,
+                           save_url=url_for("homeroom.save_primary_trait", class_id=class_id, moment=moment))
+
+
+@bp.route("/class/<int:class_id>/primary/<moment>/cell", methods=["POST"])
+def save_primary_trait(class_id: int, moment: str):
+    """Save one rating T/Đ/C."""
+    school_class = _primary_class(class_id, moment)
+    enrolment = enrolment_in(school_class.id, _int("student_id"))
+    if enrolment is None:
+        abort(404)
+    trait = request.form.get("trait", "")
+    result = pa.save_trait(school_class, moment, enrolment.student, trait, request.form.get("value", ""),
+                           _int("version"), current_user._get_current_object())
+    label = {**tt27.QUALITIES, **tt27.COMPETENCES}.get(trait, "")
+    return _answer(result, pa.Cell(trait, result.value, result.version), enrolment.student, label,
+                   request.script_root + request.path)
+
+
+@bp.route("/class/<int:class_id>/monthly-comments/<year_month>")
+def monthly_comments(class_id: int, year_month: str):
+    """Nhận xét hằng tháng (seed 002, Điều 4 khoản 3): one comment on each pupil for the month."""
+    school_class = _primary_class(class_id, "CN")
+    months = pa.months_of(school_class)
+    if year_month not in months:
+        abort(404)
+    return render_template("homeroom/monthly_comments.html", school_class=school_class, year_month=year_month,
+                           months=months, rows=pa.monthly_comments(school_class, year_month),
+                           save_url=url_for("homeroom.save_monthly_comment", class_id=class_id,
+                                            year_month=year_month))
+
+
+@bp.route("/class/<int:class_id>/monthly-comments/<year_month>/cell", methods=["POST"])
+def save_monthly_comment(class_id: int, year_month: str):
+    """Save one pupil's comment of the month."""
+    school_class = _primary_class(class_id, "CN")
+    enrolment = enrolment_in(school_class.id, _int("student_id"))
+    if enrolment is None:
+        abort(404)
+    result = pa.save_monthly_comment(school_class, year_month, enrolment.student, request.form.get("value", ""),
+                                     _int("version"), current_user._get_current_object())
+    return _answer(result, pa.Cell("comment", result.value, result.version), enrolment.student,
+                   "Nhận xét tháng", request.script_root + request.path, template="homeroom/_comment_cell.html")

@@ -1,0 +1,104 @@
+"""The primary học bạ (TT27): one A4 portrait page per pupil and school year — each subject's year-end level,
+end-of-year test score and comment, the qualities and competences at CN, the year's result, the proposed award,
+"Hoàn thành chương trình lớp học" (grade 5: "Hoàn thành chương trình tiểu học"), absences, and the homeroom
+teacher's and principal's signatures. One renderer (models/printing/renderer.py), the A4 frame of the TT22
+học bạ (templates/print/hoc_ba_base.html).
+"""
+from dataclasses import dataclass, field
+
+from models.attendance.register import absence_totals, principal_name
+from models.people.records import Student
+from models.primary import assessments as pa
+from models.printing.renderer import render_pdf, render_print_html
+from models.rules import tt27
+from models.school.structure import GradeSubject, School, SchoolClass, Subject, class_roster
+
+TEMPLATE = "print/primary_hoc_ba.html"
+
+
+@dataclass
+class SubjectLine:
+    name: str
+    level: str  # the label (Hoàn thành tốt …) or ""
+    score: str  # the end-of-year test, "" when not tested
+    comment: str
+
+
+@dataclass
+class PrimaryHocBaPage:
+    student: Student
+    school_name: str
+    header_line_1: str
+    header_line_2: str
+    place_name: str
+    class_name: str
+    year_name: str
+    homeroom_name: str
+    principal_name: str
+    lines: list[SubjectLine] = field(default_factory=list)
+    qualities: list[tuple[str, str]] = field(default_factory=list)  # (name, level label)
+    competences: list[tuple[str, str]] = field(default_factory=list)
+    result: str = ""
+    award: str = ""
+    completion: str = ""
+    absences_p: int = 0
+    absences_k: int = 0
+
+
+def class_pages(school_class: SchoolClass, students: list[Student] | None = None) -> list[PrimaryHocBaPage]:
+    """The pages of a class's pupils (or of the given ones), in class-list order."""
+    school = School.select().first()
+    subjects = list(Subject.select().join(GradeSubject).where(GradeSubject.grade == school_class.grade_id)
+                    .order_by(Subject.position, Subject.name))
+    tested = tt27.tested_subjects(school_class.grade.number, "CN")
+    wanted = {s.id for s in students} if students is not None else None
+    roster = [e.student for e in class_roster(school_class) if wanted is None or e.student.id in wanted]
+    cells = {(s, subj, f): v for s, subj, f, v in pa.PrimaryCell.select(
+        pa.PrimaryCell.student, pa.PrimaryCell.subject, pa.PrimaryCell.field, pa.PrimaryCell.value).where(
+        (pa.PrimaryCell.school_class == school_class) & (pa.PrimaryCell.moment == "CN")).tuples()}
+    traits = {(s, t): v for s, t, v in pa.PrimaryTrait.select(
+        pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value).where(
+        (pa.PrimaryTrait.school_class == school_class) & (pa.PrimaryTrait.moment == "CN")).tuples()}
+    results = pa.year_results(school_class)
+    principal = principal_name()
+    pages = []
+    for student in roster:
+        sid = student.id
+        page = PrimaryHocBaPage(student, school.name if school else "", school.header_line_1 if school else "",
+                                school.header_line_2 if school else "", getattr(school, "place_name", "") or "",
+                                school_class.name, school_class.year.name,
+                                school_class.homeroom_teacher.full_name if school_class.homeroom_teacher else "",
+                                principal)
+        for s in subjects:
+            level = cells.get((sid, s.id, "level"))
+            page.lines.append(SubjectLine(s.name, tt27.SUBJECT_LEVELS.get(level, "") if level else "",
+                                          (cells.get((sid, s.id, "score")) or "") if s.name in tested else "—",
+                                          cells.get((sid, s.id, "comment")) or ""))
+        page.qualities = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k)) or "", "")) for k, name in tt27.QUALITIES.items()]
+        page.competences = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k)) or "", ""))
+                            for k, name in tt27.COMPETENCES.items()]
+        result = results.get(sid, "").split(" — ")[0]
+        if result in tt27.RESULTS:
+            page.result = result
+            page.award = tt27.proposed_award(result)
+            if tt27.completes_grade(result):
+                page.completion = (tt27.PRIMARY_COMPLETED if school_class.grade.number == 5
+                                   else f"Hoàn thành chương trình lớp {school_class.grade.number}")
+            else:
+                page.completion = f"Chưa hoàn thành chương trình lớp {school_class.grade.number}"
+        totals = absence_totals(student, school_class.year)
+        page.absences_p, page.absences_k = totals.p, totals.k
+        pages.append(page)
+    return pages
+
+
+def html(pages: list[PrimaryHocBaPage], **extra) -> str:
+    return render_print_html(TEMPLATE, pages=pages, **extra)
+
+
+def pdf(pages: list[PrimaryHocBaPage]) -> bytes:
+    return render_pdf(TEMPLATE, pages=pages)
+
+
+def download_name(page: PrimaryHocBaPage) -> str:
+    return f"Hoc ba {page.student.full_name} {page.year_name}.pdf"
