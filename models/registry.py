@@ -11,6 +11,9 @@ from models.gradebook.corrections import CorrectionRequest, CorrectionStep
 from models.gradebook.locks import EntryWindow, LockOverride
 from models.gradebook.marks import MarkCell, MarkChange
 from models.gradebook.monitoring import ClassBookComment
+from models.health.checks import HealthCheck
+from models.health.clinic import ClinicVisit, MedicineBatch, MedicineItem, StockMove
+from models.health.records import HealthRecord
 from models.people.accounts import LoginFailure, User, UserRole
 from models.people.records import Staff, StaffStatus, Student, StudentStatus
 from models.printing.attendance_sheet import AttendanceSheetStep
@@ -41,4 +44,5 @@ ALL_MODELS = [
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
     RegistrationNumber,
+    HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove,
 ]
