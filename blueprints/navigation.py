@@ -65,6 +65,9 @@ _GROUPS = [
     ]),
     ("Y tế", ("nurse",), [
         ("Học sinh", "nurse.home"),
+        ("Khám định kỳ", "nurse.checks_home"),
+        ("Sổ theo dõi y tế", "nurse.clinic_log"),
+        ("Thuốc và vật tư", "nurse.stock"),
     ]),
     ("Kế toán", ("accountant",), [
         ("Sĩ số các lớp", "accountant.home"),

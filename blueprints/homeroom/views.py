@@ -6,6 +6,7 @@ from blueprints.guards import homeroom_classes, own_homeroom_class
 from blueprints.homeroom import bp
 from blueprints.people_forms import StudentProfileForm, form_to_profile
 from models.core import write_transaction
+from models.health.records import alerts_for
 from models.people.records import Student, update_profile
 from models.school.structure import Enrolment, class_roster, class_size
 
@@ -52,3 +53,11 @@ def student_profile(class_id: int, student_id: int):
     return render_template("homeroom/student_profile.html", form=form, student=student,
                            school_class=school_class, error=error), status
 from blueprints.homeroom import attendance_views  # noqa: E402,F401
+
+
+@bp.route("/class/<int:class_id>/health")
+def health_alerts(class_id: int):
+    """What the homeroom teacher must know of their students' health (allergies, conditions, notes), no more."""
+    school_class = own_homeroom_class(class_id)
+    students = [e.student for e in class_roster(school_class) if not e.has_left]
+    return render_template("homeroom/health_alerts.html", school_class=school_class, alerts=alerts_for(students))
