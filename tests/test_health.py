@@ -235,3 +235,16 @@ def test_the_yearly_supply_list_counts_in_and_out(school):
     today = date.today()
     assert clinic.supplied_in(today - timedelta(days=1), today) == [(item, 20, 4)]
     assert datetime.now().year >= 2024
+
+
+def test_the_demo_has_a_check_for_every_class_and_a_batch_near_expiry(school):
+    from models.demo.health import seed_demo_health
+
+    today = date(2024, 12, 2)
+    summary = seed_demo_health(today=today)
+    assert "kết quả khám" in summary
+    classes_with_students = {c.id for c in school["classes"].values() if c.name in ("6A1", "6A2")}
+    assert {c.school_class_id for c in HealthCheck.select()} == classes_with_students
+    assert all(c.nutrition for c in HealthCheck.select())
+    assert any("hết hạn ngày" in w for w in clinic.warnings(today))
+    assert clinic.ClinicVisit.select().count() > 0

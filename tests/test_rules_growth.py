@@ -103,3 +103,10 @@ def test_every_status_has_a_vietnamese_label():
 def test_age_in_months_counts_days_like_the_who():
     assert growth.age_in_months(date(2014, 1, 1), date(2024, 1, 1)) == 3652 / 30.4375
     assert round(growth.bmi(150, 45), 4) == 20.0
+
+
+@pytest.mark.parametrize("z", [-2.5, -1, 0, 0.7, 2.2])
+def test_the_inverse_gives_back_the_z_score(z):
+    assert bmi_for_age_z(2, 150.3, growth.bmi_at_z(2, 150.3, z)) == z
+    assert height_for_age_z(1, 90, growth.height_at_z(1, 90, z)) == z
+    assert growth.bmi_at_z(1, 30, 0) is None

@@ -30,7 +30,9 @@ __all__ = [
     "age_in_months",
     "bmi",
     "bmi_for_age_z",
+    "height_at_z",
     "height_for_age_z",
+    "bmi_at_z",
     "nutrition_status",
     "stunting_status",
 ]
@@ -83,7 +85,7 @@ def _lms(name: str, sex: int, age_months: float) -> tuple[float, float, float] |
     return l0 + frac * (l1 - l0), m0 + frac * (m1 - m0), s0 + frac * (s1 - s0)
 
 
-def _sd(l: float, m: float, s: float, k: int) -> float:  # noqa: E741 (the WHO's own name)
+def _sd(l: float, m: float, s: float, k: float) -> float:  # noqa: E741 (the WHO's own name)
     return m * (1 + l * s * k) ** (1 / l)
 
 
@@ -120,6 +122,18 @@ def height_for_age_z(sex: int, age_months: float, height_cm: float) -> float | N
         return None
     l, m, s = lms  # noqa: E741
     return _round2(_z(l, m, s, height_cm))
+
+
+def bmi_at_z(sex: int, age_months: float, z: float) -> float | None:
+    """The BMI a child of that age has at z (between −3 and +3): the inverse of the LMS formula."""
+    lms = _lms("bfawho2007.txt", sex, age_months)
+    return None if lms is None else _sd(*lms, z)
+
+
+def height_at_z(sex: int, age_months: float, z: float) -> float | None:
+    """The height (cm) a child of that age has at z."""
+    lms = _lms("hfawho2007.txt", sex, age_months)
+    return None if lms is None else _sd(*lms, z)
 
 
 def nutrition_status(z: float | None) -> str | None:
