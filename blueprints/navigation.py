@@ -67,6 +67,7 @@ _GROUPS = [
         ("Học sinh", "nurse.home"),
         ("Khám định kỳ", "nurse.checks_home"),
         ("Sổ theo dõi y tế", "nurse.clinic_log"),
+        ("Sức khỏe hằng ngày", "nurse.daily"),
         ("Thuốc và vật tư", "nurse.stock"),
     ]),
     ("Kế toán", ("accountant",), [

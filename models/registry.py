@@ -13,6 +13,7 @@ from models.gradebook.marks import MarkCell, MarkChange
 from models.gradebook.monitoring import ClassBookComment
 from models.health.checks import HealthCheck
 from models.health.clinic import ClinicVisit, MedicineBatch, MedicineItem, StockMove
+from models.health.daily import DailyHealth
 from models.health.records import HealthRecord
 from models.people.accounts import LoginFailure, User, UserRole
 from models.people.records import Staff, StaffStatus, Student, StudentStatus
@@ -44,5 +45,5 @@ ALL_MODELS = [
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
     RegistrationNumber,
-    HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove,
+    HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
 ]

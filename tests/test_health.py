@@ -248,3 +248,116 @@ def test_the_demo_has_a_check_for_every_class_and_a_batch_near_expiry(school):
     assert all(c.nutrition for c in HealthCheck.select())
     assert any("hết hạn ngày" in w for w in clinic.warnings(today))
     assert clinic.ClinicVisit.select().count() > 0
+
+
+# --- reports and the parent notice ---------------------------------------------------------------------
+
+def _two_checks(school):
+    c6a1 = school["classes"]["6A1"]
+    checks.save_check(c6a1, _an(school), date(2024, 10, 1), {"height_cm": "140", "weight_kg": "55", "refraction": "C"})
+    checks.save_check(c6a1, school["students"]["Trần Văn Bình"], date(2024, 10, 1),
+                      {"height_cm": "145", "weight_kg": "36", "dental": "Sâu răng", "spine": "C"})
+
+
+def test_the_report_counts_and_gives_percentages_per_class_grade_and_school(school):
+    from models.health import reports
+
+    _two_checks(school)
+    report = reports.school_report()
+    groups = {g.label: g for g in report.groups}
+    assert [g.kind for g in report.groups][-1] == "school"
+    assert groups["6A1"].checked == 2 and groups["Khối 6"].checked == 2 and groups["Toàn trường"].checked == 2
+    assert groups["6A1"].count("beo_phi") == 1 and groups["6A1"].percent("beo_phi") == 50.0
+    assert groups["6A1"].count("C") == 1 and groups["6A1"].count("spine") == 1 and groups["6A1"].count("dental") == 1
+    assert groups["6A2"].checked == 0 and groups["6A2"].percent("beo_phi") is None
+    assert reports.percent_text(33.3) == "33,3%"
+
+
+def test_the_report_prints_as_a4_and_exports_to_excel(client, login_as, school):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    _two_checks(school)
+    login_as("yte")
+    page = client.get("/nurse/reports").get_data(as_text=True)
+    assert "Tổng hợp kết quả khám sức khỏe định kỳ" in page and "50,0%" in page
+    pdf = client.get("/nurse/reports/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert round(width) == 595 and round(height) == 842  # A4 portrait, in points
+    xlsx = client.get("/nurse/reports/xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["6A1"][1] == 2 and rows["Toàn trường"][1] == 2
+    heads = [c.value for c in sheet[2]]
+    assert rows["6A1"][heads.index("Béo phì (%)")] == 50.0
+
+
+def test_the_parent_notice_lists_the_findings_with_advice(client, login_as, school):
+    import io
+
+    from pypdf import PdfReader
+
+    _two_checks(school)
+    login_as("yte")
+    binh = school["students"]["Trần Văn Bình"]
+    html = client.get(f"/nurse/notice/{binh.id}").get_data(as_text=True)
+    assert "Phiếu thông báo kết quả khám sức khỏe" in html and "Sâu răng" in html and "cong vẹo" in html
+    assert "khám nha khoa" in html
+    pdf = client.get(f"/nurse/notice/{binh.id}/pdf")
+    assert pdf.status_code == 200
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Trần Văn Bình" in text and "nha khoa" in text
+
+
+def test_teachers_get_neither_report_nor_notice(client, login_as, school):
+    login_as("chunhiem")
+    assert client.get("/nurse/reports").status_code == 403
+    assert client.get(f"/nurse/notice/{_an(school).id}/pdf").status_code == 403
+
+
+# --- daily health -------------------------------------------------------------------------------------
+
+def test_the_homeroom_teacher_logs_a_day_and_the_nurse_sees_the_count(client, login_as, school):
+    from models.health.daily import DailyHealth
+
+    c6a1 = school["classes"]["6A1"]
+    auth = login_as("chunhiem")
+    today = date.today().strftime("%d/%m/%Y")
+    resp = auth.post(f"/homeroom/class/{c6a1.id}/daily-health",
+                     {"student_id": _an(school).id, "day": today, "symptom": "sot", "note": "38 độ"})
+    assert resp.status_code == 302
+    assert DailyHealth.get().symptom == "sot"
+    assert "38 độ" in client.get(f"/homeroom/class/{c6a1.id}/daily-health").get_data(as_text=True)
+    # a student of another class, an unknown symptom: refused, nothing stored
+    resp = auth.post(f"/homeroom/class/{c6a1.id}/daily-health",
+                     {"student_id": school["students"]["Bùi Thị Cúc"].id, "day": today, "symptom": "sot"})
+    assert resp.status_code == 422
+    resp = auth.post(f"/homeroom/class/{c6a1.id}/daily-health",
+                     {"student_id": _an(school).id, "day": today, "symptom": "cum_ga"})
+    assert resp.status_code == 422 and "Chọn tình trạng" in resp.get_data(as_text=True)
+    assert DailyHealth.select().count() == 1
+    assert client.get(f"/homeroom/class/{school['classes']['6A2'].id}/daily-health").status_code == 403
+    auth.logout()
+    login_as("yte")
+    page = client.get("/nurse/").get_data(as_text=True)
+    assert "1 học sinh có ghi nhận" in page and "6A1</a>: 1" in page
+
+
+def test_an_outbreak_is_warned_when_three_of_a_class_have_the_same_symptom_in_three_days(client, login_as, school):
+    from models.health import daily
+
+    c6a1 = school["classes"]["6A1"]
+    names = ["Lê Văn An", "Trần Văn Bình", "Đặng Quốc Đạt"]
+    today = date(2024, 11, 20)
+    for back, name in enumerate(names[:2]):
+        daily.log_daily(c6a1, school["students"][name], today - timedelta(days=back), "tieu_chay", today=today)
+    daily.log_daily(c6a1, school["students"][names[2]], today - timedelta(days=3), "tieu_chay", today=today)
+    assert daily.outbreaks(today) == []  # the third was four days ago
+    daily.log_daily(c6a1, school["students"][names[2]], today - timedelta(days=2), "tieu_chay", today=today)
+    assert [(c.name, s, n) for c, s, n in daily.outbreaks(today)] == [("6A1", "Tiêu chảy", 3)]
+    with pytest.raises(ValueError, match="chưa tới"):
+        daily.log_daily(c6a1, _an(school), today + timedelta(days=1), "sot", today=today)

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from blueprints.nurse import bp
 from models.health import clinic
+from models.health import daily as daily_health
 from models.people.records import Student, search_students
 from models.rules.dates import parse_date
 from models.rules.text import vietnamese_sort_key
-from models.school.structure import current_class_of
+from models.school.structure import SchoolClass, SchoolYear, class_roster, current_class_of, enrolment_in
 
 DOSE_LINES = 3  # medicine lines on the clinic form
 
@@ -117,3 +118,30 @@ def stock_out():
     else:
         flash(f"Đã xuất kho {item.name}.", "success")
     return redirect(url_for("nurse.stock"))
+
+
+@bp.route("/daily", methods=["GET", "POST"])
+def daily():
+    """Daily health: a class's notes of the last days, and a new one (by class and student)."""
+    year = SchoolYear.current()
+    classes = list(SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name)) if year else []
+    school_class = next((c for c in classes if c.id == request.values.get("class_id", type=int)), None)
+    error = None
+    if request.method == "POST":
+        entry = enrolment_in(school_class.id, request.form.get("student_id", type=int) or 0) if school_class else None
+        try:
+            if entry is None:
+                raise ValueError("Chọn lớp và học sinh.")
+            daily_health.log_daily(school_class, entry.student, parse_date(request.form.get("day", "")),
+                                   request.form.get("symptom", ""), request.form.get("note", ""), current_user)
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash(f"Đã ghi: {entry.student.full_name}.", "success")
+            return redirect(url_for("nurse.daily", class_id=school_class.id))
+    today = date.today()
+    return render_template("nurse/daily.html", classes=classes, school_class=school_class, error=error,
+                           roster=class_roster(school_class) if school_class else [],
+                           rows=daily_health.of_class(school_class, today - timedelta(days=7)) if school_class else [],
+                           symptoms=daily_health.SYMPTOMS, today=today, form=request.form if error else {},
+                           can_edit=current_user.has_role("nurse")), 422 if error else 200

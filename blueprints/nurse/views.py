@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.nurse import bp
-from models.health import checks, clinic, records
+from models.health import checks, clinic, daily, records
 from models.people.records import Student, search_students
 from models.rules.text import vietnamese_sort_key
 from models.school.structure import current_class_of
@@ -18,8 +18,10 @@ def home():
     students = sorted(search_students(query), key=lambda s: vietnamese_sort_key(s.full_name)) if query else []
     rows = [(s, current_class_of(s)) for s in students]
     today = date.today()
+    per_class, total = daily.day_counts(today)
     return render_template("nurse/home.html", query=query, rows=rows, visits_today=len(clinic.visits(today, today)),
-                           warnings=clinic.warnings(today))
+                           warnings=clinic.warnings(today), per_class=per_class, sick_today=total,
+                           outbreaks=daily.outbreaks(today))
 
 
 @bp.route("/student/<int:student_id>", methods=["GET", "POST"])

@@ -64,6 +64,7 @@ ACTIONS: dict[str, str] = {
     "stock_in": "Nhập kho thuốc, vật tư y tế",
     "stock_out": "Xuất kho thuốc, vật tư y tế",
     "dispense": "Cấp thuốc cho học sinh",
+    "daily_health": "Ghi tình hình sức khỏe hằng ngày",
 }
 
 # entity code → label
@@ -101,6 +102,7 @@ ENTITIES: dict[str, str] = {
     "clinic_visit": "Lượt khám ở phòng y tế",
     "medicine_item": "Thuốc, vật tư y tế",
     "medicine_batch": "Lô thuốc, vật tư y tế",
+    "daily_health": "Tình hình sức khỏe hằng ngày",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -172,7 +174,7 @@ FIELDS: dict[str, str] = {
     "spine": "Cong vẹo cột sống", "other": "Bệnh khác", "unit": "Đơn vị tính", "low_stock": "Mức báo sắp hết",
     "quantity": "Số lượng", "expires_on": "Hạn dùng", "batch": "Số lô", "at": "Thời điểm",
     "complaint": "Tình trạng", "treatment": "Xử trí", "parent_informed": "Đã báo phụ huynh",
-    "sent_home": "Cho về nhà", "medicine": "Thuốc đã cấp",
+    "sent_home": "Cho về nhà", "medicine": "Thuốc đã cấp", "symptom": "Tình trạng sức khỏe",
 }
 
 

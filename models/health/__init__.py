@@ -5,4 +5,4 @@ Health data is personal: who may read what is decided in blueprints/guards.py; r
 anyone but the nurse are audited (read_record()).
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["records", "checks", "clinic", "reports"]
+__all__ = ["records", "checks", "clinic", "daily", "reports"]

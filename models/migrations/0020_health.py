@@ -96,9 +96,22 @@ def up(migrator, db):
             database = db
             table_name = 'stock_move'
 
-    db.create_tables([HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove])
+    class DailyHealth(Model):
+        student = ForeignKeyField(Student)
+        school_class = ForeignKeyField(SchoolClass)
+        day = DateField()
+        symptom = CharField(max_length=16)
+        note = CharField(max_length=300, default='')
+        entered_by = IntegerField(null=True)
+        entered_at = DateTimeField(default=datetime.datetime.now)
+        class Meta:
+            database = db
+            table_name = 'daily_health'
+            indexes = ((('school_class', 'day'), False),)
+
+    db.create_tables([HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth])
 
 
 def down(migrator, db):
-    for table in ('stock_move', 'clinic_visit', 'medicine_batch', 'medicine_item', 'health_check', 'health_record'):
+    for table in ('daily_health', 'stock_move', 'clinic_visit', 'medicine_batch', 'medicine_item', 'health_check', 'health_record'):
         migrator.migrate(migrator.drop_table(table))
