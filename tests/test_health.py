@@ -248,6 +248,9 @@ def test_the_demo_has_a_check_for_every_class_and_a_batch_near_expiry(school):
     assert all(c.nutrition for c in HealthCheck.select())
     assert any("hết hạn ngày" in w for w in clinic.warnings(today))
     assert clinic.ClinicVisit.select().count() > 0
+    from models.health import daily
+
+    assert [(c.name, s) for c, s, _ in daily.outbreaks(today)] == [("6A1", "Tiêu chảy")]
 
 
 # --- reports and the parent notice ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from models.audit.log import record
 from models.core import write_transaction
-from models.health import checks, clinic
+from models.health import checks, clinic, daily
 from models.health.records import HealthRecord
 from models.people.accounts import User
 from models.rules import growth
@@ -115,4 +115,36 @@ def seed_demo_health(seed: int = 2024, today: date | None = None) -> str:
                                                          "parent_informed": informed, "sent_home": home},
                              doses, user=nurse)
             visits += 1
-    return f"Y tế mẫu: {len(rows)} kết quả khám, {alerts} hồ sơ có lưu ý, {visits} lượt khám ở phòng y tế."
+    notes = _daily(rand, year, today, nurse)
+    return (f"Y tế mẫu: {len(rows)} kết quả khám, {alerts} hồ sơ có lưu ý, {visits} lượt khám ở phòng y tế, "
+            f"{notes} ghi nhận sức khỏe hằng ngày.")
+
+
+def _daily(rand: random.Random, year: SchoolYear, today: date, nurse) -> int:
+    """A month of daily health notes, and three of one class with diarrhoea in the last days (the warning)."""
+    classes = list(SchoolClass.select().where(SchoolClass.year == year).order_by(SchoolClass.name))
+    rosters = {c.id: [e.student for e in class_roster(c) if not e.has_left] for c in classes}
+    rows = []
+    for back in range(30, -1, -1):
+        day = today - timedelta(days=back)
+        if day.weekday() == 6:
+            continue
+        for _ in range(rand.randint(2, 6)):
+            school_class = rand.choice(classes)
+            if rosters[school_class.id]:
+                rows.append({"student": rand.choice(rosters[school_class.id]).id, "school_class": school_class.id,
+                             "day": day, "symptom": rand.choice(["om", "sot", "ho", "dau_bung", "chan_thuong"]),
+                             "note": "", "entered_by": getattr(nurse, "id", None),
+                             "entered_at": datetime.combine(day, time(11, 0))})
+    outbreak = next((c for c in classes if len(rosters[c.id]) >= 3), None)
+    if outbreak is not None:
+        for back, student in enumerate(rosters[outbreak.id][:3]):
+            day = today - timedelta(days=back)
+            rows.append({"student": student.id, "school_class": outbreak.id, "day": day, "symptom": "tieu_chay",
+                         "note": "Đi ngoài nhiều lần", "entered_by": getattr(nurse, "id", None),
+                         "entered_at": datetime.combine(day, time(9, 30))})
+    with write_transaction():
+        for start in range(0, len(rows), 300):
+            daily.DailyHealth.insert_many(rows[start:start + 300]).execute()
+        record("seed_demo", "daily_health", year.name, after={"students": len(rows), "until": today.isoformat()})
+    return len(rows)
