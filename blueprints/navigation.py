@@ -70,6 +70,10 @@ _GROUPS = [
         ("Sức khỏe hằng ngày", "nurse.daily"),
         ("Thuốc và vật tư", "nurse.stock"),
     ]),
+    ("Y tế", ("principal", "vice_principal"), [  # the heads read health data (issue 18)
+        ("Y tế học đường", "nurse.home"),
+        ("Báo cáo y tế", "nurse.report"),
+    ]),
     ("Kế toán", ("accountant",), [
         ("Sĩ số các lớp", "accountant.home"),
     ]),

@@ -364,3 +364,12 @@ def test_an_outbreak_is_warned_when_three_of_a_class_have_the_same_symptom_in_th
     assert [(c.name, s, n) for c, s, n in daily.outbreaks(today)] == [("6A1", "Tiêu chảy", 3)]
     with pytest.raises(ValueError, match="chưa tới"):
         daily.log_daily(c6a1, _an(school), today + timedelta(days=1), "sot", today=today)
+
+
+def test_the_heads_find_the_health_pages_in_their_menu(client, login_as, school):
+    login_as("hieutruong")
+    page = client.get("/nurse/").get_data(as_text=True)
+    assert "Báo cáo y tế" in page
+    assert client.get("/nurse/reports").status_code == 200
+    assert client.get("/nurse/stock").status_code == 200 and "Nhập kho</button>" not in client.get(
+        "/nurse/stock").get_data(as_text=True)
