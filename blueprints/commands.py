@@ -64,7 +64,10 @@ def register_commands(app: Flask) -> None:
             attendance = seed_demo_attendance(today=today)
             # the previous year, complete and not yet approved, for trying the year end (lower secondary)
             previous = f" Có {seed_previous_year(today=today)}." if level == "thcs" else ""
-        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance}{previous}")
+            from models.demo.health import seed_demo_health
+
+            health = seed_demo_health(today=today)
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous}")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

@@ -12,6 +12,23 @@ from models.school.structure import SchoolClass, SchoolYear, TeachingAssignment
 OFFICE = ("admin", "principal", "vice_principal")
 
 
+# health data is personal: these read everything, only the nurse writes (issue 18, "Who sees what")
+HEALTH_READERS = ("nurse", "principal", "vice_principal")
+
+
+def require_health_access():
+    """The nurse's blueprint: the nurse reads and writes; the principal and vice-principals only read."""
+
+    @login_required
+    def guard():
+        if not current_user.has_role(*HEALTH_READERS):
+            abort(403)
+        if request.method not in ("GET", "HEAD") and not current_user.has_role("nurse"):
+            abort(403)
+
+    return guard
+
+
 def refuse(entity: str, entity_id, why: str):
     """Refuse with a Vietnamese 403 and keep a trace of the attempt in the audit log: every refusal of the
     app goes through here."""

@@ -69,6 +69,14 @@ _GROUPS = [
     ]),
     ("Y tế", ("nurse",), [
         ("Học sinh", "nurse.home"),
+        ("Khám định kỳ", "nurse.checks_home"),
+        ("Sổ theo dõi y tế", "nurse.clinic_log"),
+        ("Sức khỏe hằng ngày", "nurse.daily"),
+        ("Thuốc và vật tư", "nurse.stock"),
+    ]),
+    ("Y tế", ("principal", "vice_principal"), [  # the heads read health data (issue 18)
+        ("Y tế học đường", "nurse.home"),
+        ("Báo cáo y tế", "nurse.report"),
     ]),
     ("Kế toán", ("accountant",), [
         ("Sĩ số các lớp", "accountant.home"),

@@ -11,6 +11,10 @@ from models.gradebook.corrections import CorrectionRequest, CorrectionStep
 from models.gradebook.locks import EntryWindow, LockOverride
 from models.gradebook.marks import MarkCell, MarkChange
 from models.gradebook.monitoring import ClassBookComment
+from models.health.checks import HealthCheck
+from models.health.clinic import ClinicVisit, MedicineBatch, MedicineItem, StockMove
+from models.health.daily import DailyHealth
+from models.health.records import HealthRecord
 from models.people.accounts import LoginFailure, User, UserRole
 from models.people.records import Staff, StaffStatus, Student, StudentStatus
 from models.primary.assessments import MonthlyComment, PrimaryCell, PrimaryTrait
@@ -63,4 +67,5 @@ ALL_MODELS = [
     FinalDecision,
     SubjectGroup, SubjectGroupItem, ClassGroup, StudentElective, TopicTxSetting,
     PrimaryCell, PrimaryTrait, MonthlyComment,
+    HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
 ]

@@ -11,7 +11,7 @@ ALLOWED = {
     "vice_principal": {"hieutruong", "phohieutruong"},
     "teacher": {"totruong", "giaovien", "chunhiem"},
     "homeroom": {"chunhiem"},
-    "nurse": {"yte"},
+    "nurse": {"yte", "hieutruong", "phohieutruong"},  # the heads read health data, only the nurse writes
     "accountant": {"ketoan"},
 }
 

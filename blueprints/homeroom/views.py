@@ -1,4 +1,6 @@
 """The homeroom teacher's pages: their class list and their students' profiles."""
+from datetime import date, timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -6,7 +8,10 @@ from blueprints.guards import homeroom_classes, own_homeroom_class
 from blueprints.homeroom import bp
 from blueprints.people_forms import StudentProfileForm, form_to_profile
 from models.core import write_transaction
+from models.health import daily
+from models.health.records import alerts_for
 from models.people.records import Student, update_profile
+from models.rules.dates import parse_date
 from models.school.structure import Enrolment, class_roster, class_size
 
 
@@ -56,3 +61,36 @@ from blueprints.homeroom import (  # noqa: E402,F401
     primary_views,  # noqa: E402,F401
     yearend_views,
 )
+
+
+@bp.route("/class/<int:class_id>/health")
+def health_alerts(class_id: int):
+    """What the homeroom teacher must know of their students' health (allergies, conditions, notes), no more."""
+    school_class = own_homeroom_class(class_id)
+    students = [e.student for e in class_roster(school_class) if not e.has_left]
+    return render_template("homeroom/health_alerts.html", school_class=school_class, alerts=alerts_for(students))
+
+
+@bp.route("/class/<int:class_id>/daily-health", methods=["GET", "POST"])
+def daily_health_log(class_id: int):
+    """The class's daily health notes of the last week; the homeroom teacher adds one."""
+    school_class = own_homeroom_class(class_id)
+    roster = class_roster(school_class)
+    error = None
+    if request.method == "POST":
+        entry = next((e for e in roster if e.student.id == request.form.get("student_id", type=int)
+                      and not e.has_left), None)
+        try:
+            if entry is None:
+                raise ValueError("Chọn học sinh của lớp.")
+            daily.log_daily(school_class, entry.student, parse_date(request.form.get("day", "")),
+                            request.form.get("symptom", ""), request.form.get("note", ""), current_user)
+        except ValueError as refused:
+            error = str(refused)
+        else:
+            flash(f"Đã ghi: {entry.student.full_name}.", "success")
+            return redirect(url_for("homeroom.daily_health_log", class_id=class_id))
+    today = date.today()
+    return render_template("homeroom/daily_health.html", school_class=school_class, roster=roster, error=error,
+                           rows=daily.of_class(school_class, today - timedelta(days=7)), symptoms=daily.SYMPTOMS,
+                           today=today, form=request.form if error else {}), 422 if error else 200

@@ -64,6 +64,13 @@ ACTIONS: dict[str, str] = {
     "apply": "Áp dụng đề nghị vào sổ",
     "refused": "Từ chối truy cập",
     "assess": "Đánh giá định kì (tiểu học)",
+    "read": "Xem",
+    "health_check": "Nhập kết quả khám sức khỏe định kỳ",
+    "clinic_visit": "Ghi sổ theo dõi y tế",
+    "stock_in": "Nhập kho thuốc, vật tư y tế",
+    "stock_out": "Xuất kho thuốc, vật tư y tế",
+    "dispense": "Cấp thuốc cho học sinh",
+    "daily_health": "Ghi tình hình sức khỏe hằng ngày",
 }
 
 # entity code → label
@@ -109,6 +116,12 @@ ENTITIES: dict[str, str] = {
     "primary_cell": "Đánh giá môn học (tiểu học)",
     "primary_trait": "Phẩm chất, năng lực (tiểu học)",
     "monthly_comment": "Nhận xét hằng tháng",
+    "health_record": "Hồ sơ sức khỏe",
+    "health_check": "Kết quả khám sức khỏe định kỳ",
+    "clinic_visit": "Lượt khám ở phòng y tế",
+    "medicine_item": "Thuốc, vật tư y tế",
+    "medicine_batch": "Lô thuốc, vật tư y tế",
+    "daily_health": "Tình hình sức khỏe hằng ngày",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -131,6 +144,10 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("staff", "update"): "Sửa hồ sơ",
     ("attendance", "seed_demo"): "Tạo điểm danh mẫu",
     ("monthly_comment", "comment"): "Ghi nhận xét hằng tháng",
+    ("health_record", "read"): "Xem hồ sơ sức khỏe đầy đủ",
+    ("health_record", "create"): "Lập hồ sơ sức khỏe",
+    ("health_record", "update"): "Sửa hồ sơ sức khỏe",
+    ("medicine_item", "create"): "Thêm thuốc, vật tư vào danh mục",
 }
 
 # before/after field name → label
@@ -171,6 +188,16 @@ FIELDS: dict[str, str] = {
     "department": "Tổ chuyên môn",
     "electives": "Môn lựa chọn", "topics": "Chuyên đề học tập", "group": "Tổ hợp",
     "replaces": "Thay cho môn", "topic_tx": "Số ĐĐGtx của một chuyên đề", "subject": "Môn học",
+    "insurance_number": "Số thẻ BHYT", "insurance_valid_until": "Thẻ BHYT có giá trị đến", "blood_group": "Nhóm máu",
+    "allergies": "Dị ứng", "chronic_conditions": "Bệnh mãn tính", "disabilities": "Khuyết tật",
+    "teacher_notes": "Lưu ý cho giáo viên", "height_cm": "Chiều cao (cm)", "weight_kg": "Cân nặng (kg)",
+    "bmi": "BMI", "bmi_z": "Z-score BMI theo tuổi", "nutrition": "Tình trạng dinh dưỡng",
+    "height_z": "Z-score chiều cao theo tuổi", "stunting": "Thấp còi", "eye_left": "Thị lực mắt trái",
+    "eye_right": "Thị lực mắt phải", "refraction": "Tật khúc xạ", "dental": "Răng miệng",
+    "spine": "Cong vẹo cột sống", "other": "Bệnh khác", "unit": "Đơn vị tính", "low_stock": "Mức báo sắp hết",
+    "quantity": "Số lượng", "expires_on": "Hạn dùng", "batch": "Số lô", "at": "Thời điểm",
+    "complaint": "Tình trạng", "treatment": "Xử trí", "parent_informed": "Đã báo phụ huynh",
+    "sent_home": "Cho về nhà", "medicine": "Thuốc đã cấp", "symptom": "Tình trạng sức khỏe",
 }
 
 
