@@ -7,6 +7,8 @@ from models.attendance.register import (
     AttendanceMonthConfirm,
 )
 from models.audit.log import AuditEntry
+from models.finance.fees import Charge, Exemption, FeeItem
+from models.finance.payments import Payment, PaymentLine, ReceiptCounter
 from models.gradebook.corrections import CorrectionRequest, CorrectionStep
 from models.gradebook.locks import EntryWindow, LockOverride
 from models.gradebook.marks import MarkCell, MarkChange
@@ -41,4 +43,5 @@ ALL_MODELS = [
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
     RegistrationNumber,
+    FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine,
 ]

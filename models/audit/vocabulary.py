@@ -58,6 +58,9 @@ ACTIONS: dict[str, str] = {
     "reject": "Từ chối đề nghị",
     "apply": "Áp dụng đề nghị vào sổ",
     "refused": "Từ chối truy cập",
+    "charge": "Lập khoản phải thu",
+    "pay": "Thu tiền (lập phiếu thu)",
+    "reverse": "Huỷ phiếu thu bằng bút toán đảo",
 }
 
 # entity code → label
@@ -90,6 +93,9 @@ ENTITIES: dict[str, str] = {
     "class_book_comment": "Nhận xét sổ theo dõi",
     "print_job": "Lệnh in",
     "correction": "Đề nghị sửa",
+    "fee_item": "Khoản thu",
+    "exemption": "Miễn, giảm",
+    "payment": "Phiếu thu",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -148,6 +154,11 @@ FIELDS: dict[str, str] = {
     "digests": "Tổng kiểm dữ liệu mẫu", "until": "Dữ liệu đến ngày", "failures": "Số lần đăng nhập sai", "registration_number": "Số đăng bộ",
     "admitted_on": "Ngày vào trường", "today": "Ngày dựng trường mẫu", "level": "Cấp học", "evidence": "Minh chứng", "reason": "Lí do",
     "department": "Tổ chuyên môn",
+    "amount": "Số tiền", "period": "Kì thu", "mandatory": "Bắt buộc", "category": "Đối tượng chính sách",
+    "percent": "Tỉ lệ miễn giảm (%)", "document": "Văn bản", "valid_from": "Hiệu lực từ", "valid_to": "Hiệu lực đến",
+    "fee_item": "Khoản thu", "items": "Các khoản thu", "receipt_no": "Số phiếu thu", "paid_on": "Ngày nộp",
+    "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
+    "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
 }
 
 
