@@ -3,7 +3,14 @@ from decimal import Decimal
 
 import pytest
 
-from models.rules.money import after_reduction, format_vnd, parse_percent, parse_vnd, reduction_of
+from models.rules.money import (
+    after_reduction,
+    format_vnd,
+    parse_percent,
+    parse_vnd,
+    reduction_of,
+    vnd_in_words,
+)
 
 
 @pytest.mark.parametrize("amount,text", [
@@ -81,3 +88,15 @@ def test_parse_percent(text, value):
 def test_parse_percent_refuses(text, word):
     with pytest.raises(ValueError, match=word):
         parse_percent(text)
+
+
+@pytest.mark.parametrize("amount,words", [
+    (0, "Không đồng"), (5, "Năm đồng"), (15, "Mười lăm đồng"), (21, "Hai mươi mốt đồng"),
+    (24, "Hai mươi tư đồng"), (105, "Một trăm linh năm đồng"), (110, "Một trăm mười đồng"),
+    (1_250_000, "Một triệu hai trăm năm mươi nghìn đồng"),
+    (1_005_000, "Một triệu không trăm linh năm nghìn đồng"),
+    (333_333, "Ba trăm ba mươi ba nghìn ba trăm ba mươi ba đồng"),
+    (2_000_000_000, "Hai tỷ đồng"), (-35_000, "Âm ba mươi lăm nghìn đồng"),
+])
+def test_vnd_in_words(amount, words):
+    assert vnd_in_words(amount) == words

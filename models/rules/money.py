@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["format_vnd", "parse_vnd", "parse_percent", "after_reduction", "reduction_of"]
+__all__ = ["format_vnd", "parse_vnd", "parse_percent", "after_reduction", "reduction_of", "vnd_in_words"]
 
 # "1250000" or "1.250.000", optionally followed by "đ", "vnđ" or "vnd"
 _AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:\s*(?:đ|vnđ|vnd))?", re.IGNORECASE)
@@ -79,3 +79,56 @@ def after_reduction(amount: int, percent) -> int:
 def reduction_of(amount: int, percent) -> int:
     """The đồng taken off: amount − after_reduction, so the two always add back to the amount."""
     return amount - after_reduction(amount, percent)
+
+
+_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+_SCALES = ["", " nghìn", " triệu", " tỷ"]
+
+
+def _three(n: int, full: bool) -> str:
+    """0–999 in words; `full` when a higher group precedes it ("không trăm linh năm")."""
+    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
+    words = []
+    if full or hundreds:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units and words:
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words += [_DIGITS[tens], "mươi"]
+    if units:
+        if units == 1 and tens > 1:
+            words.append("mốt")
+        elif units == 5 and tens > 0:
+            words.append("lăm")
+        elif units == 4 and tens > 1:
+            words.append("tư")
+        else:
+            words.append(_DIGITS[units])
+    return " ".join(words)
+
+
+def vnd_in_words(amount: int) -> str:
+    """The amount as a receipt writes it out (số tiền viết bằng chữ): 1250000 → "Một triệu hai trăm năm mươi
+    nghìn đồng"."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError("amounts are whole đồng (int)")
+    if amount == 0:
+        return "Không đồng"
+    sign, rest = ("Âm ", -amount) if amount < 0 else ("", amount)
+    groups = []
+    while rest:
+        groups.append(rest % 1000)
+        rest //= 1000
+    parts = []
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            continue
+        # beyond a billion the scale words repeat: "nghìn tỷ"
+        scale = _SCALES[index % 3 if index >= 4 else index] + (" tỷ" if index >= 4 else "")
+        parts.append(_three(group, full=index < len(groups) - 1) + scale)
+    text = " ".join(parts) + " đồng"
+    return sign + text[0].upper() + text[1:] if not sign else sign + text
