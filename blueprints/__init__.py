@@ -198,6 +198,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["thousands"] = format_count
     app.jinja_env.filters["filesize"] = format_size
+    from models.rules.money import format_vnd
+
+    app.jinja_env.filters["vnd"] = format_vnd
     from blueprints.form_rendering import leave_checks_to_the_server
 
     leave_checks_to_the_server()

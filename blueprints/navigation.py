@@ -49,6 +49,7 @@ _GROUPS = [
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
         ("Điểm danh", "homeroom.attendance_classes_list"),
+        ("Các khoản thu của lớp", "homeroom.fees_home"),
     ]),
     ("Điểm danh", "attendance_delegate", [
         ("Điểm danh", "homeroom.attendance_classes_list"),
@@ -67,7 +68,11 @@ _GROUPS = [
         ("Học sinh", "nurse.home"),
     ]),
     ("Kế toán", ("accountant",), [
-        ("Sĩ số các lớp", "accountant.home"),
+        ("Thu theo lớp", "accountant.home"),
+        ("Khoản thu", "accountant.fee_items"),
+        ("Miễn, giảm", "accountant.exemptions"),
+        ("Lập khoản phải thu", "accountant.charges"),
+        ("Sổ phiếu thu", "accountant.ledger"),
     ]),
 ]
 

@@ -52,3 +52,12 @@ def student_profile(class_id: int, student_id: int):
     return render_template("homeroom/student_profile.html", form=form, student=student,
                            school_class=school_class, error=error), status
 from blueprints.homeroom import attendance_views  # noqa: E402,F401
+
+
+@bp.route("/fees")
+def fees_home():
+    """The homeroom teacher's classes: who still owes what (read only; the accountant collects)."""
+    from models.finance.payments import class_balances
+
+    classes = homeroom_classes(current_user)
+    return render_template("homeroom/fees.html", classes=[(c, class_balances(c)) for c in classes])
