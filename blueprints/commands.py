@@ -48,7 +48,10 @@ def register_commands(app: Flask) -> None:
 
             marks = seed_demo_marks(today=today)
             attendance = seed_demo_attendance(today=today)
-        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance}")
+            from models.demo.finance import seed_demo_finance
+
+            finance = seed_demo_finance(today=today)
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} Thu: {finance}.")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

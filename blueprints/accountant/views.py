@@ -171,10 +171,14 @@ def _receipt_context(payment: payments.Payment) -> dict:
 
     if payment.receipt_no is None:
         abort(404)
+    from models.people.accounts import User
+
     lines = [(payments.charge_label(line.charge), line.amount) for line in payment.lines]
+    writer = User.get_or_none(User.username == payment.created_by)
     return {"payment": payment, "lines": lines, "school": School.current(),
             "school_class": current_class_of(payment.student, payment.year),
-            "in_words": vnd_in_words(payment.amount), "reversed": payment.is_reversed}
+            "in_words": vnd_in_words(payment.amount), "reversed": payment.is_reversed,
+            "writer_name": writer.full_name if writer else payment.created_by}
 
 
 @bp.route("/receipt/<int:payment_id>")
