@@ -209,3 +209,38 @@ def test_class_balances_list_who_owes_what(fee_setup):
     an = next(r for r in rows if r.student.id == student(s).id)
     assert (an.due, an.paid, an.owed) == (333_333, 33_333, 300_000)
     assert sum(r.owed for r in rows) == 7 * 333_333 - 33_333
+
+
+def test_reports_reconcile_with_the_payments_ledger(fee_setup):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from models.finance import reports
+
+    s = fee_setup
+    an, binh = student(s), student(s, "Trần Văn Bình")
+    grant_exemption(an, s["year"], "ho_ngheo", Decimal("50"), "QĐ 1", date(2024, 9, 1), None, s["tuition"])
+    for month in ("2024-09", "2024-10"):
+        generate_charges(s["classes"]["6A1"], month, [s["tuition"].id])
+    generate_charges(s["classes"]["6A2"], "nam", [s["insurance"].id])
+    a = Charge.get((Charge.student == an) & (Charge.period == "2024-09"))
+    b = Charge.get((Charge.student == binh) & (Charge.period == "2024-10"))
+    c = Charge.get(Charge.student == student(s, "Bùi Thị Cúc"))
+    record_payment(an, s["year"], {a.id: a.due}, date(2024, 9, 9), "cash")
+    wrong = record_payment(binh, s["year"], {b.id: 200_000}, date(2024, 10, 9), "transfer")
+    reverse_payment(wrong, "Sai số tiền", date(2024, 10, 10))
+    record_payment(binh, s["year"], {b.id: 100_000}, date(2024, 10, 10), "cash")
+    record_payment(student(s, "Bùi Thị Cúc"), s["year"], {c.id: 680_400}, date(2024, 9, 9), "cash")
+
+    ledger = reports.ledger_total(s["year"])
+    assert ledger == 166_667 + 100_000 + 680_400
+    assert reports.collections(s["year"]).total == ledger
+    due = sum(ch.due for ch in Charge.select())
+    owed = reports.outstanding(s["year"])
+    assert owed.total == due - ledger
+    assert sum(r[2] for r in owed.rows) == ledger
+    granted = reports.exemptions_granted(s["year"])
+    assert granted.rows == [[fees.POLICY_CATEGORIES["ho_ngheo"], 1, 2 * 166_666]]
+    sheet = load_workbook(BytesIO(reports.collections(s["year"]).xlsx())).active
+    assert sheet.cell(sheet.max_row, sheet.max_column).value == ledger
