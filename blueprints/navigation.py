@@ -73,6 +73,7 @@ _GROUPS = [
         ("Miễn, giảm", "accountant.exemptions"),
         ("Lập khoản phải thu", "accountant.charges"),
         ("Sổ phiếu thu", "accountant.ledger"),
+        ("Báo cáo thu", "accountant.reports_page"),
     ]),
 ]
 

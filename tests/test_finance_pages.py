@@ -74,3 +74,19 @@ def test_homeroom_teacher_sees_own_class_balances(login_as, school):
     assert "Lớp 6A1" in html and "Nguyễn Thị An" in html and "8.750.000 đ" in html
     assert "Bùi Thị Cúc" not in html  # 6A2 is not theirs
     assert teacher.client.get("/accountant/").status_code == 403
+
+
+def test_reports_page_and_excel(login_as, school):
+    auth = login_as("ketoan")
+    item = setup_fee(auth)
+    an = school["students"]["Nguyễn Thị An"]
+    auth.post("/accountant/charges", {"class_id": school["classes"]["6A1"].id, "period": "2024-09",
+                                      "items": [str(item.id)]})
+    charge = Charge.get(Charge.student == an)
+    auth.post(f"/accountant/student/{an.id}/pay", {f"line-{charge.id}": "1.250.000", "paid_on": "05/09/2024",
+                                                   "method": "transfer"})
+    html = auth.client.get("/accountant/reports").get_data(as_text=True)
+    assert "Tổng hợp thu năm học 2024-2025" in html and html.count("1.250.000 đ") >= 3
+    resp = auth.client.get("/accountant/reports/cong-no.xlsx")
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"
+    assert auth.client.get("/accountant/reports/khac.xlsx").status_code == 404

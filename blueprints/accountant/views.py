@@ -215,3 +215,32 @@ def ledger():
     rows = payments.payments_of_year(year)
     return render_template("accountant/ledger.html", year=year, rows=rows,
                            total=sum(p.amount for p in rows))
+
+
+@bp.route("/reports")
+def reports_page():
+    """Collections, outstanding balances and exemptions of the year, each with its total and the ledger's."""
+    from models.finance import reports
+
+    year = _year()
+    return render_template("accountant/reports.html", year=year,
+                           reports=[(key, build(year)) for key, build in reports.REPORTS.items()],
+                           ledger=reports.ledger_total(year))
+
+
+@bp.route("/reports/<kind>.xlsx")
+def report_xlsx(kind: str):
+    """One report as an Excel workbook."""
+    from urllib.parse import quote
+
+    from flask import Response
+
+    from models.finance import reports
+
+    build = reports.REPORTS.get(kind) or abort(404)
+    report = build(_year())
+    resp = Response(report.xlsx(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"{report.title}.xlsx"
+    resp.headers["Content-Disposition"] = (f"attachment; filename={ascii_name(name)}; "
+                                           f"filename*=UTF-8''{quote(name)}")
+    return resp
