@@ -74,6 +74,7 @@ _GROUPS = [
         ("Lập khoản phải thu", "accountant.charges"),
         ("Sổ phiếu thu", "accountant.ledger"),
         ("Báo cáo thu", "accountant.reports_page"),
+        ("Công khai tài chính", "accountant.disclosure"),
     ]),
 ]
 

@@ -7,6 +7,7 @@ from models.attendance.register import (
     AttendanceMonthConfirm,
 )
 from models.audit.log import AuditEntry
+from models.finance.disclosure import DisclosureLine
 from models.finance.fees import Charge, Exemption, FeeItem
 from models.finance.payments import Payment, PaymentLine, ReceiptCounter
 from models.gradebook.corrections import CorrectionRequest, CorrectionStep
@@ -43,5 +44,5 @@ ALL_MODELS = [
     AttendanceMark, AttendanceChange, AttendanceLock, AttendanceMonthConfirm, AttendanceDelegate,
     AttendanceSheetStep, PrintJob, CorrectionRequest, CorrectionStep, ClassBookComment, PrintedPage,
     RegistrationNumber,
-    FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine,
+    FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
 ]

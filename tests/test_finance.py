@@ -244,3 +244,26 @@ def test_reports_reconcile_with_the_payments_ledger(fee_setup):
     assert granted.rows == [[fees.POLICY_CATEGORIES["ho_ngheo"], 1, 2 * 166_666]]
     sheet = load_workbook(BytesIO(reports.collections(s["year"]).xlsx())).active
     assert sheet.cell(sheet.max_row, sheet.max_column).value == ledger
+
+
+def test_disclosure_lines_are_audited_and_ledger_revenue_is_taken_from_the_receipts(fee_setup):
+    from models.finance.disclosure import disclosure_table, set_line
+
+    s = fee_setup
+    set_line(s["year"], "nam", "thu", "Ngân sách nhà nước cấp", 900_000_000, 450_000_000)
+    set_line(s["year"], "nam", "chi", "Chi thanh toán cá nhân", 700_000_000, 350_000_000)
+    set_line(s["year"], "nam", "chi", "Chi thanh toán cá nhân", 700_000_000, 360_000_000)
+    with pytest.raises(ValueError, match="Chưa nhập nội dung"):
+        set_line(s["year"], "nam", "chi", "  ", 1, 1)
+    with pytest.raises(ValueError, match="kì công khai"):
+        set_line(s["year"], "2031-01", "chi", "Chi khác", 1, 1)
+    charge = charged(s, period="2024-10")
+    record_payment(student(s), s["year"], {charge.id: 333_333}, date(2024, 10, 5), "cash")
+    table = disclosure_table(s["year"], "nam")
+    assert [r.actual for r in table.revenue] == [450_000_000, 333_333]
+    assert table.revenue[1].from_ledger and table.spending_actual == 360_000_000
+    # october belongs to semester I, not II
+    assert disclosure_table(s["year"], "hk1").revenue_actual == 333_333
+    assert disclosure_table(s["year"], "hk2").revenue_actual == 0
+    actions = [e.action for e in AuditEntry.select().where(AuditEntry.entity == "disclosure").order_by(AuditEntry.id)]
+    assert actions == ["create", "create", "update"]

@@ -90,3 +90,19 @@ def test_reports_page_and_excel(login_as, school):
     resp = auth.client.get("/accountant/reports/cong-no.xlsx")
     assert resp.status_code == 200 and resp.data[:2] == b"PK"
     assert auth.client.get("/accountant/reports/khac.xlsx").status_code == 404
+
+
+def test_disclosure_entered_by_the_accountant_is_shown_to_all_staff(login_as, school):
+    auth = login_as("ketoan")
+    resp = auth.post("/accountant/disclosure?period=nam", {"kind": "chi", "category": "Chi thanh toán cá nhân",
+                                                           "estimate": "700.000.000", "actual": "350.000.000"})
+    assert resp.status_code == 302
+    bad = auth.post("/accountant/disclosure?period=nam", {"kind": "chi", "category": "Chi khác", "actual": "-5"})
+    assert bad.status_code == 422 and "âm" in bad.get_data(as_text=True)
+    auth.logout()
+    teacher = login_as("giaovien")
+    html = teacher.client.get("/print/disclosure?period=nam").get_data(as_text=True)
+    assert "Chi thanh toán cá nhân" in html and "350.000.000" in html
+    pdf = teacher.client.get("/print/disclosure.pdf?period=nam")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert teacher.client.get("/accountant/disclosure").status_code == 403

@@ -244,3 +244,27 @@ def report_xlsx(kind: str):
     resp.headers["Content-Disposition"] = (f"attachment; filename={ascii_name(name)}; "
                                            f"filename*=UTF-8''{quote(name)}")
     return resp
+
+
+@bp.route("/disclosure", methods=["GET", "POST"])
+def disclosure():
+    """Enter the budget estimate and actual revenue and spending by category for a period."""
+    from models.finance import disclosure as public
+
+    year = _year()
+    period = request.values.get("period", "nam")
+    error, status = None, 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            public.set_line(year, period, form.get("kind", ""), form.get("category", ""),
+                            parse_vnd(form.get("estimate", "") or "0"), parse_vnd(form.get("actual", "") or "0"))
+            flash("Đã ghi khoản mục công khai.", "success")
+            return redirect(url_for("accountant.disclosure", period=period))
+        except ValueError as exc:
+            error, status = str(exc), 422
+    if fees.period_by_key(year, period) is None:
+        abort(404)
+    return render_template("accountant/disclosure.html", year=year, period=period, periods=fees.periods_of(year),
+                           table=public.disclosure_table(year, period), kinds=public.KINDS, error=error,
+                           form=request.form), status

@@ -96,6 +96,7 @@ ENTITIES: dict[str, str] = {
     "fee_item": "Khoản thu",
     "exemption": "Miễn, giảm",
     "payment": "Phiếu thu",
+    "disclosure": "Công khai tài chính",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -159,6 +160,7 @@ FIELDS: dict[str, str] = {
     "fee_item": "Khoản thu", "items": "Các khoản thu", "receipt_no": "Số phiếu thu", "paid_on": "Ngày nộp",
     "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
+    "estimate": "Dự toán", "actual": "Thực hiện",
 }
 
 

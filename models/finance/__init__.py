@@ -5,4 +5,4 @@ Money is whole đồng in integers (models/rules/money.py). A posted payment is 
 mistake is undone by a reversing entry with a reason. Every write goes to the audit log.
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["fees", "payments", "reports"]
+__all__ = ["fees", "payments", "reports", "disclosure"]

@@ -1,4 +1,5 @@
-# Finance (issue #19): fee items, exemptions, charges, payments with one gap-free receipt sequence per year.
+# Finance (issue #19): fee items, exemptions, charges, payments with one gap-free receipt sequence per year,
+# the public financial disclosure lines.
 from datetime import datetime
 
 from peewee import *
@@ -95,9 +96,21 @@ def up(migrator, db):
         class Meta:
             table_name = 'payment_line'
 
-    db.create_tables([FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine])
+    class DisclosureLine(Stub):
+        year = ForeignKeyField(SchoolYear)
+        period = CharField()
+        kind = CharField()
+        category = CharField()
+        estimate = IntegerField(default=0)
+        actual = IntegerField(default=0)
+
+        class Meta:
+            table_name = 'disclosure_line'
+            indexes = ((("year", "period", "kind", "category"), True),)
+
+    db.create_tables([FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine])
 
 
 def down(migrator, db):
-    for table in ('payment_line', 'payment', 'receipt_counter', 'charge', 'exemption', 'fee_item'):
+    for table in ('disclosure_line', 'payment_line', 'payment', 'receipt_counter', 'charge', 'exemption', 'fee_item'):
         migrator.migrate(migrator.drop_table(table))
