@@ -4,7 +4,7 @@ import random
 from datetime import date, timedelta
 
 from models.core import write_transaction
-from models.finance import fees, payments
+from models.finance import disclosure, fees, payments
 from models.people.records import Student
 from models.school.structure import Enrolment, SchoolClass, SchoolYear
 
@@ -14,6 +14,14 @@ DEMO_FEE_ITEMS = [
     # 4,5 % × 2.340.000 đ × 12 tháng × 70 % (học sinh được ngân sách hỗ trợ 30 %)
     ("Bảo hiểm y tế", 884_520, "year", [], True),
     ("Bán trú", 450_000, "month", [6, 7], False),
+]
+
+DEMO_DISCLOSURE = [
+    ("thu", "Ngân sách nhà nước cấp chi thường xuyên", 14_850_000_000, 6_187_500_000),
+    ("thu", "Thu hoạt động dịch vụ (bán trú)", 1_620_000_000, 540_000_000),
+    ("chi", "Chi thanh toán cá nhân (lương, phụ cấp)", 12_960_000_000, 5_400_000_000),
+    ("chi", "Chi nghiệp vụ chuyên môn", 1_215_000_000, 412_300_000),
+    ("chi", "Chi mua sắm, sửa chữa tài sản", 675_000_000, 128_750_000),
 ]
 
 
@@ -65,5 +73,8 @@ def seed_demo_finance(seed: int = 2024, today: date | None = None) -> str:
             if reversed_ < 2 and paid % 150 == 0:
                 payments.reverse_payment(payment, "Thu nhầm số tiền, hoàn trả phụ huynh", day)
                 reversed_ += 1
+        # công khai tài chính of the year: the estimate and what was spent so far (illustrative figures)
+        for kind, category, estimate, actual in DEMO_DISCLOSURE:
+            disclosure.set_line(year, "nam", kind, category, estimate, actual)
     return (f"{len(items)} khoản thu, {granted} học sinh miễn giảm, {charged} khoản phải thu, "
             f"{paid} phiếu thu, {reversed_} phiếu huỷ")
