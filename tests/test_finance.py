@@ -242,6 +242,8 @@ def test_reports_reconcile_with_the_payments_ledger(fee_setup):
     assert sum(r[2] for r in owed.rows) == ledger
     granted = reports.exemptions_granted(s["year"])
     assert granted.rows == [[fees.POLICY_CATEGORIES["ho_ngheo"], 1, 2 * 166_666]]
+    policy = reports.policy_list(s["year"])
+    assert [r[1:4] for r in policy.rows] == [["Nguyễn Thị An", "6A1", "50%"]] and policy.total == granted.total
     sheet = load_workbook(BytesIO(reports.collections(s["year"]).xlsx())).active
     assert sheet.cell(sheet.max_row, sheet.max_column).value == ledger
 

@@ -75,8 +75,30 @@ def exemptions_granted(year: SchoolYear) -> Report:
                   sum(r[2] for r in out))
 
 
+def policy_list(year: SchoolYear) -> Report:
+    """Danh sách học sinh hưởng chế độ chính sách: each exemption with its student, class, document and
+    the đồng taken off the charges raised so far."""
+    from models.people.records import Student
+    from models.rules.text import vietnamese_sort_key
+    from models.school.structure import current_class_of
+
+    taken = dict(Charge.select(Charge.exemption, fn.SUM(Charge.reduction))
+                 .where(Charge.exemption.is_null(False)).group_by(Charge.exemption).tuples())
+    rows = []
+    for e in Exemption.select(Exemption, Student).join(Student).where(Exemption.year == year):
+        school_class = current_class_of(e.student, year)
+        rows.append([POLICY_CATEGORIES.get(e.category, e.category), e.student.full_name,
+                     school_class.name if school_class else "", f"{e.percent:g}".replace(".", ",") + "%",
+                     e.document, int(taken.get(e.id) or 0)])
+    rows.sort(key=lambda r: (r[0], class_sort_key(r[2]), vietnamese_sort_key(r[1])))
+    return Report(f"Học sinh hưởng chế độ chính sách năm học {year.name}",
+                  ["Đối tượng", "Học sinh", "Lớp", "Tỉ lệ", "Văn bản", "Đã miễn giảm (đồng)"], rows,
+                  sum(r[5] for r in rows))
+
+
 def ledger_total(year: SchoolYear) -> int:
     return int(Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0)).where(Payment.year == year).scalar())
 
 
-REPORTS = {"thu": collections, "cong-no": outstanding, "mien-giam": exemptions_granted}
+REPORTS = {"thu": collections, "cong-no": outstanding, "mien-giam": exemptions_granted,
+           "che-do-chinh-sach": policy_list}
