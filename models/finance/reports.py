@@ -88,7 +88,7 @@ def policy_list(year: SchoolYear) -> Report:
     for e in Exemption.select(Exemption, Student).join(Student).where(Exemption.year == year):
         school_class = current_class_of(e.student, year)
         rows.append([POLICY_CATEGORIES.get(e.category, e.category), e.student.full_name,
-                     school_class.name if school_class else "", f"{e.percent:g}".replace(".", ",") + "%",
+                     school_class.name if school_class else "", f"{e.percent.normalize():f}".replace(".", ",") + "%",
                      e.document, int(taken.get(e.id) or 0)])
     rows.sort(key=lambda r: (r[0], class_sort_key(r[2]), vietnamese_sort_key(r[1])))
     return Report(f"Học sinh hưởng chế độ chính sách năm học {year.name}",
