@@ -33,6 +33,8 @@ def test_a_fee_item_is_audited_and_a_duplicate_name_refused(fee_setup):
         create_fee_item(fee_setup["year"], "Học phí", 1000, "month", [], True)
     with pytest.raises(ValueError, match="lớn hơn 0"):
         create_fee_item(fee_setup["year"], "Quỹ lớp", 0, "month", [], False)
+    with pytest.raises(ValueError, match="quá lớn"):
+        create_fee_item(fee_setup["year"], "Quỹ lớp", 1_000_000_001, "month", [], False)
     assert fees.FeeItem.select().count() == 3
 
 
@@ -252,7 +254,8 @@ def test_disclosure_lines_are_audited_and_ledger_revenue_is_taken_from_the_recei
     from models.finance.disclosure import disclosure_table, set_line
 
     s = fee_setup
-    set_line(s["year"], "nam", "thu", "Ngân sách nhà nước cấp", 900_000_000, 450_000_000)
+    # tens of billions: past a 32-bit integer (the PostgreSQL run proves the column holds it)
+    set_line(s["year"], "nam", "thu", "Ngân sách nhà nước cấp", 14_850_000_000, 6_187_500_000)
     set_line(s["year"], "nam", "chi", "Chi thanh toán cá nhân", 700_000_000, 350_000_000)
     set_line(s["year"], "nam", "chi", "Chi thanh toán cá nhân", 700_000_000, 360_000_000)
     with pytest.raises(ValueError, match="Chưa nhập nội dung"):
@@ -262,7 +265,7 @@ def test_disclosure_lines_are_audited_and_ledger_revenue_is_taken_from_the_recei
     charge = charged(s, period="2024-10")
     record_payment(student(s), s["year"], {charge.id: 333_333}, date(2024, 10, 5), "cash")
     table = disclosure_table(s["year"], "nam")
-    assert [r.actual for r in table.revenue] == [450_000_000, 333_333]
+    assert [r.actual for r in table.revenue] == [6_187_500_000, 333_333]
     assert table.revenue[1].from_ledger and table.spending_actual == 360_000_000
     # october belongs to semester I, not II
     assert disclosure_table(s["year"], "hk1").revenue_actual == 333_333

@@ -3,7 +3,7 @@ revenue and spending by category and period, entered by the accountant, beside w
 receipts collected (taken from the ledger, never typed, so the two cannot disagree)."""
 from dataclasses import dataclass
 
-from peewee import CharField, ForeignKeyField, IntegerField, fn
+from peewee import BigIntegerField, CharField, ForeignKeyField, fn
 
 from models.audit.log import record
 from models.core import BaseModel, write_transaction
@@ -19,8 +19,9 @@ class DisclosureLine(BaseModel):
     period = CharField()  # a Period.key of the year
     kind = CharField()  # KINDS
     category = CharField()  # "Ngân sách nhà nước cấp chi thường xuyên", "Chi thanh toán cá nhân", …
-    estimate = IntegerField(default=0)  # dự toán, đồng
-    actual = IntegerField(default=0)  # thực hiện, đồng
+    # a school's yearly budget runs to tens of billions of đồng: past a 32-bit integer
+    estimate = BigIntegerField(default=0)  # dự toán, đồng
+    actual = BigIntegerField(default=0)  # thực hiện, đồng
 
     class Meta:
         indexes = ((("year", "period", "kind", "category"), True),)
@@ -37,6 +38,8 @@ def set_line(year: SchoolYear, period: str, kind: str, category: str, estimate: 
         raise ValueError("Chọn kì công khai của năm học.")
     if estimate < 0 or actual < 0:
         raise ValueError("Số tiền không được âm.")
+    if max(estimate, actual) >= 10**15:
+        raise ValueError("Số tiền quá lớn.")
     with write_transaction():
         line = DisclosureLine.get_or_none((DisclosureLine.year == year) & (DisclosureLine.period == period)
                                           & (DisclosureLine.kind == kind) & (DisclosureLine.category == category))

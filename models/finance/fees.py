@@ -18,6 +18,9 @@ from models.people.records import Student
 from models.rules.money import after_reduction
 from models.school.structure import Enrolment, SchoolClass, SchoolYear, Semester
 
+# amounts are stored as 32-bit integers (PostgreSQL integer); one item per period never nears this
+MAX_ITEM_AMOUNT = 1_000_000_000
+
 # how often an item is charged
 PERIOD_KINDS = {"month": "Hằng tháng", "semester": "Theo học kì", "year": "Cả năm học"}
 
@@ -147,6 +150,8 @@ def _clean_item(year: SchoolYear, name: str, amount: int, period: str, grades: l
         raise ValueError("Chưa nhập tên khoản thu.")
     if amount <= 0:
         raise ValueError("Số tiền của khoản thu phải lớn hơn 0 đ.")
+    if amount > MAX_ITEM_AMOUNT:
+        raise ValueError("Số tiền của khoản thu quá lớn (tối đa 1.000.000.000 đ mỗi kì).")
     if period not in PERIOD_KINDS:
         raise ValueError("Chọn kì thu: hằng tháng, theo học kì hoặc cả năm học.")
     clash = FeeItem.select().where((FeeItem.year == year) & (FeeItem.name == name))

@@ -101,8 +101,8 @@ def up(migrator, db):
         period = CharField()
         kind = CharField()
         category = CharField()
-        estimate = IntegerField(default=0)
-        actual = IntegerField(default=0)
+        estimate = BigIntegerField(default=0)
+        actual = BigIntegerField(default=0)
 
         class Meta:
             table_name = 'disclosure_line'
