@@ -67,7 +67,11 @@ def register_commands(app: Flask) -> None:
             from models.demo.health import seed_demo_health
 
             health = seed_demo_health(today=today)
-        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous}")
+            from models.demo.finance import seed_demo_finance
+
+            finance = seed_demo_finance(today=today)
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous} "
+                   f"Thu: {finance}.")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

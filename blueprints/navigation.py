@@ -53,6 +53,7 @@ _GROUPS = [
         ("Lớp chủ nhiệm", "homeroom.home"),
         ("Điểm danh", "homeroom.attendance_classes_list"),
         ("Kết quả cuối năm", "homeroom.year_end_home"),
+        ("Các khoản thu của lớp", "homeroom.fees_home"),
     ]),
     ("Điểm danh", "attendance_delegate", [
         ("Điểm danh", "homeroom.attendance_classes_list"),
@@ -79,7 +80,13 @@ _GROUPS = [
         ("Báo cáo y tế", "nurse.report"),
     ]),
     ("Kế toán", ("accountant",), [
-        ("Sĩ số các lớp", "accountant.home"),
+        ("Thu theo lớp", "accountant.home"),
+        ("Khoản thu", "accountant.fee_items"),
+        ("Miễn, giảm", "accountant.exemptions"),
+        ("Lập khoản phải thu", "accountant.charges"),
+        ("Sổ phiếu thu", "accountant.ledger"),
+        ("Báo cáo thu", "accountant.reports_page"),
+        ("Công khai tài chính", "accountant.disclosure"),
     ]),
 ]
 

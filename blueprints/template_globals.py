@@ -3,6 +3,7 @@ from flask import Flask
 from flask_login import current_user
 
 from models.rules.dates import format_date, format_datetime
+from models.rules.money import format_vnd
 from models.rules.numbers import format_count, format_size
 
 
@@ -26,6 +27,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["thousands"] = format_count
     app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["vnd"] = format_vnd
     from blueprints.form_rendering import leave_checks_to_the_server
 
     leave_checks_to_the_server()

@@ -7,6 +7,9 @@ from models.attendance.register import (
     AttendanceMonthConfirm,
 )
 from models.audit.log import AuditEntry
+from models.finance.disclosure import DisclosureLine
+from models.finance.fees import Charge, Exemption, FeeItem
+from models.finance.payments import Payment, PaymentLine, ReceiptCounter
 from models.gradebook.corrections import CorrectionRequest, CorrectionStep
 from models.gradebook.locks import EntryWindow, LockOverride
 from models.gradebook.marks import MarkCell, MarkChange
@@ -68,4 +71,5 @@ ALL_MODELS = [
     SubjectGroup, SubjectGroupItem, ClassGroup, StudentElective, TopicTxSetting,
     PrimaryCell, PrimaryTrait, MonthlyComment,
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
+    FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
 ]

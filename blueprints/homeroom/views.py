@@ -94,3 +94,12 @@ def daily_health_log(class_id: int):
     return render_template("homeroom/daily_health.html", school_class=school_class, roster=roster, error=error,
                            rows=daily.of_class(school_class, today - timedelta(days=7)), symptoms=daily.SYMPTOMS,
                            today=today, form=request.form if error else {}), 422 if error else 200
+
+
+@bp.route("/fees")
+def fees_home():
+    """The homeroom teacher's classes: who still owes what (read only; the accountant collects)."""
+    from models.finance.payments import class_balances
+
+    classes = homeroom_classes(current_user)
+    return render_template("homeroom/fees.html", classes=[(c, class_balances(c)) for c in classes])

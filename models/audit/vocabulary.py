@@ -71,6 +71,9 @@ ACTIONS: dict[str, str] = {
     "stock_out": "Xuất kho thuốc, vật tư y tế",
     "dispense": "Cấp thuốc cho học sinh",
     "daily_health": "Ghi tình hình sức khỏe hằng ngày",
+    "charge": "Lập khoản phải thu",
+    "pay": "Thu tiền (lập phiếu thu)",
+    "reverse": "Huỷ phiếu thu bằng bút toán đảo",
 }
 
 # entity code → label
@@ -122,6 +125,10 @@ ENTITIES: dict[str, str] = {
     "medicine_item": "Thuốc, vật tư y tế",
     "medicine_batch": "Lô thuốc, vật tư y tế",
     "daily_health": "Tình hình sức khỏe hằng ngày",
+    "fee_item": "Khoản thu",
+    "exemption": "Miễn, giảm",
+    "payment": "Phiếu thu",
+    "disclosure": "Công khai tài chính",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -198,6 +205,12 @@ FIELDS: dict[str, str] = {
     "quantity": "Số lượng", "expires_on": "Hạn dùng", "batch": "Số lô", "at": "Thời điểm",
     "complaint": "Tình trạng", "treatment": "Xử trí", "parent_informed": "Đã báo phụ huynh",
     "sent_home": "Cho về nhà", "medicine": "Thuốc đã cấp", "symptom": "Tình trạng sức khỏe",
+    "amount": "Số tiền", "period": "Kì thu", "mandatory": "Bắt buộc", "category": "Đối tượng chính sách",
+    "percent": "Tỉ lệ miễn giảm (%)", "document": "Văn bản", "valid_from": "Hiệu lực từ", "valid_to": "Hiệu lực đến",
+    "fee_item": "Khoản thu", "items": "Các khoản thu", "receipt_no": "Số phiếu thu", "paid_on": "Ngày nộp",
+    "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
+    "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
+    "estimate": "Dự toán", "actual": "Thực hiện",
 }
 
 
