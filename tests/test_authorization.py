@@ -106,6 +106,7 @@ SHARED_ACCESS = {
     "print.hoc_ba": OFFICE | {"chunhiem"}, "print.hoc_ba_pdf": OFFICE | {"chunhiem"},
     "print.primary_summary_page": OFFICE | {"chunhiem"}, "print.primary_summary_pdf": OFFICE | {"chunhiem"},
     "print.primary_hoc_ba": OFFICE | {"chunhiem"}, "print.primary_hoc_ba_pdf": OFFICE | {"chunhiem"},
+    "print.disclosure": EVERYONE, "print.disclosure_pdf": EVERYONE,  # công khai tài chính: every staff member
     "print.teacher_book": OFFICE | TEACHING, "print.teacher_book_pdf": OFFICE | TEACHING,
     "verify.verify_form": OFFICE | TEACHING, "verify.verify_code": OFFICE | TEACHING,
 }
