@@ -4,7 +4,8 @@
 # on that PostgreSQL database (the browser tests, which serve their own SQLite demo school, run once).
 # The SQLite run spreads the tests over the machine's cores (pytest-xdist; TEST_WORKERS=0 runs them in
 # one process); tests sharing one costly set-up stay together (tests/conftest.py, SHARED_SETUP_GROUPS).
-# The PostgreSQL run stays in one process: every test empties the one database's public schema.
+# The PostgreSQL run is spread the same way: each worker creates and uses its own database
+# (<name>_gw0, …; the role needs CREATEDB, which .ci/run grants).
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
@@ -13,5 +14,5 @@ workers=(-n "${TEST_WORKERS:-auto}" --dist loadgroup)
 env -u SOTRUONG_TEST_DATABASE_URL .venv/bin/python -m pytest "${workers[@]}" "$@"
 if [ -n "${SOTRUONG_TEST_DATABASE_URL:-}" ]; then
   echo "=== the same suite on PostgreSQL ==="
-  .venv/bin/python -m pytest --ignore=tests/e2e "$@"
+  .venv/bin/python -m pytest "${workers[@]}" --ignore=tests/e2e "$@"
 fi

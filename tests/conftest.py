@@ -25,6 +25,28 @@ from tests.factories import PASSWORD, TEST_PASSWORD_HASH_METHOD, build_school
 POSTGRES_URL = os.environ.get("SOTRUONG_TEST_DATABASE_URL", "")
 
 
+_WORKER_URLS: dict[str, str] = {}
+
+
+def postgres_url() -> str:
+    """The PostgreSQL database of this test process: under pytest-xdist each worker has its own
+    (`<name>_gw0`, …, created on the same server), so workers never empty each other's schema."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not POSTGRES_URL or not worker:
+        return POSTGRES_URL
+    if worker not in _WORKER_URLS:
+        import psycopg
+
+        base, _, name = POSTGRES_URL.rpartition("/")
+        name, _, query = name.partition("?")
+        own = f"{name}_{worker}"
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own,)).fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{own}"')
+        _WORKER_URLS[worker] = f"{base}/{own}" + (f"?{query}" if query else "")
+    return _WORKER_URLS[worker]
+
+
 def _empty_postgres(url: str) -> None:
     import psycopg
 
@@ -158,8 +180,8 @@ def sqlite_templates(tmp_path_factory):
 def app(request, tmp_path):
     school_refs = None
     if POSTGRES_URL:
-        _empty_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+        url = postgres_url()
+        _empty_postgres(url)
     else:
         templates = request.getfixturevalue("sqlite_templates")
         # a test that uses the small school starts from the copy that already holds it
