@@ -52,13 +52,20 @@ def current_lockouts(now: datetime | None = None) -> list[Lockout]:
     return found
 
 
+def _check_reason(reason: str) -> None:
+    if len(reason or "") > 300:
+        raise ValueError("Lí do tối đa 300 ký tự.")
+
+
 def clear_account_lockout(user: User, reason: str, now: datetime | None = None) -> None:
     """End an account's lock-out early (audited "unlock"); ValueError when it is not locked."""
+    _check_reason(reason)
     unlock_account(user, now, reason=reason)
 
 
 def clear_address_lockout(address: str, reason: str, now: datetime | None = None) -> None:
     """End a computer's lock-out early: its recent failures are forgotten (audited "unlock_address")."""
+    _check_reason(reason)
     now = now or datetime.now()
     until = LoginFailure.address_locked_until(address, now)
     if until is None:

@@ -229,6 +229,8 @@ def create_group(code: str, name: str, electives: list[Subject], topics: list[Su
     code, name = (code or "").strip().upper(), " ".join((name or "").split())
     if not code or not name:
         raise ValueError("Vui lòng nhập mã và tên tổ hợp.")
+    if len(code) > 20 or len(name) > 120:
+        raise ValueError("Mã tổ hợp tối đa 20 ký tự, tên tối đa 120 ký tự.")
     if SubjectGroup.select().where(SubjectGroup.code == code).exists():
         raise ValueError(f"Mã tổ hợp {code} đã có.")
     if not electives:
