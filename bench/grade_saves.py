@@ -25,15 +25,17 @@ from app import create_app
 from models.core import db
 from models.people.accounts import User, UserRole
 from models.gradebook.marks import MarkCell, required_tx
-from models.school.structure import Enrolment, Semester, TeachingAssignment, SchoolClass
+from models.school.structure import Enrolment, Semester, TeachingAssignment, SchoolClass, SchoolYear
 from models.people.records import Student
 app = create_app()
 plan = []
 seen = set()  # a class × subject taught by two teachers is simulated once: saves never conflict
 with db.connection_context():
-    semester = Semester.get(Semester.number == 1)
+    year = SchoolYear.current()  # the demo also holds the previous year, complete: only this year's book is typed
+    semester = Semester.get((Semester.number == 1) & (Semester.year == year))
     for user in User.select().join(UserRole).where(UserRole.role == "teacher").order_by(User.id):
-        for a in (TeachingAssignment.select().where(TeachingAssignment.teacher == user.staff_id)
+        for a in (TeachingAssignment.select().join(SchoolClass)
+                  .where((TeachingAssignment.teacher == user.staff_id) & (SchoolClass.year == year))
                   .order_by(TeachingAssignment.id)):
             if a.subject.comment_only or (a.school_class_id, a.subject_id) in seen:
                 continue
