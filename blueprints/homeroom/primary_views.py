@@ -8,21 +8,10 @@ from flask_login import current_user
 from blueprints.fragments import render_fragment
 from blueprints.guards import own_homeroom_class
 from blueprints.homeroom import bp
-from blueprints.nfc_request import bounded_int
+from blueprints.primary_cells import CELL_CLASS, STATUS, form_int
 from models.primary import assessments as pa
 from models.rules import tt27
 from models.school.structure import enrolment_in
-
-STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}
-CELL_CLASS = {"saved": "saved", "unchanged": "", "invalid": "error", "left": "error", "locked": "locked",
-              "conflict": "conflict"}
-
-
-def _int(name: str) -> int:
-    try:
-        return bounded_int(request.form.get(name, ""))
-    except ValueError:
-        abort(400)
 
 
 def _primary_class(class_id: int, moment: str):
@@ -37,7 +26,7 @@ def _answer(result, cell, student, label: str, save_url: str, template: str = "h
         abort(400)
     shown = result.typed if result.status in ("invalid", "left") else (result.value or "")
     resp = make_response(render_fragment(
-        template, cell=cell, shown=shown, student=student, row=_int("row"), col=_int("col"),
+        template, cell=cell, shown=shown, student=student, row=form_int("row"), col=form_int("col"),
         state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
         save_url=save_url, label=label, oob=True), STATUS[result.status])
     if not result.ok:
@@ -60,12 +49,12 @@ def primary_traits(class_id: int, moment: str):
 def save_primary_trait(class_id: int, moment: str):
     """Save one rating T/Đ/C."""
     school_class = _primary_class(class_id, moment)
-    enrolment = enrolment_in(school_class.id, _int("student_id"))
+    enrolment = enrolment_in(school_class.id, form_int("student_id"))
     if enrolment is None:
         abort(404)
     trait = request.form.get("trait", "")
     result = pa.save_trait(school_class, moment, enrolment.student, trait, request.form.get("value", ""),
-                           _int("version"), current_user._get_current_object())
+                           form_int("version"), current_user._get_current_object())
     label = {**tt27.QUALITIES, **tt27.COMPETENCES}.get(trait, "")
     return _answer(result, pa.Cell(trait, result.value, result.version), enrolment.student, label,
                    request.script_root + request.path)
@@ -88,10 +77,10 @@ def monthly_comments(class_id: int, year_month: str):
 def save_monthly_comment(class_id: int, year_month: str):
     """Save one pupil's comment of the month."""
     school_class = _primary_class(class_id, "CN")
-    enrolment = enrolment_in(school_class.id, _int("student_id"))
+    enrolment = enrolment_in(school_class.id, form_int("student_id"))
     if enrolment is None:
         abort(404)
     result = pa.save_monthly_comment(school_class, year_month, enrolment.student, request.form.get("value", ""),
-                                     _int("version"), current_user._get_current_object())
+                                     form_int("version"), current_user._get_current_object())
     return _answer(result, pa.Cell("comment", result.value, result.version), enrolment.student,
                    "Nhận xét tháng", request.script_root + request.path, template="homeroom/_comment_cell.html")

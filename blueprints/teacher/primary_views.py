@@ -7,22 +7,11 @@ from flask_login import current_user
 
 from blueprints.fragments import render_fragment
 from blueprints.guards import own_assignment
-from blueprints.nfc_request import bounded_int
+from blueprints.primary_cells import CELL_CLASS, STATUS, form_int
 from blueprints.teacher import bp
 from models.primary import assessments as pa
 from models.rules import tt27
 from models.school.structure import enrolment_in
-
-STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "left": 422, "locked": 422, "conflict": 409}
-CELL_CLASS = {"saved": "saved", "unchanged": "", "invalid": "error", "left": "error", "locked": "locked",
-              "conflict": "conflict"}
-
-
-def _int(name: str) -> int:
-    try:
-        return bounded_int(request.form.get(name, ""))
-    except ValueError:
-        abort(400)
 
 
 def _primary_assignment(assignment_id: int, moment: str):
@@ -46,19 +35,19 @@ def primary_grid(assignment_id: int, moment: str):
 def save_primary_cell(assignment_id: int, moment: str):
     """Save one level, score or comment; answer with the cell and the message line."""
     assignment = _primary_assignment(assignment_id, moment)
-    enrolment = enrolment_in(assignment.school_class_id, _int("student_id"))
+    enrolment = enrolment_in(assignment.school_class_id, form_int("student_id"))
     if enrolment is None:
         abort(404)
     name = request.form.get("field", "")
     result = pa.save_subject_cell(assignment, moment, enrolment.student, name, request.form.get("value", ""),
-                                  _int("version"), current_user._get_current_object())
+                                  form_int("version"), current_user._get_current_object())
     if result.status == "forbidden":
         abort(400)
     cell = pa.Cell(name, result.value, result.version)
     shown = result.typed if result.status in ("invalid", "left") else (result.value or "")
     resp = make_response(render_fragment(
-        "teacher/_primary_cell.html", cell=cell, shown=shown, student=enrolment.student, row=_int("row"),
-        col=_int("col"), state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
+        "teacher/_primary_cell.html", cell=cell, shown=shown, student=enrolment.student, row=form_int("row"),
+        col=form_int("col"), state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
         save_url=request.script_root + request.path, headers=pa.FIELD_HEADERS, oob=True), STATUS[result.status])
     if not result.ok:
         level = "warning" if result.status == "conflict" else "error"
