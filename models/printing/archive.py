@@ -196,7 +196,7 @@ def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None,
     """
     from flask import current_app
 
-    from models.printing.render_pool import processes_for
+    from models.printing.render_pool import forked_map, processes_for
 
     now = now or datetime.now()
     classes = [c for c in _classes(year) if class_ids is None or c.id in class_ids]
@@ -211,16 +211,13 @@ def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None,
     if progress:
         progress(0, total)
     jobs = [(c.id, now) for c in classes]
-    pool = None
     count = processes_for(len(classes), workers or None)
-    with _stop_on_signals():
+    with _stop_on_signals(), contextlib.ExitStack() as stack:
         try:
             if count > 1:
-                import multiprocessing
-
                 _PARENT["app"] = current_app._get_current_object()
-                pool = multiprocessing.get_context("fork").Pool(count, initializer=_worker_init)
-                results = pool.imap(_worker_class, jobs)
+                stack.callback(_PARENT.clear)
+                results = stack.enter_context(forked_map(_worker_class, jobs, count, initializer=_worker_init))
             else:
                 results = (_worker_class(job) for job in jobs)
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
@@ -245,16 +242,9 @@ def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None,
             os.replace(tmp, out_path)
             os.replace(sums_tmp, sums)
         except BaseException:
-            if pool is not None:
-                pool.terminate()
             for leftover in (tmp, sums.with_name(sums.name + ".part")):
                 leftover.unlink(missing_ok=True)
             raise
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
-            _PARENT.clear()
     return ArchiveResult(out_path, len(manifest), sum(sizes.values()), len(classes), head,
                          "class_book" if builder else "fallback")
 

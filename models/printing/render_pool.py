@@ -6,10 +6,19 @@ that the web process's grade saves keep their budget while a print job runs.
 
 The parent does every database read and write (page data, verification codes) before the pool
 starts; a child only renders templates from data it inherited through fork.
+
+forked_map is the one pool both this module and the year-end archive use. It is built on
+concurrent.futures, not multiprocessing.Pool: Pool.terminate() after an error can hang for ever when a
+child is still handing back a large result (the child holds the result pipe's lock, the parent has
+stopped reading it), and that hang once kept a CI run waiting until its time ran out.
 """
+import contextlib
+import itertools
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 PRIORITY = 10  # niceness of a render process; the web process stays at 0
 _TASK: dict = {}  # what the forked children inherit: the app and the render function
@@ -54,6 +63,35 @@ def forget_inherited_connections() -> None:
         database._pool_available = threading.Condition(database._pool_lock)
 
 
+@contextlib.contextmanager
+def forked_map(function: Callable, items: Iterable, processes: int,
+               initializer: Callable[[], None] | None = None) -> Iterator[Iterator]:
+    """Yield an iterator over function(item) for each item, in order, computed in `processes` forked
+    children (initializer runs once in each). At most two items per child are in flight, so only that
+    many results are held at once. Leaving the block early (an error, a stop signal) cancels the items
+    not yet started and waits for the running ones to finish: the children always exit."""
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=initializer)
+    source = iter(items)
+    pending: deque = deque()
+
+    def fill() -> None:
+        for item in itertools.islice(source, 2 * processes - len(pending)):
+            pending.append(executor.submit(function, item))
+
+    def results() -> Iterator:
+        fill()
+        while pending:
+            value = pending.popleft().result()
+            fill()
+            yield value
+
+    try:
+        yield results()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _child_start() -> None:
     render_alone()
     lower_priority()
@@ -82,9 +120,9 @@ def render_parts(render: Callable[[int], bytes], count: int,
         return parts
     _TASK.update(app=current_app._get_current_object(), render=render)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_child_start) as pool:
+        with forked_map(_child_render, range(count), workers, initializer=_child_start) as rendered:
             parts = []
-            for part in pool.imap(_child_render, range(count)):
+            for part in rendered:
                 parts.append(part)
                 if progress:
                     progress(len(parts), count)
