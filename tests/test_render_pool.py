@@ -2,6 +2,7 @@
 the parent ends the pool with every child gone (multiprocessing.Pool.terminate once hung there)."""
 import multiprocessing
 import os
+import signal
 
 import pytest
 
@@ -51,3 +52,20 @@ def test_children_run_in_other_processes():
 
 def _pid(_: int) -> int:
     return os.getpid()
+
+
+def _sigterm_handler(_: int):
+    return signal.getsignal(signal.SIGTERM)
+
+
+def test_children_die_of_sigterm_whatever_the_parent_catches():
+    """The archive turns SIGTERM into an exception in its own process; its render children must not."""
+    def stop(signum, frame):
+        raise RuntimeError("stopped")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with forked_map(_sigterm_handler, range(2), 2) as results:
+            assert set(results) == {signal.SIG_DFL}
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -13,9 +13,11 @@ child is still handing back a large result (the child holds the result pipe's lo
 stopped reading it), and that hang once kept a CI run waiting until its time ran out.
 """
 import contextlib
+import functools
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -63,6 +65,14 @@ def forget_inherited_connections() -> None:
         database._pool_available = threading.Condition(database._pool_lock)
 
 
+def _child_setup(initializer: Callable[[], None] | None) -> None:
+    """A child must die of SIGTERM, whatever handler it inherited: the archive turns SIGTERM into an
+    exception in the parent, and a child that caught it instead of ending kept a pool waiting for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if initializer:
+        initializer()
+
+
 @contextlib.contextmanager
 def forked_map(function: Callable, items: Iterable, processes: int,
                initializer: Callable[[], None] | None = None) -> Iterator[Iterator]:
@@ -71,7 +81,7 @@ def forked_map(function: Callable, items: Iterable, processes: int,
     many results are held at once. Leaving the block early (an error, a stop signal) cancels the items
     not yet started and waits for the running ones to finish: the children always exit."""
     executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=initializer)
+                                   initializer=functools.partial(_child_setup, initializer))
     source = iter(items)
     pending: deque = deque()
 
