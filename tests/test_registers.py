@@ -114,3 +114,26 @@ def _jobs():
     from models.printing.jobs import PrintJob
 
     return list(PrintJob.select().where(PrintJob.kind == registers.JOB_KIND))
+
+
+def test_every_register_page_has_a_code_that_verify_recomputes(app, school, monkeypatch):
+    import re
+
+    from models.printing.verification import check_code
+
+    monkeypatch.setattr(registers, "ROWS_PER_PAGE", 4)  # 10 students: three pages
+    late = _newcomer(school, "An Văn Muộn", date(2024, 11, 4))
+    registers.assign_numbers()
+    with app.app_context():
+        data = registers.register_pdf(registers.enrolment_register())
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    codes = [re.search(r"Mã xác thực: ([0-9A-F]{5}-[0-9A-F]{5})", text).group(1) for text in pages]
+    assert len(codes) == 3 == len(set(codes))
+    assert "CỘNG HOÀ" in pages[0] and "(tiếp theo)" in pages[1] and "Hiệu trưởng" in pages[2]
+    assert [check_code(c).still_matches for c in codes] == [True, True, True]
+    with write_transaction():
+        late.birthplace = "Huế"
+        late.save()
+    changed = [check_code(c) for c in codes]
+    assert [r.still_matches for r in changed] == [True, True, False]  # An Văn Muộn is number 9, on page 3
+    assert any("An Văn Muộn" in line and "Huế" in line for line in changed[2].differences)

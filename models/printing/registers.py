@@ -5,7 +5,9 @@
   October and kept up to date (assign_numbers());
 - the sổ theo dõi học sinh bỏ học, chuyển đi, chuyển đến: every such change in the status histories.
 
-Both print as A3 landscape books through the one renderer (models.printing.renderer.render_pdf).
+Both print as A3 landscape books through the one renderer (models.printing.renderer.render_pdf), page by
+page so that each page carries its own verification code and QR (models.printing.verification): /verify
+tells what changed on a page of a register since it was printed.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,10 +16,12 @@ from peewee import DateField, DateTimeField, ForeignKeyField, IntegerField, fn
 
 from models.core import KeptModel, write_transaction
 from models.people.records import STUDENT_LEFT, STUDENT_STATUSES, Student, StudentStatus
+from models.printing import verification
 from models.rules.text import vietnamese_sort_key
 from models.school.structure import Enrolment, School, SchoolClass, SchoolYear
 
 REGISTER_TEMPLATE = "print/register.html"
+DOCUMENT = "register"  # the verification codes' document name
 MOVEMENTS = ("chuyen_den", "chuyen_di", "nghi_hoc", "thoi_hoc")  # the statuses the second register follows
 # one <table> per page: xhtml2pdf's time grows faster than a table's rows (models/attendance_sheets.py)
 ROWS_PER_PAGE = 30
@@ -109,6 +113,16 @@ class Register:
     columns: list[str]
     rows: list[list[str]]
     note: str = ""
+    year_id: int | None = None  # the movements of one year; None: the whole register
+
+    def page_params(self, number: int) -> dict:
+        return {"kind": self.kind, "year_id": self.year_id, "page": number}
+
+    def page_data(self, rows: list[list[str]]) -> list[dict]:
+        """A page as /verify compares it: one entry per student line, named by the student."""
+        name = self.columns.index("Họ và tên")
+        return [{"key": f"{i}:{row[name]}", "label": row[name], **dict(zip(self.columns, row, strict=True))}
+                for i, row in enumerate(rows)]
 
     @property
     def pages(self) -> list[list[list[str]]]:
@@ -123,13 +137,14 @@ class Register:
         return LAYOUT[self.kind][1]
 
 
-def _frame(kind: str, columns: list[str], rows: list[list[str]], note: str = "") -> Register:
+def _frame(kind: str, columns: list[str], rows: list[list[str]], note: str = "",
+           year_id: int | None = None) -> Register:
     from models.attendance.register import principal_name
 
     school = School.current()
     return Register(kind, KINDS[kind], school.name if school else "", school.header_line_1 if school else "",
                     school.header_line_2 if school else "", school.place_name if school else "",
-                    principal_name(), columns, rows, note)
+                    principal_name(), columns, rows, note, year_id)
 
 
 def enrolment_register() -> Register:
@@ -167,7 +182,7 @@ def movements_register(year: SchoolYear | None = None) -> Register:
                      STUDENT_STATUSES.get(s.status, s.status), s.other_school, s.reason])
     return _frame("bien-dong", ["STT", "Ngày", "Họ và tên", "Ngày sinh", "Giới tính", "Lớp", "Số đăng bộ",
                                 "Biến động", "Chuyển đến / chuyển đi trường", "Lí do"], rows,
-                  f"Năm học {year.name}." if year is not None else "")
+                  f"Năm học {year.name}." if year is not None else "", year.id if year is not None else None)
 
 
 def _class_on(student: Student, day: date) -> str:
@@ -188,10 +203,30 @@ def build(kind: str, year: SchoolYear | None = None) -> Register:
     raise ValueError(f"Không có sổ “{kind}”; chọn một trong: {', '.join(KINDS)}.")
 
 
-def register_pdf(register: Register, now: datetime | None = None) -> bytes:
-    from models.printing.renderer import render_pdf
+def register_pdf(register: Register, now: datetime | None = None, by: int | None = None) -> bytes:
+    """The register, each page rendered with its own footer, verification code and QR, then merged."""
+    from models.printing.renderer import merge_pdfs, render_pdf
 
-    return render_pdf(REGISTER_TEMPLATE, register=register, generated_at=now or datetime.now())
+    now = now or datetime.now()
+    pages = register.pages
+    codes = verification.page_codes(DOCUMENT, [(register.page_params(n), register.page_data(rows))
+                                               for n, rows in enumerate(pages, 1)], now=now, by=by)
+    return merge_pdfs([render_pdf(REGISTER_TEMPLATE, register=register, rows=rows, number=n, total=len(pages),
+                                  code=code, generated_at=now)
+                       for n, (rows, code) in enumerate(zip(pages, codes, strict=True), 1)])
+
+
+def register_pages(params: dict) -> list[list[dict]]:
+    """The page builder for /verify: today's data of every page of the register the code was printed from."""
+    year = SchoolYear.get_or_none(SchoolYear.id == params["year_id"]) if params.get("year_id") else None
+    if params.get("kind") not in KINDS or (params.get("year_id") and year is None):
+        return []
+    register = build(params["kind"], year)
+    return [register.page_data(rows) for rows in register.pages]
+
+
+verification.register_page_builder(DOCUMENT, register_pages, label="Sổ đăng bộ; sổ theo dõi học sinh bỏ học, "
+                                                                   "chuyển đi, chuyển đến")
 
 
 def archive_files(year: SchoolYear) -> list[tuple[str, bytes]]:
@@ -220,7 +255,8 @@ def run_job(job) -> None:
     def make(start, progress) -> bytes:
         start(1)
         year_id = job.parameters.get("year_id")
-        data = register_pdf(build(job.parameters["kind"], SchoolYear.get_by_id(year_id) if year_id else None))
+        data = register_pdf(build(job.parameters["kind"], SchoolYear.get_by_id(year_id) if year_id else None),
+                            by=job.created_by_id)
         progress(1)
         return data
 
