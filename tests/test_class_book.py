@@ -233,3 +233,25 @@ def test_the_book_is_built_by_the_worker_process_and_then_downloaded(app, school
     pdf = client.get(f"/print/class-book/{c.id}.pdf")
     assert pdf.status_code == 200
     assert len(_pages(pdf.data)) == job.total
+
+
+def test_55_students_keep_a_subject_page_on_one_sheet(app, school):
+    """Past 45 students the rows tighten: table, correction count, signature and footer stay on one A3 page."""
+    from models.people.records import create_student
+    from models.school.structure import enrol
+
+    with write_transaction():
+        for i in range(55 - len(school["students"]) + 1):  # 6A1 holds all but Bùi Thị Cúc
+            s = create_student({"full_name": f"Nguyễn Ngọc Quỳnh Giang {i}", "gender": "Nữ",
+                                "date_of_birth": date(2013, 2, 2)}, 2024)
+            enrol(s, school["classes"]["6A1"], date(2024, 9, 5))
+    book = build_book(school["classes"]["6A1"])
+    number, page = next((n, p) for n, p in enumerate(book.pages, 1) if p.kind == "subject")
+    assert len(page.data["rows"]) == 55
+    with app.app_context():
+        data = render_page(book, page, number, "ABCDE-12345", datetime(2025, 1, 10, 8))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Nguyễn Ngọc Quỳnh Giang 47" in text and "điểm được sửa chữa" in text and "Giáo viên bộ môn" in text
+    assert "Mã xác thực" in text
