@@ -1,5 +1,6 @@
 """The one PDF renderer: what keeps it fast."""
 
+
 def test_print_css_qualifies_structural_selectors_with_a_tag():
     """xhtml2pdf keys its computed-style cache by each element's position as soon as one structural selector
     (:first-child, :last-child, :nth-child…) has no tag: then no table cell shares its style with its
