@@ -30,6 +30,7 @@ ACTIONS: dict[str, str] = {
     "set_current": "Đặt năm học hiện tại",
     "seed_demo": "Tạo dữ liệu mẫu",
     "seed_demo_marks": "Tạo điểm mẫu",
+    "seed_demo_primary": "Tạo đánh giá tiểu học mẫu",
     "member": "Đổi thành viên tổ",
     "head": "Đổi tổ trưởng",
     "homeroom": "Phân công chủ nhiệm",
