@@ -9,7 +9,7 @@ every change goes to the audit log.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.audit.log import record
 from models.core import KeptModel, write_transaction
@@ -60,6 +60,7 @@ class PrimaryCell(KeptModel):
     version = IntegerField(default=1)
     updated_by = ForeignKeyField(User, null=True, backref="+", index=False)
     updated_at = DateTimeField(null=True)
+    corrected = BooleanField(default=False)  # last written by an applied correction request: red on the prints
 
     class Meta:
         table_name = "primary_cell"
@@ -254,6 +255,7 @@ class Cell:
     field: str
     value: str | None = None
     version: int = 0
+    corrected: bool = False  # written by an applied correction request
 
 
 @dataclass
@@ -281,13 +283,13 @@ def subject_grid(assignment: TeachingAssignment, moment: str, now: datetime | No
     """One class × subject at one moment: every pupil's level, score (if tested) and comment."""
     school_class, subject = assignment.school_class, assignment.subject
     names = fields_of(school_class, subject, moment)
-    stored = {(s, f): (v, ver) for s, f, v, ver in PrimaryCell.select(
-        PrimaryCell.student, PrimaryCell.field, PrimaryCell.value, PrimaryCell.version).where(
+    stored = {(s, f): (v, ver, bool(fixed)) for s, f, v, ver, fixed in PrimaryCell.select(
+        PrimaryCell.student, PrimaryCell.field, PrimaryCell.value, PrimaryCell.version, PrimaryCell.corrected).where(
         (PrimaryCell.school_class == school_class) & (PrimaryCell.subject == subject)
         & (PrimaryCell.moment == moment)).tuples()}
     grid = SubjectGrid(assignment, moment, names, moment_lock(school_class, subject, moment, now))
     for entry in class_roster(school_class):
-        cells = [Cell(f, *stored.get((entry.student.id, f), (None, 0))) for f in names]
+        cells = [Cell(f, *stored.get((entry.student.id, f), (None, 0, False))) for f in names]
         grid.rows.append(Row(entry.number, entry.student, entry.has_left, cells))
     return grid
 
