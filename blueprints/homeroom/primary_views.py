@@ -2,7 +2,7 @@
 result computed from the subjects' levels and tests, and the monthly comment on each pupil."""
 import json
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.fragments import render_fragment
@@ -12,6 +12,9 @@ from blueprints.primary_cells import CELL_CLASS, STATUS, form_int
 from models.primary import assessments as pa
 from models.rules import tt27
 from models.school.structure import enrolment_in
+from models.yearend import primary_year as primary_year_end
+from models.yearend import records
+from models.yearend.approval import StepRefused
 
 
 def _primary_class(class_id: int, moment: str):
@@ -84,3 +87,66 @@ def save_monthly_comment(class_id: int, year_month: str):
                                      form_int("version"), current_user._get_current_object())
     return _answer(result, pa.Cell("comment", result.value, result.version), enrolment.student,
                    "Nhận xét tháng", request.script_root + request.path, template="homeroom/_comment_cell.html")
+
+
+# --- year end: awards, submission ---------------------------------------------------------------------
+
+@bp.route("/class/<int:class_id>/primary-year")
+def primary_year(class_id: int):
+    """Khen thưởng và nộp kết quả cuối năm: each pupil's result, the proposed award and its grounds, the homeroom
+    teacher's decision with a remark; the class's state and steps; Nộp kết quả cuối năm."""
+    school_class = _primary_class(class_id, "CN")
+    state = records.year_end_of(school_class)
+    return render_template("homeroom/primary_year.html", school_class=school_class,
+                           rows=primary_year_end.award_rows(school_class), state=state,
+                           approval=primary_year_end.approval_of(school_class), steps=records.steps_of(school_class),
+                           step_labels=records.STEP_LABELS, awards=primary_year_end.AWARDS,
+                           editable=state.state in (records.DRAFT, records.RETURNED))
+
+
+def _back(class_id: int):
+    return redirect(url_for("homeroom.primary_year", class_id=class_id), 303)
+
+
+@bp.route("/class/<int:class_id>/primary-year/award", methods=["POST"])
+def save_primary_award(class_id: int):
+    """One pupil's award and remark."""
+    school_class = _primary_class(class_id, "CN")
+    enrolment = enrolment_in(school_class.id, form_int("student_id"))
+    if enrolment is None:
+        abort(404)
+    try:
+        primary_year_end.save_award(school_class, enrolment.student, request.form.get("award", ""),
+                                    request.form.get("remark", ""), form_int("version"),
+                                    current_user._get_current_object())
+    except StepRefused as refused:
+        flash(str(refused), "error")
+        return _back(class_id)
+    flash(f"Đã lưu khen thưởng của {enrolment.student.full_name}.", "success")
+    return _back(class_id)
+
+
+@bp.route("/class/<int:class_id>/primary-year/confirm", methods=["POST"])
+def confirm_primary_awards(class_id: int):
+    """Confirm the proposals of every pupil not yet decided."""
+    school_class = _primary_class(class_id, "CN")
+    try:
+        count = primary_year_end.confirm_proposals(school_class, current_user._get_current_object())
+    except StepRefused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"Đã xác nhận đề xuất khen thưởng của {count} học sinh.", "success")
+    return _back(class_id)
+
+
+@bp.route("/class/<int:class_id>/primary-year/submit", methods=["POST"])
+def submit_primary_year(class_id: int):
+    """Nộp kết quả cuối năm: to the vice-principal."""
+    school_class = _primary_class(class_id, "CN")
+    try:
+        primary_year_end.submit(school_class, current_user._get_current_object())
+    except StepRefused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"Đã nộp kết quả cuối năm lớp {school_class.name}; chờ phó hiệu trưởng xem xét.", "success")
+    return _back(class_id)

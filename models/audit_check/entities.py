@@ -131,6 +131,8 @@ def _describe(entity: str, key: str) -> str | None:
         label = {**QUALITIES, **COMPETENCES}.get(trait, trait)
         return (f"{label} của {_student(student)}, lớp {class_name}, "
                 f"{MOMENTS.get(moment, moment).lower()} năm học {year}")
+    if entity == "primary_award" and len(parts) == 3:
+        return f"{_student(parts[2])}, lớp {parts[1]} năm học {parts[0]}"
     if entity in ("primary_cell", "primary_trait") and len(parts) == 2:
         from models.rules.tt27 import MOMENTS
         return f"{MOMENTS.get(parts[1], parts[1]).lower()} năm học {parts[0]}"

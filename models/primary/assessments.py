@@ -320,9 +320,24 @@ def _class_subjects(school_class: SchoolClass) -> list[Subject]:
                 .order_by(Subject.position, Subject.name))
 
 
-def year_results(school_class: SchoolClass) -> dict[int, str]:
-    """Each pupil's year-end result (TT27 Điều 9) from the CN levels, scores and ratings; when something is
-    still missing, the words saying what."""
+@dataclass
+class PupilYear:
+    """What a pupil's year-end result is computed from, and the result: `result` is one of tt27.RESULTS, or ""
+    with `missing` saying what is not yet assessed."""
+
+    result: str = ""
+    missing: str = ""
+    scores: dict[str, int] = field(default_factory=dict)  # tested subject → year-end score
+    traits: dict[str, dict[str, str]] = field(default_factory=dict)  # moment → trait → T/Đ/C
+
+    @property
+    def shown(self) -> str:
+        return self.result or self.missing
+
+
+def pupil_years(school_class: SchoolClass) -> dict[int, PupilYear]:
+    """Each pupil's year-end result (TT27 Điều 9) from the CN levels, scores and ratings, with the ratings of
+    every moment (for the awards)."""
     subjects = _class_subjects(school_class)
     tested = tt27.tested_subjects(school_class.grade.number, "CN")
     cells: dict[int, dict] = {}
@@ -332,29 +347,39 @@ def year_results(school_class: SchoolClass) -> dict[int, str]:
                                  & PrimaryCell.value.is_null(False)).tuples()):
         cells.setdefault(student_id, {})[(subject_name, name)] = value
     traits: dict[int, dict] = {}
-    for student_id, trait, value in (PrimaryTrait.select(PrimaryTrait.student, PrimaryTrait.trait, PrimaryTrait.value)
-                                     .where((PrimaryTrait.school_class == school_class) & (PrimaryTrait.moment == "CN")
-                                            & PrimaryTrait.value.is_null(False)).tuples()):
-        traits.setdefault(student_id, {})[trait] = value
-    results = {}
+    for student_id, moment, trait, value in (
+            PrimaryTrait.select(PrimaryTrait.student, PrimaryTrait.moment, PrimaryTrait.trait, PrimaryTrait.value)
+            .where((PrimaryTrait.school_class == school_class) & PrimaryTrait.value.is_null(False)).tuples()):
+        traits.setdefault(student_id, {}).setdefault(moment, {})[trait] = value
+    years = {}
     for entry in class_roster(school_class):
         sid = entry.student.id
         mine = cells.get(sid, {})
         levels = {s.name: mine[(s.name, "level")] for s in subjects if (s.name, "level") in mine}
         scores = {s.name: int(mine[(s.name, "score")]) for s in subjects
                   if s.name in tested and (s.name, "score") in mine}
+        year = PupilYear(scores=scores, traits=traits.get(sid, {}))
+        years[sid] = year
         missing = len(subjects) - len(levels) + sum(1 for s in subjects if s.name in tested) - len(scores)
         if missing or not subjects:
-            results[sid] = f"Chưa đủ đánh giá môn học ({missing} ô)"
+            year.missing = f"Chưa đủ đánh giá môn học ({missing} ô)"
             continue
-        rated = traits.get(sid, {})
+        rated = year.traits.get("CN", {})
         try:
-            result = tt27.final_result(levels, {k: v for k, v in rated.items() if k in tt27.QUALITIES},
-                                       {k: v for k, v in rated.items() if k in tt27.COMPETENCES}, scores)
+            year.result = tt27.final_result(levels, {k: v for k, v in rated.items() if k in tt27.QUALITIES},
+                                            {k: v for k, v in rated.items() if k in tt27.COMPETENCES}, scores)
         except ValueError as why:
-            results[sid] = str(why)
-            continue
-        if school_class.grade.number == 5 and tt27.completes_grade(result):
+            year.missing = str(why)
+    return years
+
+
+def year_results(school_class: SchoolClass) -> dict[int, str]:
+    """Each pupil's year-end result in words; when something is still missing, the words saying what. A grade 5
+    pupil who completes also reads "Hoàn thành chương trình tiểu học"."""
+    results = {}
+    for sid, year in pupil_years(school_class).items():
+        result = year.shown
+        if year.result and school_class.grade.number == 5 and tt27.completes_grade(year.result):
             result = f"{result} — {tt27.PRIMARY_COMPLETED}"
         results[sid] = result
     return results
