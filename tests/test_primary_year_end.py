@@ -127,3 +127,40 @@ def test_the_homeroom_and_board_pages(rated, school, login_as):
     principal = login_as("hieutruong")
     assert principal.post(f"/vice-principal/year-end/class/{c.id}/approve").status_code == 303
     assert records.year_end_of(c).state == records.APPROVED
+
+
+def test_both_prints_show_the_awards_the_approval_and_corrections_in_red(app, rated, school):
+    from models.printing import primary_hoc_ba, primary_summary
+
+    c, users = rated["class"], school["users"]
+    sheet = primary_summary.summary_sheet(c, "CN")
+    binh = next(r for r in sheet.rows if r.full_name == BINH)
+    assert (binh.result, binh.award, binh.award_proposed) == (tt27.GOOD, tt27.AWARD_EXEMPLARY, True)
+    assert sheet.approval == "Đang nhập" and sheet.completion_line == "Hoàn thành chương trình lớp 4: 3/3 học sinh."
+    primary_year.confirm_proposals(c, users["chunhiem"])
+    primary_year.save_award(c, rated["pupils"][BINH], "", "Chưa đủ thành tích", 1, users["chunhiem"])
+    approval.submit(c, users["chunhiem"])
+    approval.pass_on(c, users["phohieutruong"])
+    approval.approve(c, users["hieutruong"], now=datetime(2025, 6, 5, 10, 0))
+    with write_transaction():  # as an applied correction leaves it
+        pa.PrimaryCell.update(corrected=True).where((pa.PrimaryCell.student == rated["pupils"][ANH])
+                                                    & (pa.PrimaryCell.field == "score")
+                                                    & (pa.PrimaryCell.subject == rated["subjects"]["TOAN"])).execute()
+    sheet = primary_summary.summary_sheet(c, "CN")
+    binh = next(r for r in sheet.rows if r.full_name == BINH)
+    assert (binh.award, binh.award_proposed) == ("", False)  # the homeroom teacher's decision, not the proposal
+    anh = next(r for r in sheet.rows if r.full_name == ANH)
+    assert anh.corrected == {(1, "score")} and sheet.corrections == 1
+    assert sheet.approval == "Hiệu trưởng đã duyệt ngày 05/06/2025"
+    with app.test_request_context():
+        html = primary_summary.html(sheet)
+    assert 'class="fixed">9<' in html and "Xuất sắc" in html and "Hiệu trưởng đã duyệt ngày 05/06/2025" in html
+
+    page = primary_hoc_ba.class_pages(c, [rated["pupils"][ANH]])[0]
+    assert (page.award, page.award_proposed, page.approval) == (
+        tt27.AWARD_EXCELLENT, False, "Hiệu trưởng đã duyệt ngày 05/06/2025")
+    assert page.corrections == 1 and page.corrected_subjects == ["Toán"]
+    with app.test_request_context():
+        html = primary_hoc_ba.html([page])
+    assert 'class="fixed">9<' in html and "sửa chữa ở: <span class=\"count\">1</span>" in html
+    assert "Xác nhận của Hiệu trưởng" in html  # the shared signature block
