@@ -124,3 +124,21 @@ def test_an_applied_request_is_refused_when_the_cell_changed_since(primary, scho
     with pytest.raises(ValueError, match="đã thay đổi"):
         pc.apply(req, school["users"]["admin"], now=NOW)
     assert pa.PrimaryCell.get_by_id(cell.id).value == "C" and CorrectionRequest.get().state == "da_duyet"
+
+
+def test_a_ratings_history_lists_every_change(school, login_as):
+    from tests.primary_school import build_primary as build
+
+    primary = build(school)  # entry open
+    anh = primary["pupils"]["Lê Minh Anh"]
+    user = school["users"]["chunhiem"]
+    assert pa.save_trait(primary["class"], "GHK1", anh, "nhan_ai", "Đ", 0, user, now=NOW).ok
+    assert pa.save_trait(primary["class"], "GHK1", anh, "nhan_ai", "T", 1, user, now=NOW).ok
+    auth = login_as("chunhiem")
+    grid = auth.client.get(f"/homeroom/class/{primary['class'].id}/primary/GHK1").get_data(as_text=True)
+    assert f'data-history="/homeroom/class/{primary["class"].id}/primary/GHK1/history/{anh.id}/nhan_ai"' in grid
+    page = auth.client.get(f"/homeroom/class/{primary['class'].id}/primary/GHK1/history/{anh.id}/nhan_ai")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Nhân ái · lớp 4A1 · Giữa học kì I" in text
+    assert text.count("<tr>") == 3  # the header and two changes: (trống) → Đ, Đ → T
+    assert auth.client.get(f"/homeroom/class/{primary['class'].id}/primary/GHK1/history/{anh.id}/bogus").status_code == 404

@@ -10,6 +10,7 @@ from blueprints.guards import own_homeroom_class
 from blueprints.homeroom import bp
 from blueprints.primary_cells import CELL_CLASS, STATUS, form_int
 from models.primary import assessments as pa
+from models.primary import corrections as primary_corrections
 from models.rules import tt27
 from models.school.structure import enrolment_in
 from models.yearend import primary_year as primary_year_end
@@ -24,14 +25,15 @@ def _primary_class(class_id: int, moment: str):
     return school_class
 
 
-def _answer(result, cell, student, label: str, save_url: str, template: str = "homeroom/_trait_cell.html"):
+def _answer(result, cell, student, label: str, save_url: str, template: str = "homeroom/_trait_cell.html",
+            history_url: str = ""):
     if result.status == "forbidden":
         abort(400)
     shown = result.typed if result.status in ("invalid", "left") else (result.value or "")
     resp = make_response(render_fragment(
         template, cell=cell, shown=shown, student=student, row=form_int("row"), col=form_int("col"),
         state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
-        save_url=save_url, label=label, oob=True), STATUS[result.status])
+        save_url=save_url, label=label, oob=True, history_url=history_url), STATUS[result.status])
     if not result.ok:
         level = "warning" if result.status == "conflict" else "error"
         resp.headers["HX-Trigger"] = json.dumps({"showMessage": {"level": level, "text": result.message}})
@@ -45,7 +47,26 @@ def primary_traits(class_id: int, moment: str):
     grid = pa.trait_grid(school_class, moment)
     return render_template("homeroom/primary_traits.html", grid=grid, school_class=school_class, moment=moment,
                            moments=tt27.MOMENTS, qualities=tt27.QUALITIES, competences=tt27.COMPETENCES,
-                           save_url=url_for("homeroom.save_primary_trait", class_id=class_id, moment=moment))
+                           save_url=url_for("homeroom.save_primary_trait", class_id=class_id, moment=moment),
+                           history_url=_history_url(school_class, moment))
+
+
+@bp.route("/class/<int:class_id>/primary/<moment>/history/<int:student_id>/<trait>")
+def primary_trait_history(class_id: int, moment: str, student_id: int, trait: str):
+    """The history of one rating (Alt+H): every change, old → new, who, when."""
+    school_class = _primary_class(class_id, moment)
+    enrolment = enrolment_in(school_class.id, student_id)
+    label = {**tt27.QUALITIES, **tt27.COMPETENCES}.get(trait)
+    if enrolment is None or label is None:
+        abort(404)
+    cell, changes = primary_corrections.trait_history(school_class, enrolment.student, moment, trait)
+    return render_template("teacher/_primary_history.html", cell=cell, changes=changes, student=enrolment.student,
+                           where=f"{label} · lớp {school_class.name} · {tt27.MOMENTS[moment]}")
+
+
+def _history_url(school_class, moment: str) -> str:
+    return url_for("homeroom.primary_trait_history", class_id=school_class.id, moment=moment, student_id=0,
+                   trait="x").removesuffix("0/x")
 
 
 @bp.route("/class/<int:class_id>/primary/<moment>/cell", methods=["POST"])
@@ -60,7 +81,7 @@ def save_primary_trait(class_id: int, moment: str):
                            form_int("version"), current_user._get_current_object())
     label = {**tt27.QUALITIES, **tt27.COMPETENCES}.get(trait, "")
     return _answer(result, pa.Cell(trait, result.value, result.version), enrolment.student, label,
-                   request.script_root + request.path)
+                   request.script_root + request.path, history_url=_history_url(school_class, moment))
 
 
 @bp.route("/class/<int:class_id>/monthly-comments/<year_month>")

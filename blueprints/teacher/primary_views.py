@@ -48,8 +48,10 @@ def primary_history(assignment_id: int, moment: str, student_id: int, name: str)
     if enrolment is None or name not in pa.FIELDS:
         abort(404)
     cell, changes = pc.cell_history(assignment.school_class, assignment.subject, enrolment.student, moment, name)
+    where = (f"{pc.field_label(name)} · {assignment.subject.name} lớp {assignment.school_class.name} · "
+             f"{tt27.MOMENTS[moment]}")
     return render_template("teacher/_primary_history.html", cell=cell, changes=changes, student=enrolment.student,
-                           assignment=assignment, moment_label=tt27.MOMENTS[moment], field_label=pc.field_label(name))
+                           where=where)
 
 
 @bp.route("/primary/<int:assignment_id>/<moment>/cell", methods=["POST"])

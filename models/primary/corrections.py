@@ -17,7 +17,7 @@ from models.core import db
 from models.gradebook import corrections as corr
 from models.people.accounts import User
 from models.people.records import Student
-from models.primary.assessments import FIELD_HEADERS, PrimaryCell, fields_of, moment_lock
+from models.primary.assessments import FIELD_HEADERS, PrimaryCell, PrimaryTrait, fields_of, moment_lock
 from models.rules import tt27
 from models.school.structure import Semester, TeachingAssignment, enrolment_in
 
@@ -118,15 +118,28 @@ class Change:
 def cell_history(school_class, subject, student: Student, moment: str, name: str) -> tuple[PrimaryCell | None,
                                                                                           list[Change]]:
     """The cell and every change the log holds for it, oldest first (a seeded value has none)."""
+    key = cell_key(school_class, subject, moment, student, name)
+    return _find(school_class, subject, student, moment, name), _changes("primary_cell", key)
+
+
+def trait_history(school_class, student: Student, moment: str, trait: str) -> tuple[PrimaryTrait | None,
+                                                                                   list[Change]]:
+    """A quality or competence rating and every change the log holds for it, oldest first."""
+    key = f"{school_class.year.name}/{school_class.name}/{moment}/{student.code}/{trait}"
+    row = PrimaryTrait.get_or_none((PrimaryTrait.school_class == school_class) & (PrimaryTrait.student == student)
+                                   & (PrimaryTrait.moment == moment) & (PrimaryTrait.trait == trait))
+    return row, _changes("primary_trait", key)
+
+
+def _changes(entity: str, key: str) -> list[Change]:
     import json
 
-    key = cell_key(school_class, subject, moment, student, name)
     names = {}
     changes = []
     for user_id, username, at, before, after, reason in (
             AuditEntry.select(AuditEntry.user_id, AuditEntry.username, AuditEntry.at, AuditEntry.before,
                               AuditEntry.after, AuditEntry.reason)
-            .where((AuditEntry.entity == "primary_cell") & (AuditEntry.entity_id == key)
+            .where((AuditEntry.entity == entity) & (AuditEntry.entity_id == key)
                    & (AuditEntry.action == "assess")).order_by(AuditEntry.id).tuples()):
         if user_id not in names:
             person = User.get_or_none(User.id == user_id) if user_id else None
@@ -134,7 +147,7 @@ def cell_history(school_class, subject, student: Student, moment: str, name: str
         old = (json.loads(before) or {}).get("value") if before else None
         new = (json.loads(after) or {}).get("value") if after else None
         changes.append(Change(old, new, names[user_id], at, reason if reason.startswith("Sửa theo đề nghị") else ""))
-    return _find(school_class, subject, student, moment, name), changes
+    return changes
 
 
 def field_label(name: str) -> str:
