@@ -199,6 +199,9 @@ def _value_labels(key: str) -> dict:
     if key == "level":
         from models.school.structure import LEVELS
         return LEVELS
+    if key == "award":  # a primary award's code (the TT22 snapshot keeps the award's own words)
+        from models.yearend.primary_year import AWARDS
+        return {code: label for code, label in AWARDS.items() if code}
     return {}
 
 
