@@ -142,3 +142,45 @@ def test_a_ratings_history_lists_every_change(school, login_as):
     assert page.status_code == 200 and "Nhân ái · lớp 4A1 · Giữa học kì I" in text
     assert text.count("<tr>") == 3  # the header and two changes: (trống) → Đ, Đ → T
     assert auth.client.get(f"/homeroom/class/{primary['class'].id}/primary/GHK1/history/{anh.id}/bogus").status_code == 404
+
+
+def test_a_locked_rating_is_corrected_through_the_homeroom_teachers_tổ_and_printed_red(app, primary, school, client,
+                                                                                       switch):
+    from models.printing import primary_hoc_ba, primary_summary
+
+    anh = primary["pupils"]["Lê Minh Anh"]
+    with write_transaction():
+        rating = pa.PrimaryTrait.create(school_class=primary["class"], student=anh, moment="CN", trait="cham_chi",
+                                        value="Đ", version=1, updated_by=school["users"]["chunhiem"],
+                                        updated_at=datetime(2024, 11, 1, 20, 0))
+    chunhiem = switch("chunhiem")
+    grid = client.get(f"/homeroom/class/{primary['class'].id}/primary/CN").get_data(as_text=True)
+    url = f"/corrections/new?target=primary&class_id={primary['class'].id}&moment=CN&student_id={anh.id}&field=cham_chi"
+    assert url.replace("&", "&amp;") in grid
+    assert "Phẩm chất, năng lực" in client.get(url).get_data(as_text=True)
+    resp = _file(chunhiem, url, value="H")
+    assert resp.status_code == 422 and "T (Tốt), Đ (Đạt) hoặc C" in resp.get_data(as_text=True)
+    assert _file(chunhiem, url, value="t").status_code == 303
+    req = CorrectionRequest.get()
+    assert (req.subject_id, req.cell_field, req.old_value, req.new_value) == (None, "cham_chi", "Đ", "T")
+    assert req.cell_label == "Chăm chỉ · Cuối năm học" and req.subject_label == "Phẩm chất, năng lực"
+    # chunhiem is no department's member in the test school: straight to the vice-principal
+    assert req.state == "cho_pht"
+    switch("giaovien")
+    assert client.get(url).status_code == 403  # not giaovien's class
+    vp = switch("phohieutruong")
+    assert vp.post(f"/corrections/{req.id}/approve", {"comment": "Đồng ý."}).status_code == 303
+    admin = switch("admin")
+    assert admin.post(f"/corrections/{req.id}/apply").status_code == 303
+    after = pa.PrimaryTrait.get_by_id(rating.id)
+    assert (after.value, after.version, after.corrected) == ("T", 2, True)
+    sheet = primary_summary.summary_sheet(primary["class"], "CN")
+    row = next(r for r in sheet.rows if r.full_name == "Lê Minh Anh")
+    assert row.corrected_traits == {2} and sheet.corrections == 1  # Chăm chỉ: the third quality
+    page = primary_hoc_ba.class_pages(primary["class"], [anh])[0]
+    assert page.corrections == 1 and page.corrected_subjects == ["phẩm chất, năng lực"]
+    with app.test_request_context():
+        assert 'class="fixed">Tốt<' in primary_hoc_ba.html([page])
+    switch("chunhiem")
+    history = client.get(f"/homeroom/class/{primary['class'].id}/primary/CN/history/{anh.id}/cham_chi")
+    assert f"Sửa theo đề nghị #{req.id}" in history.get_data(as_text=True)

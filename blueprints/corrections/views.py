@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
-from blueprints.guards import allow, own_assignment, own_attendance_class, refuse
+from blueprints.guards import allow, own_assignment, own_attendance_class, own_homeroom_class, refuse
 from blueprints.nfc_request import bounded_int
 from models.gradebook import corrections as corr
 from models.gradebook.marks import Column
@@ -69,6 +69,15 @@ def _cell_from_args():
         back = url_for("teacher.grid", assignment_id=assignment.id, semester_number=semester.number)
         return "mark", back, lambda: corr.mark_target(assignment, semester, student, request.args.get("kind", ""),
                                                       _arg_int("idx"), now=now())
+    if request.args.get("target") == "primary" and "class_id" in request.args:  # a rating, the homeroom teacher's
+        school_class = own_homeroom_class(_arg_int("class_id"))
+        moment = request.args.get("moment", "")
+        student = _student_in(school_class.id)
+        if moment not in primary_corr.tt27.MOMENTS:
+            abort(404)
+        back = url_for("homeroom.primary_traits", class_id=school_class.id, moment=moment)
+        return "primary", back, lambda: primary_corr.trait_target(school_class, moment, student,
+                                                                  request.args.get("field", ""), now=now())
     if request.args.get("target") == "primary":
         assignment = own_assignment(_arg_int("assignment_id"))
         moment = request.args.get("moment", "")
@@ -118,7 +127,7 @@ def new():
     error, deadline = "", None
     semester = cell.semester if target == "mark" else corr.primary_filing_semester(cell) if target == "primary" \
         else None
-    subject = cell.assignment.subject if target != "attendance" else None
+    subject = cell.assignment.subject if target == "mark" else cell.subject if target == "primary" else None
     column_label = Column(cell.kind, cell.idx).label if target == "mark" else cell.label if target == "primary" \
         else ""
     if semester is not None:

@@ -48,7 +48,8 @@ def primary_traits(class_id: int, moment: str):
     return render_template("homeroom/primary_traits.html", grid=grid, school_class=school_class, moment=moment,
                            moments=tt27.MOMENTS, qualities=tt27.QUALITIES, competences=tt27.COMPETENCES,
                            save_url=url_for("homeroom.save_primary_trait", class_id=class_id, moment=moment),
-                           history_url=_history_url(school_class, moment))
+                           history_url=_history_url(school_class, moment),
+                           correction_url=url_for("corrections.new", target="primary", class_id=class_id, moment=moment))
 
 
 @bp.route("/class/<int:class_id>/primary/<moment>/history/<int:student_id>/<trait>")

@@ -36,6 +36,8 @@ TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh", "primary
 # the fields of a primary cell (TT27) a request may change; a comment is rewritten by its teacher's next
 # moment, not corrected
 PRIMARY_FIELDS = {"level": "Mức đạt được", "score": "Điểm kiểm tra định kì"}
+# a quality or competence the homeroom teacher rated (a primary request without a subject)
+TRAITS = {**tt27.QUALITIES, **tt27.COMPETENCES}
 ACTIONS = {"file": "Lập đề nghị", "resubmit": "Sửa và gửi lại", "confirm": "Tổ trưởng xác nhận",
            "return": "Tổ trưởng trả lại", "approve": "Phê duyệt", "reject": "Từ chối", "apply": "Áp dụng vào sổ"}
 
@@ -68,9 +70,10 @@ class CorrectionRequest(KeptModel):
     # attendance
     day = DateField(null=True)
     session = IntegerField(null=True)
-    # primary cells (TT27): the moment and the field ("level" or "score"); subject as for marks, no semester
+    # primary cells (TT27): the moment and the field ("level" or "score"; with no subject, a quality or
+    # competence code); the subject as for marks; the semester of the moment
     moment = CharField(max_length=4, null=True)
-    cell_field = CharField(max_length=7, null=True)
+    cell_field = CharField(max_length=12, null=True)
     old_value = CharField(max_length=4, null=True)  # the value stored when filed
     new_value = CharField(max_length=4, null=True)
     reason = TextField()
@@ -118,11 +121,14 @@ class CorrectionRequest(KeptModel):
         if self.target == "mark":
             return f"{Column(self.kind, self.idx).label} · {self.semester.label}"
         if self.target == "primary":
-            return f"{PRIMARY_FIELDS.get(self.cell_field, self.cell_field)} · {tt27.MOMENTS.get(self.moment, self.moment)}"
+            what = PRIMARY_FIELDS.get(self.cell_field) if self.subject_id else TRAITS.get(self.cell_field)
+            return f"{what or self.cell_field} · {tt27.MOMENTS.get(self.moment, self.moment)}"
         return f"Ngày {format_date(self.day)}, buổi {self.session}"
 
     @property
     def subject_label(self) -> str:
+        if self.target == "primary" and self.subject_id is None:
+            return "Phẩm chất, năng lực"
         return self.subject.name if self.target in ("mark", "primary") else "Điểm danh"
 
     def show(self, value: str | None) -> str:
@@ -259,7 +265,9 @@ def _departments_of(target: str, subject: Subject | None, filer) -> list[int]:
     if target == "mark":
         return [subject.department_id] if subject.department_id is not None else []
     if target == "primary":
-        return [subject.department_id] if subject.department_id is not None else staff_departments(filer)
+        if subject is not None and subject.department_id is not None:
+            return [subject.department_id]
+        return staff_departments(filer)
     return []
 
 
@@ -417,6 +425,8 @@ def _parse_new(target: str, text: str, subject: Subject | None, cell_field: str 
         cleaned = nfc(text or "") or ""
         if not cleaned:
             return None
+        if subject is None:
+            return tt27.parse_trait_level(cleaned)
         if cell_field == "score":
             return str(tt27.parse_test_score(cleaned))
         return tt27.parse_subject_level(cleaned)
@@ -479,12 +489,13 @@ def primary_filing_semester(cell) -> Semester | None:
 
 def file_primary_request(cell, new_text: str, reason: str, evidence: Evidence | None, user, upload_dir: str,
                          now: datetime | None = None, close_days: int = CLOSE_DAYS_BEFORE_FINALS) -> CorrectionRequest:
-    """File a request to change a locked primary level or test score (models/primary/corrections.py
-    PrimaryTarget: assignment, semester, moment, field, student, value); ValueError (Vietnamese) when refused."""
+    """File a request to change a locked primary level, test score or rating (models/primary/corrections.py
+    PrimaryTarget: school_class, subject (None for a rating), semester, moment, field, student, value); ValueError
+    (Vietnamese) when refused."""
     now = now or datetime.now()
-    subject = cell.assignment.subject
-    if cell.field not in PRIMARY_FIELDS:
-        raise ValueError("Chỉ đề nghị sửa được mức đạt được hoặc điểm kiểm tra định kì.")
+    subject = cell.subject
+    if cell.field not in (PRIMARY_FIELDS if subject is not None else TRAITS):
+        raise ValueError("Chỉ đề nghị sửa được mức đạt được, điểm kiểm tra định kì hoặc mức phẩm chất, năng lực.")
     semester = primary_filing_semester(cell)
     if semester is not None:
         check_filing_open(semester, now, close_days)
@@ -493,8 +504,9 @@ def file_primary_request(cell, new_text: str, reason: str, evidence: Evidence | 
     _check_content(reason, new, cell.value)
     if evidence is None:
         raise ValueError("Vui lòng gửi kèm tệp minh chứng (PDF, JPG hoặc PNG).")
-    school_class = cell.assignment.school_class
-    existing = _open_request_for(target="primary", school_class=school_class.id, subject=subject.id,
+    school_class = cell.school_class
+    existing = _open_request_for(target="primary", school_class=school_class.id,
+                                 subject=subject.id if subject is not None else None,
                                  student=cell.student.id, moment=cell.moment, cell_field=cell.field)
     if existing is not None:
         raise ValueError(f"Ô này đã có đề nghị sửa #{existing.id} đang xử lý ({existing.state_label}).")
@@ -703,7 +715,7 @@ def _head_query(user):
     departments = head_departments(user) or [0]
     members = (User.select(User.id).join(DepartmentMember, on=(User.staff == DepartmentMember.staff))
                .where(DepartmentMember.department.in_(departments)))
-    return (CorrectionRequest.select().join(Subject, on=(CorrectionRequest.subject == Subject.id))
+    return (CorrectionRequest.select().join(Subject, JOIN.LEFT_OUTER, on=(CorrectionRequest.subject == Subject.id))
             .where(((CorrectionRequest.target == "mark") & Subject.department.in_(departments))
                    | ((CorrectionRequest.target == "primary")
                       & (Subject.department.in_(departments)

@@ -1,5 +1,6 @@
 # Primary schools' year end (issue #14): a correction request may name a primary cell (its moment and field:
-# level or test score); a primary cell written by an applied correction is marked, so the prints show it in red;
+# level or test score, or a quality or competence); a primary cell or rating written by an applied correction is
+# marked, so the prints show it in red;
 # the homeroom teacher's award decision per pupil (primary_award).
 from peewee import *
 
@@ -38,14 +39,16 @@ def up(migrator, db):
     db.create_tables([PrimaryAward])
     migrator.migrate(
         migrator.add_column('correction_request', 'moment', CharField(max_length=4, null=True)),
-        migrator.add_column('correction_request', 'cell_field', CharField(max_length=7, null=True)),
+        migrator.add_column('correction_request', 'cell_field', CharField(max_length=12, null=True)),
         migrator.add_column('primary_cell', 'corrected', BooleanField(default=False)),
+        migrator.add_column('primary_trait', 'corrected', BooleanField(default=False)),
     )
 
 
 def down(migrator, db):
     db.execute_sql('DROP TABLE primary_award')
     migrator.migrate(
+        migrator.drop_column('primary_trait', 'corrected'),
         migrator.drop_column('primary_cell', 'corrected'),
         migrator.drop_column('correction_request', 'cell_field'),
         migrator.drop_column('correction_request', 'moment'),

@@ -78,6 +78,7 @@ class PrimaryTrait(KeptModel):
     version = IntegerField(default=1)
     updated_by = ForeignKeyField(User, null=True, backref="+", index=False)
     updated_at = DateTimeField(null=True)
+    corrected = BooleanField(default=False)  # last written by an applied correction request
 
     class Meta:
         table_name = "primary_trait"
@@ -388,13 +389,14 @@ def year_results(school_class: SchoolClass) -> dict[int, str]:
 def trait_grid(school_class: SchoolClass, moment: str, now: datetime | None = None) -> TraitGrid:
     """The homeroom teacher's ratings of qualities and competences at one moment, with the year-end result
     at CN."""
-    stored = {(s, t): (v, ver) for s, t, v, ver in PrimaryTrait.select(
-        PrimaryTrait.student, PrimaryTrait.trait, PrimaryTrait.value, PrimaryTrait.version).where(
+    stored = {(s, t): (v, ver, bool(fixed)) for s, t, v, ver, fixed in PrimaryTrait.select(
+        PrimaryTrait.student, PrimaryTrait.trait, PrimaryTrait.value, PrimaryTrait.version,
+        PrimaryTrait.corrected).where(
         (PrimaryTrait.school_class == school_class) & (PrimaryTrait.moment == moment)).tuples()}
     grid = TraitGrid(school_class, moment, moment_lock(school_class, TRAITS_SUBJECT, moment, now))
     results = year_results(school_class) if moment == "CN" else {}
     for entry in class_roster(school_class):
-        cells = [Cell(code, *stored.get((entry.student.id, code), (None, 0))) for code, _ in grid.traits]
+        cells = [Cell(code, *stored.get((entry.student.id, code), (None, 0, False))) for code, _ in grid.traits]
         grid.rows.append(TraitRow(entry.number, entry.student, entry.has_left, cells,
                                   results.get(entry.student.id, "")))
     return grid

@@ -40,8 +40,8 @@ class PrimaryHocBaPage:
     homeroom_name: str
     principal_name: str
     lines: list[SubjectLine] = field(default_factory=list)
-    qualities: list[tuple[str, str]] = field(default_factory=list)  # (name, level label)
-    competences: list[tuple[str, str]] = field(default_factory=list)
+    qualities: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, level label, corrected)
+    competences: list[tuple[str, str, bool]] = field(default_factory=list)
     result: str = ""
     award: str = ""
     award_remark: str = ""
@@ -53,11 +53,16 @@ class PrimaryHocBaPage:
 
     @property
     def corrections(self) -> int:
-        return sum(line.level_fixed + line.score_fixed for line in self.lines)
+        return (sum(line.level_fixed + line.score_fixed for line in self.lines)
+                + sum(fixed for _, _, fixed in self.qualities + self.competences))
 
     @property
     def corrected_subjects(self) -> list[str]:
-        return [line.name for line in self.lines if line.level_fixed or line.score_fixed]
+        """The subjects with a correction, then "phẩm chất, năng lực" if a rating has one."""
+        names = [line.name for line in self.lines if line.level_fixed or line.score_fixed]
+        if any(fixed for _, _, fixed in self.qualities + self.competences):
+            names.append("phẩm chất, năng lực")
+        return names
 
 
 def class_pages(school_class: SchoolClass, students: list[Student] | None = None) -> list[PrimaryHocBaPage]:
@@ -76,8 +81,8 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
         cells[(s, subj, f)] = v
         if corrected:
             fixed.add((s, subj, f))
-    traits = {(s, t): v for s, t, v in pa.PrimaryTrait.select(
-        pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value).where(
+    traits = {(s, t): (v, bool(corrected)) for s, t, v, corrected in pa.PrimaryTrait.select(
+        pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value, pa.PrimaryTrait.corrected).where(
         (pa.PrimaryTrait.school_class == school_class) & (pa.PrimaryTrait.moment == "CN")).tuples()}
     awards = {r.student.id: r for r in primary_year.award_rows(school_class)}
     approval = primary_year.approval_of(school_class)
@@ -98,9 +103,10 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
                                           (cells.get((sid, s.id, "score")) or "") if s.name in tested else "—",
                                           cells.get((sid, s.id, "comment")) or "", (sid, s.id, "level") in fixed,
                                           (sid, s.id, "score") in fixed))
-        page.qualities = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k)) or "", "")) for k, name in tt27.QUALITIES.items()]
-        page.competences = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k)) or "", ""))
-                            for k, name in tt27.COMPETENCES.items()]
+        page.qualities = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k), ("", False))[0] or "", ""),
+                           traits.get((sid, k), ("", False))[1]) for k, name in tt27.QUALITIES.items()]
+        page.competences = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k), ("", False))[0] or "", ""),
+                             traits.get((sid, k), ("", False))[1]) for k, name in tt27.COMPETENCES.items()]
         award = awards.get(sid)
         if award is not None and award.year.result:
             page.result, page.completion = award.year.result, award.completion

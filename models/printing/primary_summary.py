@@ -53,6 +53,7 @@ class SummaryRow:
     award_proposed: bool = False  # the rule's proposal, not yet confirmed by the homeroom teacher
     completion: str = ""
     corrected: set[tuple[int, str]] = field(default_factory=set)  # (column index, "level"/"score") in red
+    corrected_traits: set[int] = field(default_factory=set)  # indexes of the ratings in red
 
 
 @dataclass
@@ -123,9 +124,14 @@ def summary_sheet(school_class: SchoolClass, moment: str) -> SummarySheet:
         if corrected:
             fixed.add((s, subj, f))
     sheet.corrections = len(fixed)
-    traits = {(s, t): v for s, t, v in pa.PrimaryTrait.select(
-        pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value).where(
-        (pa.PrimaryTrait.school_class == school_class) & (pa.PrimaryTrait.moment == moment)).tuples()}
+    traits, fixed_traits = {}, set()
+    for s, t, v, corrected in pa.PrimaryTrait.select(
+            pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value, pa.PrimaryTrait.corrected).where(
+            (pa.PrimaryTrait.school_class == school_class) & (pa.PrimaryTrait.moment == moment)).tuples():
+        traits[(s, t)] = v
+        if corrected:
+            fixed_traits.add((s, t))
+    sheet.corrections += len(fixed_traits)
     awards = {r.student.id: r for r in primary_year.award_rows(school_class)} if moment == "CN" else {}
     if moment == "CN":
         sheet.completion_label = tt27.completion(grade, tt27.COMPLETED)
@@ -140,6 +146,7 @@ def summary_sheet(school_class: SchoolClass, moment: str) -> SummarySheet:
                          [traits.get((sid, k)) or "" for k in {**tt27.QUALITIES, **tt27.COMPETENCES}])
         row.corrected = {(i, f) for i, c in enumerate(sheet.columns) for f in ("level", "score")
                          if (sid, c.subject.id, f) in fixed}
+        row.corrected_traits = {i for i, k in enumerate({**tt27.QUALITIES, **tt27.COMPETENCES}) if (sid, k) in fixed_traits}
         award = awards.get(sid)
         if award is not None and award.year.result:
             row.result, row.completion = award.year.result, award.completion
