@@ -9,6 +9,7 @@ from blueprints.fragments import render_fragment
 from blueprints.guards import own_assignment
 from blueprints.primary_cells import CELL_CLASS, STATUS, form_int
 from blueprints.teacher import bp
+from models.gradebook.corrections import PRIMARY_FIELDS
 from models.primary import assessments as pa
 from models.primary import corrections as pc
 from models.rules import tt27
@@ -37,7 +38,7 @@ def _cell_urls(assignment, moment: str) -> dict:
     history = url_for("teacher.primary_history", assignment_id=assignment.id, moment=moment, student_id=0,
                       name="level").removesuffix("0/level")
     correction = url_for("corrections.new", target="primary", assignment_id=assignment.id, moment=moment)
-    return {"history_url": history, "correction_url": correction, "correctable": pc.corr.PRIMARY_FIELDS}
+    return {"history_url": history, "correction_url": correction, "correctable": PRIMARY_FIELDS}
 
 
 @bp.route("/primary/<int:assignment_id>/<moment>/history/<int:student_id>/<name>")
