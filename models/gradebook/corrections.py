@@ -3,7 +3,10 @@
 PTH (docs/rules.md) Điều 10, TNT (docs/rules.md) §6.3: the subject teacher files a request with evidence, the head of
 the subject's department confirms it (or returns it for editing), the vice-principal or the
 principal approves or rejects it, and the admin applies it in office hours. Attendance requests
-are filed by the homeroom teacher (or the class's delegate) and skip the head of department.
+are filed by the homeroom teacher (or the class's delegate) and skip the head of department. Primary cells
+(TT27 levels, test scores and ratings, target "primary") follow the marks' path; the head of a subject
+without a department of its own is the head of the filer's tổ khối (models/primary/corrections.py files and
+applies them).
 Nothing here is ever deleted; every step is a CorrectionStep row and an audit entry.
 """
 import secrets
