@@ -44,10 +44,13 @@ def register_commands(app: Flask) -> None:
                     click.echo("Cơ sở dữ liệu đã có dữ liệu trường: không nạp trường mẫu.")
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
-            if level == "primary":  # no marks or attendance drawn for it yet
+            if level == "primary":  # TT27 assessments instead of marks; no attendance drawn for it yet
                 from models.demo.primary import seed_primary_school
+                from models.demo.primary_assessments import seed_primary_assessments
 
-                click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {seed_primary_school(today=today)}.")
+                summary = seed_primary_school(today=today)
+                click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; "
+                           f"{seed_primary_assessments(today=today)}.")
                 click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
                 return
             if level == "thpt":
@@ -101,7 +104,8 @@ def register_commands(app: Flask) -> None:
             raise SystemExit(1)
         click.echo(f"Nhật ký toàn vẹn: {report.count} mục, chuỗi băm khớp"
                    + (f", còn chứa mã băm {head.strip().lower()[:16]}…" if head else "") + ".")
-        click.echo(f"Sổ khớp với nhật ký: {books.marks} ô điểm, {books.attendance} buổi điểm danh.")
+        click.echo(f"Sổ khớp với nhật ký: {books.marks} ô điểm, {books.attendance} buổi điểm danh"
+                   + (f", {books.primary} ô đánh giá tiểu học" if books.primary else "") + ".")
         if books.unverified:
             click.echo(f"Lưu ý: {books.unverified} nhóm dữ liệu mẫu tạo bằng phiên bản cũ không có tổng kiểm, "
                        "chưa kiểm được từng giá trị.")

@@ -29,3 +29,50 @@ def test_the_primary_demo_school(app):
     assert english.teacher_id == User.get(User.username == "giaovien").staff_id
     assert {u.username for u in User.select()} >= {"admin", "hieutruong", "phohieutruong", "totruong", "giaovien",
                                                   "chunhiem", "yte", "ketoan"}
+
+
+def test_the_primary_demo_holds_the_moments_entered_before_its_day_and_audit_verify_checks_them(app):
+    from models.audit_check.replay import replay
+    from models.core import write_transaction
+    from models.demo.primary import seed_primary_school
+    from models.demo.primary_assessments import seed_primary_assessments
+    from models.primary import assessments as pa
+
+    seed_primary_school(today=date(2024, 12, 2), classes_per_grade=1)
+    summary = seed_primary_assessments(today=date(2024, 12, 2))
+    assert "(GHK1)" in summary
+    # only mid-semester I is past on 02/12/2024: levels and comments everywhere, scores in grades 4–5 only
+    assert {m for (m,) in pa.PrimaryCell.select(pa.PrimaryCell.moment).distinct().tuples()} == {"GHK1"}
+    c4 = SchoolClass.get(SchoolClass.name == "4A1")
+    c2 = SchoolClass.get(SchoolClass.name == "2A1")
+    scored = {c.subject.name for c in pa.PrimaryCell.select().where((pa.PrimaryCell.field == "score")
+                                                                   & (pa.PrimaryCell.school_class == c4))}
+    assert scored == {tt27.TIENG_VIET, tt27.TOAN}
+    assert not pa.PrimaryCell.select().where((pa.PrimaryCell.field == "score")
+                                             & (pa.PrimaryCell.school_class == c2)).exists()
+    grid = pa.trait_grid(c4, "GHK1")
+    assert all(cell.value in ("T", "Đ", "C") for row in grid.rows for cell in row.cells)
+    assert pa.monthly_comments(c4, "2024-11")[0].cells[0].value and not pa.monthly_comments(c4, "2024-12")[0].cells[0].value
+    report = replay()
+    assert report.ok and report.primary == pa.PrimaryCell.select().count() + pa.PrimaryTrait.select().count()
+
+    # a seeded value changed behind the software's back is found
+    with write_transaction():
+        cell = pa.PrimaryCell.select().where(pa.PrimaryCell.field == "level").first()
+        pa.PrimaryCell.update(value="C" if cell.value != "C" else "T").where(pa.PrimaryCell.id == cell.id).execute()
+    report = replay()
+    assert not report.ok and "Đánh giá mẫu lớp" in report.problem
+
+
+def test_a_june_day_gives_every_moment_and_the_year_end_results(app):
+    from models.demo.primary import seed_primary_school
+    from models.demo.primary_assessments import seed_primary_assessments
+    from models.primary import assessments as pa
+
+    seed_primary_school(today=date(2025, 6, 10), classes_per_grade=1)
+    seed_primary_assessments(today=date(2025, 6, 10))
+    c5 = SchoolClass.get(SchoolClass.name == "5A1")
+    results = pa.year_results(c5)
+    assert all(r.endswith(tt27.PRIMARY_COMPLETED) or r.startswith(tt27.NOT_COMPLETED) for r in results.values())
+    assert any(r.startswith(tt27.EXCELLENT) for r in results.values())
+    assert {m for (m,) in pa.PrimaryCell.select(pa.PrimaryCell.moment).distinct().tuples()} == set(tt27.MOMENTS)

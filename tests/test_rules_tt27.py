@@ -136,3 +136,39 @@ def test_awards_and_completion():
     assert tt27.proposed_award(tt27.GOOD) == ""
     assert tt27.completes_grade(tt27.COMPLETED)
     assert not tt27.completes_grade(tt27.NOT_COMPLETED)
+
+
+def _all(level: str) -> dict[str, str]:
+    return {code: level for code in {**tt27.QUALITIES, **tt27.COMPETENCES}}
+
+
+def test_award_proposals_worked_examples():
+    steady = {m: _all("T") for m in tt27.MOMENTS}
+    # HTXS (all T, every end-of-year test ≥ 9) → Học sinh Xuất sắc
+    assert tt27.award_proposal(tt27.EXCELLENT, {TV: 9, "Toán": 10}, steady) == tt27.AwardProposal(
+        tt27.AWARD_EXCELLENT, (tt27.EXCELLENT,))
+    # HTT with a 10 in Toán → Tiêu biểu, outstanding in one subject
+    proposal = tt27.award_proposal(tt27.GOOD, {TV: 8, "Toán": 10}, steady)
+    assert proposal.award == tt27.AWARD_EXEMPLARY
+    assert proposal.grounds == ("Điểm kiểm tra cuối năm môn Toán: 10",)
+    # HTT, no 10, but Chăm chỉ was Đạt at GHK1 and Tốt at CN → Tiêu biểu, clear progress
+    progress = {**steady, "GHK1": {**_all("T"), "cham_chi": "Đ"}, "GHK2": {**_all("T"), "cham_chi": "C"}}
+    proposal = tt27.award_proposal(tt27.GOOD, {TV: 8, "Toán": 9}, progress)
+    assert proposal.award == tt27.AWARD_EXEMPLARY
+    assert proposal.grounds == ("Tiến bộ rõ về chăm chỉ (Cần cố gắng → Tốt)",)
+    # HTT, steady Tốt, no 10 → no proposal (the homeroom teacher may still propose, with remarks)
+    assert tt27.award_proposal(tt27.GOOD, {TV: 8, "Toán": 9}, steady) == tt27.AwardProposal("")
+    # Hoàn thành with a 10 → nothing: Tiêu biểu needs Hoàn thành tốt
+    assert tt27.award_proposal(tt27.COMPLETED, {"Toán": 10}, progress).award == ""
+    assert tt27.award_proposal(tt27.NOT_COMPLETED, {}, {}).award == ""
+
+
+def test_which_awards_a_result_allows_and_what_the_hoc_ba_writes():
+    assert tt27.awards_allowed(tt27.EXCELLENT) == (tt27.AWARD_EXCELLENT,)
+    assert tt27.awards_allowed(tt27.GOOD) == (tt27.AWARD_EXEMPLARY,)
+    assert tt27.awards_allowed(tt27.COMPLETED) == () == tt27.awards_allowed(tt27.NOT_COMPLETED)
+    assert tt27.completion(5, tt27.GOOD) == "Hoàn thành chương trình tiểu học"
+    assert tt27.completion(3, tt27.COMPLETED) == "Hoàn thành chương trình lớp 3"
+    assert tt27.completion(5, tt27.NOT_COMPLETED) == "Chưa hoàn thành chương trình lớp 5"
+    with pytest.raises(ValueError):
+        tt27.completion(6, tt27.GOOD)

@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
-from blueprints.guards import allow, own_assignment, own_attendance_class, refuse
+from blueprints.guards import allow, own_assignment, own_attendance_class, own_homeroom_class, refuse
 from blueprints.nfc_request import bounded_int
 from models.gradebook import corrections as corr
 from models.gradebook.marks import Column
 from models.people.records import Student
+from models.primary import corrections as primary_corr
 from models.school.structure import Enrolment, Semester
 
 FORM_ERRORS = "Chưa gửi được: vui lòng sửa các ô báo lỗi."
@@ -68,6 +69,24 @@ def _cell_from_args():
         back = url_for("teacher.grid", assignment_id=assignment.id, semester_number=semester.number)
         return "mark", back, lambda: corr.mark_target(assignment, semester, student, request.args.get("kind", ""),
                                                       _arg_int("idx"), now=now())
+    if request.args.get("target") == "primary" and "class_id" in request.args:  # a rating, the homeroom teacher's
+        school_class = own_homeroom_class(_arg_int("class_id"))
+        moment = request.args.get("moment", "")
+        student = _student_in(school_class.id)
+        if moment not in primary_corr.tt27.MOMENTS:
+            abort(404)
+        back = url_for("homeroom.primary_traits", class_id=school_class.id, moment=moment)
+        return "primary", back, lambda: primary_corr.trait_target(school_class, moment, student,
+                                                                  request.args.get("field", ""), now=now())
+    if request.args.get("target") == "primary":
+        assignment = own_assignment(_arg_int("assignment_id"))
+        moment = request.args.get("moment", "")
+        student = _student_in(assignment.school_class_id)
+        if moment not in primary_corr.tt27.MOMENTS:
+            abort(404)
+        back = url_for("teacher.primary_grid", assignment_id=assignment.id, moment=moment)
+        return "primary", back, lambda: primary_corr.primary_target(assignment, moment, student,
+                                                                    request.args.get("field", ""), now=now())
     if request.args.get("target") == "attendance":
         school_class = own_attendance_class(_arg_int("class_id"))
         student = _student_in(school_class.id)
@@ -106,15 +125,19 @@ def new():
         return render_template("corrections/new.html", form=None, cell=None, target=target, back_url=back_url,
                                error=str(wrong)), 422
     error, deadline = "", None
-    if target == "mark":
-        deadline = corr.filing_deadline(cell.semester, _close_days())
+    semester = cell.semester if target == "mark" else corr.primary_filing_semester(cell) if target == "primary" \
+        else None
+    subject = cell.assignment.subject if target == "mark" else cell.subject if target == "primary" else None
+    column_label = Column(cell.kind, cell.idx).label if target == "mark" else cell.label if target == "primary" \
+        else ""
+    if semester is not None:
+        deadline = corr.filing_deadline(semester, _close_days())
         try:  # say it is closed before the teacher fills the form in, not after
-            corr.check_filing_open(cell.semester, now(), _close_days())
+            corr.check_filing_open(semester, now(), _close_days())
         except ValueError as closed:
             return render_template("corrections/new.html", form=None, cell=cell, target=target, deadline=deadline,
-                                   subject=cell.assignment.subject, back_url=back_url, error=str(closed),
-                                   column_label=Column(cell.kind, cell.idx).label,
-                                   current=corr.describe(target, cell.value, cell.assignment.subject)), \
+                                   subject=subject, back_url=back_url, error=str(closed), column_label=column_label,
+                                   current=corr.describe(target, cell.value, subject)), \
                 422 if form.is_submitted() else 200
     if form.is_submitted():
         valid = form.validate()  # validate() resets the field errors: the file is checked after it
@@ -125,6 +148,10 @@ def new():
                     req = corr.file_mark_request(cell, form.new_value.data, form.reason.data, evidence,
                                                  current_user, _config("UPLOAD_DIR", ""), now=now(),
                                                  close_days=_close_days())
+                elif target == "primary":
+                    req = corr.file_primary_request(cell, form.new_value.data, form.reason.data, evidence,
+                                                    current_user, _config("UPLOAD_DIR", ""), now=now(),
+                                                    close_days=_close_days())
                 else:
                     req = corr.file_attendance_request(cell, form.new_value.data, form.reason.data, evidence,
                                                        current_user, _config("UPLOAD_DIR", ""), now=now())
@@ -136,10 +163,8 @@ def new():
         else:
             error = FORM_ERRORS
     status = 422 if form.is_submitted() else 200
-    subject = cell.assignment.subject if target == "mark" else None
     return render_template("corrections/new.html", form=form, cell=cell, target=target, error=error,
-                           deadline=deadline, subject=subject, back_url=back_url,
-                           column_label=Column(cell.kind, cell.idx).label if target == "mark" else "",
+                           deadline=deadline, subject=subject, back_url=back_url, column_label=column_label,
                            current=corr.describe(target, cell.value, subject)), status
 
 
@@ -261,8 +286,8 @@ def reject(request_id: int):
 def apply(request_id: int):
     """The admin applies an approved request to the locked book, in office hours."""
     return _step(request_id, lambda r, u: corr.can_apply(u),
-                 lambda r, c: corr.apply(r, current_user, now=now(), office_hours=_office_hours(),
-                                         office_days=_office_days()),
+                 lambda r, c: (primary_corr.apply if r.target == "primary" else corr.apply)(
+                     r, current_user, now=now(), office_hours=_office_hours(), office_days=_office_days()),
                  "Đã áp dụng đề nghị #{id}: giá trị trong sổ đã được sửa.")
 
 

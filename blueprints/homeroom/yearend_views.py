@@ -45,6 +45,8 @@ def year_end_home():
 def year_end_class(class_id: int):
     """The class's year end: what is missing, the steps so far, submit."""
     school_class = own_year_end_class(class_id)
+    if school_class.grade.number <= 5:  # a primary class (TT27) has its own page
+        return redirect(url_for("homeroom.primary_year", class_id=class_id), 303)
     sheet = results.class_sheet(school_class, results.YEAR)
     state = records.year_end_of(school_class)
     return render_template("homeroom/year_end_class.html", school_class=school_class, sheet=sheet, state=state,

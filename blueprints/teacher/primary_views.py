@@ -9,7 +9,9 @@ from blueprints.fragments import render_fragment
 from blueprints.guards import own_assignment
 from blueprints.primary_cells import CELL_CLASS, STATUS, form_int
 from blueprints.teacher import bp
+from models.gradebook.corrections import PRIMARY_FIELDS
 from models.primary import assessments as pa
+from models.primary import corrections as pc
 from models.rules import tt27
 from models.school.structure import enrolment_in
 
@@ -27,8 +29,30 @@ def primary_grid(assignment_id: int, moment: str):
     assignment = _primary_assignment(assignment_id, moment)
     grid = pa.subject_grid(assignment, moment)
     return render_template("teacher/primary_grid.html", grid=grid, assignment=assignment, moment=moment,
-                           moments=tt27.MOMENTS, headers=pa.FIELD_HEADERS,
+                           moments=tt27.MOMENTS, headers=pa.FIELD_HEADERS, **_cell_urls(assignment, moment),
                            save_url=url_for("teacher.save_primary_cell", assignment_id=assignment.id, moment=moment))
+
+
+def _cell_urls(assignment, moment: str) -> dict:
+    """The history address's prefix and the correction form's address, built once for all the cells."""
+    history = url_for("teacher.primary_history", assignment_id=assignment.id, moment=moment, student_id=0,
+                      name="level").removesuffix("0/level")
+    correction = url_for("corrections.new", target="primary", assignment_id=assignment.id, moment=moment)
+    return {"history_url": history, "correction_url": correction, "correctable": PRIMARY_FIELDS}
+
+
+@bp.route("/primary/<int:assignment_id>/<moment>/history/<int:student_id>/<name>")
+def primary_history(assignment_id: int, moment: str, student_id: int, name: str):
+    """The history of one primary cell (Alt+H): every save and applied correction, old → new, who, when."""
+    assignment = _primary_assignment(assignment_id, moment)
+    enrolment = enrolment_in(assignment.school_class_id, student_id)
+    if enrolment is None or name not in pa.FIELDS:
+        abort(404)
+    cell, changes = pc.cell_history(assignment.school_class, assignment.subject, enrolment.student, moment, name)
+    where = (f"{pc.field_label(name)} · {assignment.subject.name} lớp {assignment.school_class.name} · "
+             f"{tt27.MOMENTS[moment]}")
+    return render_template("teacher/_primary_history.html", cell=cell, changes=changes, student=enrolment.student,
+                           where=where)
 
 
 @bp.route("/primary/<int:assignment_id>/<moment>/cell", methods=["POST"])
@@ -48,7 +72,8 @@ def save_primary_cell(assignment_id: int, moment: str):
     resp = make_response(render_fragment(
         "teacher/_primary_cell.html", cell=cell, shown=shown, student=enrolment.student, row=form_int("row"),
         col=form_int("col"), state=CELL_CLASS[result.status], message=result.message, editable=result.status != "locked",
-        save_url=request.script_root + request.path, headers=pa.FIELD_HEADERS, oob=True), STATUS[result.status])
+        save_url=request.script_root + request.path, headers=pa.FIELD_HEADERS, oob=True,
+        **_cell_urls(assignment, moment)), STATUS[result.status])
     if not result.ok:
         level = "warning" if result.status == "conflict" else "error"
         resp.headers["HX-Trigger"] = json.dumps({"showMessage": {"level": level, "text": result.message}})

@@ -6,8 +6,9 @@ from flask_login import current_user
 from blueprints.guards import require_principal
 from blueprints.vice_principal import bp
 from blueprints.yearend_exports import list_answer, sector_answer, summary_answer
+from models.primary.assessments import is_primary_class
 from models.school.structure import SchoolClass, SchoolYear
-from models.yearend import approval, records, reports, results
+from models.yearend import approval, primary_year, records, reports, results
 
 
 def _year() -> SchoolYear:
@@ -40,6 +41,13 @@ def year_end():
 def year_end_class(class_id: int):
     """A class's year sheet, its steps, and the actions its state allows."""
     school_class = _class(class_id)
+    if is_primary_class(school_class):
+        return render_template("vice_principal/primary_year_end_class.html", school_class=school_class,
+                               rows=primary_year.award_rows(school_class), state=records.year_end_of(school_class),
+                               approval=primary_year.approval_of(school_class), awards=primary_year.AWARDS,
+                               steps=records.steps_of(school_class), step_labels=records.STEP_LABELS,
+                               changed=primary_year.changed_pupils(school_class),
+                               is_principal=current_user.has_role("principal"))
     sheet = results.class_sheet(school_class, results.YEAR)
     return render_template("vice_principal/year_end_class.html", school_class=school_class, sheet=sheet,
                            state=records.year_end_of(school_class), labels=records.STATE_LABELS,

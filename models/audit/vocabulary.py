@@ -30,6 +30,8 @@ ACTIONS: dict[str, str] = {
     "set_current": "Đặt năm học hiện tại",
     "seed_demo": "Tạo dữ liệu mẫu",
     "seed_demo_marks": "Tạo điểm mẫu",
+    "seed_demo_primary": "Tạo đánh giá tiểu học mẫu",
+    "award": "Khen thưởng cuối năm",
     "member": "Đổi thành viên tổ",
     "head": "Đổi tổ trưởng",
     "homeroom": "Phân công chủ nhiệm",
@@ -119,6 +121,7 @@ ENTITIES: dict[str, str] = {
     "primary_cell": "Đánh giá môn học (tiểu học)",
     "primary_trait": "Phẩm chất, năng lực (tiểu học)",
     "monthly_comment": "Nhận xét hằng tháng",
+    "primary_award": "Khen thưởng cuối năm (tiểu học)",
     "health_record": "Hồ sơ sức khỏe",
     "health_check": "Kết quả khám sức khỏe định kỳ",
     "clinic_visit": "Lượt khám ở phòng y tế",
@@ -159,6 +162,7 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
 
 # before/after field name → label
 FIELDS: dict[str, str] = {
+    "award": "Khen thưởng", "remark": "Ghi chú thành tích",
     "username": "Tên đăng nhập", "roles": "Vai trò", "staff": "Cán bộ", "enabled": "Đang hoạt động",
     "locked_until": "Khoá đến", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính",
     "status": "Trạng thái", "effective_on": "Ngày hiệu lực", "other_school": "Trường chuyển đi/đến",

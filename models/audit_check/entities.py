@@ -119,6 +119,23 @@ def _describe(entity: str, key: str) -> str | None:
                 f"{_semester(semester)} năm học {year}")
     if entity == "mark" and len(parts) == 2:
         return f"{_semester(parts[1])} năm học {parts[0]}"
+    if entity == "primary_cell" and len(parts) == 6:
+        from models.rules.tt27 import MOMENTS
+        year, class_name, subject, moment, student, name = parts
+        what = {"level": "mức đạt được", "score": "điểm kiểm tra định kì", "comment": "nhận xét"}.get(name, name)
+        return (f"{what} của {_student(student)}, lớp {class_name}, môn {_subject(subject)}, "
+                f"{MOMENTS.get(moment, moment).lower()} năm học {year}")
+    if entity == "primary_trait" and len(parts) == 5:
+        from models.rules.tt27 import COMPETENCES, MOMENTS, QUALITIES
+        year, class_name, moment, student, trait = parts
+        label = {**QUALITIES, **COMPETENCES}.get(trait, trait)
+        return (f"{label} của {_student(student)}, lớp {class_name}, "
+                f"{MOMENTS.get(moment, moment).lower()} năm học {year}")
+    if entity == "primary_award" and len(parts) == 3:
+        return f"{_student(parts[2])}, lớp {parts[1]} năm học {parts[0]}"
+    if entity in ("primary_cell", "primary_trait") and len(parts) == 2:
+        from models.rules.tt27 import MOMENTS
+        return f"{MOMENTS.get(parts[1], parts[1]).lower()} năm học {parts[0]}"
     if entity == "attendance" and len(parts) == 4:
         class_name, student, day, session = parts
         return f"{_student(student)}, lớp {class_name}, {_SESSIONS.get(session, session)} ngày {_day(day)}"
@@ -182,6 +199,9 @@ def _value_labels(key: str) -> dict:
     if key == "level":
         from models.school.structure import LEVELS
         return LEVELS
+    if key == "award":  # a primary award's code (the TT22 snapshot keeps the award's own words)
+        from models.yearend.primary_year import AWARDS
+        return {code: label for code, label in AWARDS.items() if code}
     return {}
 
 

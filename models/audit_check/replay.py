@@ -80,6 +80,20 @@ def _current_marks() -> dict[str, str | None]:
             for c, s, n, st, k, i, v in rows}
 
 
+def _current_primary() -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """The primary subject cells and trait ratings under the keys models/primary/assessments.py logs them by."""
+    from models.primary.assessments import PrimaryCell, PrimaryTrait
+
+    classes, subjects, students = _names()
+    cells = _rows(PrimaryCell.select(PrimaryCell.school_class, PrimaryCell.subject, PrimaryCell.moment,
+                                     PrimaryCell.student, PrimaryCell.field, PrimaryCell.value).order_by(PrimaryCell.id))
+    traits = _rows(PrimaryTrait.select(PrimaryTrait.school_class, PrimaryTrait.moment, PrimaryTrait.student,
+                                       PrimaryTrait.trait, PrimaryTrait.value).order_by(PrimaryTrait.id))
+    return ({f"{classes[c][1]}/{classes[c][0]}/{subjects[s]}/{m}/{students[st]}/{f}": v
+             for c, s, m, st, f, v in cells},
+            {f"{classes[c][1]}/{classes[c][0]}/{m}/{students[st]}/{t}": v for c, m, st, t, v in traits})
+
+
 def _current_attendance() -> dict[str, str | None]:
     from models.attendance.register import AttendanceMark
 
@@ -128,6 +142,7 @@ class ReplayReport:
     marks: int = 0  # cells compared
     attendance: int = 0
     problem: str = ""
+    primary: int = 0  # primary subject cells and trait ratings
     unverified: int = 0  # groups of seeded values an older seed left without digests
 
 
@@ -151,6 +166,26 @@ def _attendance_place(key: str) -> str:
     from models.audit_check.entities import describe
 
     return describe("attendance", key)
+
+
+def _shown_primary(value) -> str:
+    return "trống" if value in (None, "") else f"“{value}”"
+
+
+def _primary_place(entity: str):
+    from models.audit_check.entities import describe
+
+    return lambda key: describe(entity, key)
+
+
+def _primary_group_place(group: str) -> str:
+    from models.audit_check.entities import _subject
+    from models.rules.tt27 import MOMENTS
+
+    parts = group.split("/")
+    what = f"môn {_subject(parts[2])} " if len(parts) == 4 else "phẩm chất, năng lực "
+    return (f"Đánh giá mẫu lớp {parts[1]} {what}{MOMENTS.get(parts[-1], parts[-1]).lower()} "
+            f"năm học {parts[0]}")
 
 
 def _mark_group_place(group: str) -> str:
@@ -226,10 +261,13 @@ def _compare(book: _Book, current: dict, logged: dict, seeds: tuple[dict[str, in
 
 MARKS = _Book(mark_group, _shown_mark, _mark_place, _mark_group_place)
 ATTENDANCE = _Book(attendance_group, _shown_attendance, _attendance_place, _attendance_group_place)
+PRIMARY_CELLS = _Book(mark_group, _shown_primary, _primary_place("primary_cell"), _primary_group_place)
+PRIMARY_TRAITS = _Book(mark_group, _shown_primary, _primary_place("primary_trait"), _primary_group_place)
 
 
 def replay() -> ReplayReport:
-    """Compare every mark cell and attendance mark with the last value the log recorded for it."""
+    """Compare every mark cell, attendance mark, primary cell and trait rating with the last value the log
+    recorded for it."""
     report = ReplayReport(True)
     marks = _current_marks()
     report.marks = len(marks)
@@ -241,8 +279,17 @@ def replay() -> ReplayReport:
         problem, unverified = _compare(ATTENDANCE, attendance, _logged("attendance", "attendance"),
                                        _seeded("seed_demo", "attendance"))
         report.unverified += unverified
+    if not problem:
+        cells, traits = _current_primary()
+        report.primary = len(cells) + len(traits)
+        for book, current, entity in ((PRIMARY_CELLS, cells, "primary_cell"), (PRIMARY_TRAITS, traits, "primary_trait")):
+            problem, unverified = _compare(book, current, _logged("assess", entity),
+                                           _seeded("seed_demo_primary", entity))
+            report.unverified += unverified
+            if problem:
+                break
     if problem:
-        return ReplayReport(False, report.marks, report.attendance, problem, report.unverified)
+        return ReplayReport(False, report.marks, report.attendance, problem, report.primary, report.unverified)
     return report
 
 

@@ -3,7 +3,10 @@
 PTH (docs/rules.md) Điều 10, TNT (docs/rules.md) §6.3: the subject teacher files a request with evidence, the head of
 the subject's department confirms it (or returns it for editing), the vice-principal or the
 principal approves or rejects it, and the admin applies it in office hours. Attendance requests
-are filed by the homeroom teacher (or the class's delegate) and skip the head of department.
+are filed by the homeroom teacher (or the class's delegate) and skip the head of department. Primary cells
+(TT27 levels, test scores and ratings, target "primary") follow the marks' path; the head of a subject
+without a department of its own is the head of the filer's tổ khối (models/primary/corrections.py files and
+applies them).
 Nothing here is ever deleted; every step is a CorrectionStep row and an audit entry.
 """
 import secrets
@@ -17,6 +20,7 @@ from models.core import KeptModel, db, write_transaction
 from models.people.accounts import User
 from models.people.records import Student
 from models.rules import corrections as rules
+from models.rules import tt27
 from models.school.structure import DepartmentMember, SchoolClass, Semester, Subject, enrolment_in
 
 # state → label; the order is the path a request takes
@@ -31,7 +35,12 @@ STATES = {
 STATE_BADGES = {"cho_to_truong": "warn", "cho_pht": "warn", "da_duyet": "role", "da_ap_dung": "ok",
                 "bi_tra_lai": "danger", "bi_tu_choi": "muted"}
 OPEN_STATES = ("cho_to_truong", "cho_pht", "da_duyet", "bi_tra_lai")
-TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh"}
+TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh", "primary": "Sửa đánh giá tiểu học"}
+# the fields of a primary cell (TT27) a request may change; a comment is rewritten by its teacher's next
+# moment, not corrected
+PRIMARY_FIELDS = {"level": "Mức đạt được", "score": "Điểm kiểm tra định kì"}
+# a quality or competence the homeroom teacher rated (a primary request without a subject)
+TRAITS = {**tt27.QUALITIES, **tt27.COMPETENCES}
 ACTIONS = {"file": "Lập đề nghị", "resubmit": "Sửa và gửi lại", "confirm": "Tổ trưởng xác nhận",
            "return": "Tổ trưởng trả lại", "approve": "Phê duyệt", "reject": "Từ chối", "apply": "Áp dụng vào sổ"}
 
@@ -64,6 +73,10 @@ class CorrectionRequest(KeptModel):
     # attendance
     day = DateField(null=True)
     session = IntegerField(null=True)
+    # primary cells (TT27): the moment and the field ("level" or "score"; with no subject, a quality or
+    # competence code); the subject as for marks; the semester of the moment
+    moment = CharField(max_length=4, null=True)
+    cell_field = CharField(max_length=12, null=True)
     old_value = CharField(max_length=4, null=True)  # the value stored when filed
     new_value = CharField(max_length=4, null=True)
     reason = TextField()
@@ -110,11 +123,16 @@ class CorrectionRequest(KeptModel):
 
         if self.target == "mark":
             return f"{Column(self.kind, self.idx).label} · {self.semester.label}"
+        if self.target == "primary":
+            what = PRIMARY_FIELDS.get(self.cell_field) if self.subject_id else TRAITS.get(self.cell_field)
+            return f"{what or self.cell_field} · {tt27.MOMENTS.get(self.moment, self.moment)}"
         return f"Ngày {format_date(self.day)}, buổi {self.session}"
 
     @property
     def subject_label(self) -> str:
-        return self.subject.name if self.target == "mark" else "Điểm danh"
+        if self.target == "primary" and self.subject_id is None:
+            return "Phẩm chất, năng lực"
+        return self.subject.name if self.target in ("mark", "primary") else "Điểm danh"
 
     def show(self, value: str | None) -> str:
         return describe(self.target, value, self.subject if self.target == "mark" else None)
@@ -138,6 +156,8 @@ def describe(target: str, value: str | None, subject: Subject | None = None) -> 
 
     if target == "attendance":
         return value or "Có mặt"
+    if target == "primary":
+        return value or "(trống)"
     return display(value, subject.comment_only) or "(trống)"
 
 
@@ -234,10 +254,31 @@ def head_departments(user) -> list[int]:
             .where((DepartmentMember.staff == user.staff_id) & DepartmentMember.is_head).tuples()]
 
 
+def staff_departments(user) -> list[int]:
+    """The departments the user belongs to (a primary teacher's tổ khối)."""
+    if user.staff_id is None:
+        return []
+    return [d for (d,) in DepartmentMember.select(DepartmentMember.department)
+            .where(DepartmentMember.staff == user.staff_id).tuples()]
+
+
+def _departments_of(target: str, subject: Subject | None, filer) -> list[int]:
+    """Whose head confirms: a mark's subject's department; a primary cell's subject's department, or, for a
+    subject the homeroom teacher teaches (no department of its own), the filer's tổ khối."""
+    if target == "mark":
+        return [subject.department_id] if subject.department_id is not None else []
+    if target == "primary":
+        if subject is not None and subject.department_id is not None:
+            return [subject.department_id]
+        return staff_departments(filer)
+    return []
+
+
 def is_head_for(req: CorrectionRequest, user) -> bool:
-    """The head of the department of the request's subject."""
-    return (req.target == "mark" and req.subject.department_id is not None
-            and req.subject.department_id in head_departments(user))
+    """The head of the department that confirms the request."""
+    if req.target not in ("mark", "primary"):
+        return False
+    return bool(set(_departments_of(req.target, req.subject, req.filed_by)) & set(head_departments(user)))
 
 
 def can_decide(user) -> bool:
@@ -269,13 +310,14 @@ def _clean(text: str | None) -> str:
 
 
 def _first_state(target: str, subject: Subject | None, user) -> str:
-    """Marks wait for the head of department; attendance, a subject without a head, or a head's own
-    request go straight to the vice-principal."""
-    if target != "mark" or subject.department_id is None:
+    """Marks and primary cells wait for the head of department; attendance, a subject without a head, or a
+    head's own request go straight to the vice-principal."""
+    departments = _departments_of(target, subject, user)
+    if not departments:
         return "cho_pht"
-    heads = (DepartmentMember.select().where((DepartmentMember.department == subject.department_id)
+    heads = (DepartmentMember.select().where(DepartmentMember.department.in_(departments)
                                              & DepartmentMember.is_head))
-    if not heads.exists() or subject.department_id in head_departments(user):
+    if not heads.exists() or set(departments) & set(head_departments(user)):
         return "cho_pht"
     return "cho_to_truong"
 
@@ -375,12 +417,22 @@ def attendance_target(school_class: SchoolClass, student: Student, day: date, se
     return AttendanceTarget(school_class, student, day, session, mark.value if mark else None, lock.reason)
 
 
-def _parse_new(target: str, text: str, subject: Subject | None) -> str | None:
+def _parse_new(target: str, text: str, subject: Subject | None, cell_field: str | None = None) -> str | None:
     from models.attendance import register as att
     from models.gradebook import marks
+    from models.rules.text import nfc
 
     if target == "mark":
         return marks.parse_value(text, subject.comment_only)
+    if target == "primary":
+        cleaned = nfc(text or "") or ""
+        if not cleaned:
+            return None
+        if subject is None:
+            return tt27.parse_trait_level(cleaned)
+        if cell_field == "score":
+            return str(tt27.parse_test_score(cleaned))
+        return tt27.parse_subject_level(cleaned)
     return att.parse_value(text)
 
 
@@ -432,6 +484,40 @@ def file_attendance_request(session: AttendanceTarget, new_text: str, reason: st
                         reason=reason), evidence, user, upload_dir, now)
 
 
+def primary_filing_semester(cell) -> Semester | None:
+    """The semester whose filing deadline a primary request keeps: a mid-term moment's, like an ĐĐGgk mark; the
+    end-of-semester and end-of-year moments are entered after the final tests, so no deadline closes them."""
+    return cell.semester if cell.moment in tt27.MIDTERM_MOMENTS else None
+
+
+def file_primary_request(cell, new_text: str, reason: str, evidence: Evidence | None, user, upload_dir: str,
+                         now: datetime | None = None, close_days: int = CLOSE_DAYS_BEFORE_FINALS) -> CorrectionRequest:
+    """File a request to change a locked primary level, test score or rating (models/primary/corrections.py
+    PrimaryTarget: school_class, subject (None for a rating), semester, moment, field, student, value); ValueError
+    (Vietnamese) when refused."""
+    now = now or datetime.now()
+    subject = cell.subject
+    if cell.field not in (PRIMARY_FIELDS if subject is not None else TRAITS):
+        raise ValueError("Chỉ đề nghị sửa được mức đạt được, điểm kiểm tra định kì hoặc mức phẩm chất, năng lực.")
+    semester = primary_filing_semester(cell)
+    if semester is not None:
+        check_filing_open(semester, now, close_days)
+    new = _parse_new("primary", new_text, subject, cell.field)
+    reason = _clean(reason)
+    _check_content(reason, new, cell.value)
+    if evidence is None:
+        raise ValueError("Vui lòng gửi kèm tệp minh chứng (PDF, JPG hoặc PNG).")
+    school_class = cell.school_class
+    existing = _open_request_for(target="primary", school_class=school_class.id,
+                                 subject=subject.id if subject is not None else None,
+                                 student=cell.student.id, moment=cell.moment, cell_field=cell.field)
+    if existing is not None:
+        raise ValueError(f"Ô này đã có đề nghị sửa #{existing.id} đang xử lý ({existing.state_label}).")
+    return _create(dict(target="primary", school_class=school_class, student=cell.student, subject=subject,
+                        semester=cell.semester, moment=cell.moment, cell_field=cell.field, old_value=cell.value,
+                        new_value=new, reason=reason), evidence, user, upload_dir, now)
+
+
 def _create(values: dict, evidence: Evidence, user, upload_dir: str, now: datetime) -> CorrectionRequest:
     from models.audit.log import record
 
@@ -457,7 +543,9 @@ def resubmit(req: CorrectionRequest, new_text: str, reason: str, evidence: Evide
         raise ValueError("Chỉ sửa và gửi lại được đề nghị đã bị trả lại.")
     if req.target == "mark":
         check_filing_open(req.semester, now, close_days)
-    new = _parse_new(req.target, new_text, req.subject if req.target == "mark" else None)
+    if req.target == "primary" and req.moment in tt27.MIDTERM_MOMENTS:
+        check_filing_open(req.semester, now, close_days)
+    new = _parse_new(req.target, new_text, req.subject if req.target != "attendance" else None, req.cell_field)
     reason = _clean(reason)
     _check_content(reason, new, req.old_value)
     stored = _store_evidence(evidence, upload_dir) if evidence is not None else None
@@ -467,7 +555,7 @@ def resubmit(req: CorrectionRequest, new_text: str, reason: str, evidence: Evide
         if stored is not None:
             req.evidence_file, req.evidence_name = stored, evidence.name
             req.evidence_type, req.evidence_size = evidence.mimetype, len(evidence.data)
-        req.state = _first_state(req.target, req.subject if req.target == "mark" else None, user)
+        req.state = _first_state(req.target, req.subject if req.target != "attendance" else None, user)
         req.confirmed_by = req.confirmed_at = None
         req.confirm_comment = ""
         req.save()
@@ -534,8 +622,11 @@ def reject(req: CorrectionRequest, user, comment: str, now: datetime | None = No
 
 
 def apply(req: CorrectionRequest, user, now: datetime | None = None,
-          office_hours: str = OFFICE_HOURS, office_days: int = 6) -> CorrectionRequest:
-    """The admin writes the approved value into the locked book, in one transaction with the request's state."""
+          office_hours: str = OFFICE_HOURS, office_days: int = 6, write=None) -> CorrectionRequest:
+    """The admin writes the approved value into the locked book, in one transaction with the request's state.
+
+    `write(req, user, now)` writes a target this area cannot reach (a primary cell:
+    models/primary/corrections.py passes its own)."""
     from models.audit.log import record
     from models.gradebook import marks
 
@@ -548,8 +639,12 @@ def apply(req: CorrectionRequest, user, now: datetime | None = None,
         if current.state != "da_duyet":
             raise ValueError(f"Đề nghị #{req.id} đang ở trạng thái “{current.state_label}”: "
                              "chỉ áp dụng được đề nghị đã duyệt.")
-        if req.target == "mark":
+        if write is not None:
+            write(current, user, now)
+        elif req.target == "mark":
             marks.apply_correction(current, user, now)
+        elif req.target == "primary":
+            raise RuntimeError("a primary correction is applied through models.primary.corrections.apply")
         else:
             apply_attendance_correction(current, user, now)
         CorrectionRequest.update(state="da_ap_dung", applied_by=user.id, applied_at=now).where(
@@ -620,9 +715,14 @@ def requests_of(user) -> list[CorrectionRequest]:
 
 
 def _head_query(user):
-    departments = head_departments(user)
-    return (CorrectionRequest.select().join(Subject, on=(CorrectionRequest.subject == Subject.id))
-            .where((CorrectionRequest.target == "mark") & Subject.department.in_(departments or [0])))
+    departments = head_departments(user) or [0]
+    members = (User.select(User.id).join(DepartmentMember, on=(User.staff == DepartmentMember.staff))
+               .where(DepartmentMember.department.in_(departments)))
+    return (CorrectionRequest.select().join(Subject, JOIN.LEFT_OUTER, on=(CorrectionRequest.subject == Subject.id))
+            .where(((CorrectionRequest.target == "mark") & Subject.department.in_(departments))
+                   | ((CorrectionRequest.target == "primary")
+                      & (Subject.department.in_(departments)
+                         | (Subject.department.is_null() & CorrectionRequest.filed_by.in_(members))))))
 
 
 def head_queue(user, waiting_only: bool = False) -> list[CorrectionRequest]:

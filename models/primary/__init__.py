@@ -2,4 +2,4 @@
 moments, the pupils' qualities and competences, monthly comments, and the year-end result they give.
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["assessments"]
+__all__ = ["assessments", "corrections"]

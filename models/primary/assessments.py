@@ -9,7 +9,7 @@ every change goes to the audit log.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from models.audit.log import record
 from models.core import KeptModel, write_transaction
@@ -60,6 +60,7 @@ class PrimaryCell(KeptModel):
     version = IntegerField(default=1)
     updated_by = ForeignKeyField(User, null=True, backref="+", index=False)
     updated_at = DateTimeField(null=True)
+    corrected = BooleanField(default=False)  # last written by an applied correction request: red on the prints
 
     class Meta:
         table_name = "primary_cell"
@@ -77,6 +78,7 @@ class PrimaryTrait(KeptModel):
     version = IntegerField(default=1)
     updated_by = ForeignKeyField(User, null=True, backref="+", index=False)
     updated_at = DateTimeField(null=True)
+    corrected = BooleanField(default=False)  # last written by an applied correction request
 
     class Meta:
         table_name = "primary_trait"
@@ -254,6 +256,7 @@ class Cell:
     field: str
     value: str | None = None
     version: int = 0
+    corrected: bool = False  # written by an applied correction request
 
 
 @dataclass
@@ -281,13 +284,13 @@ def subject_grid(assignment: TeachingAssignment, moment: str, now: datetime | No
     """One class × subject at one moment: every pupil's level, score (if tested) and comment."""
     school_class, subject = assignment.school_class, assignment.subject
     names = fields_of(school_class, subject, moment)
-    stored = {(s, f): (v, ver) for s, f, v, ver in PrimaryCell.select(
-        PrimaryCell.student, PrimaryCell.field, PrimaryCell.value, PrimaryCell.version).where(
+    stored = {(s, f): (v, ver, bool(fixed)) for s, f, v, ver, fixed in PrimaryCell.select(
+        PrimaryCell.student, PrimaryCell.field, PrimaryCell.value, PrimaryCell.version, PrimaryCell.corrected).where(
         (PrimaryCell.school_class == school_class) & (PrimaryCell.subject == subject)
         & (PrimaryCell.moment == moment)).tuples()}
     grid = SubjectGrid(assignment, moment, names, moment_lock(school_class, subject, moment, now))
     for entry in class_roster(school_class):
-        cells = [Cell(f, *stored.get((entry.student.id, f), (None, 0))) for f in names]
+        cells = [Cell(f, *stored.get((entry.student.id, f), (None, 0, False))) for f in names]
         grid.rows.append(Row(entry.number, entry.student, entry.has_left, cells))
     return grid
 
@@ -318,9 +321,24 @@ def _class_subjects(school_class: SchoolClass) -> list[Subject]:
                 .order_by(Subject.position, Subject.name))
 
 
-def year_results(school_class: SchoolClass) -> dict[int, str]:
-    """Each pupil's year-end result (TT27 Điều 9) from the CN levels, scores and ratings; when something is
-    still missing, the words saying what."""
+@dataclass
+class PupilYear:
+    """What a pupil's year-end result is computed from, and the result: `result` is one of tt27.RESULTS, or ""
+    with `missing` saying what is not yet assessed."""
+
+    result: str = ""
+    missing: str = ""
+    scores: dict[str, int] = field(default_factory=dict)  # tested subject → year-end score
+    traits: dict[str, dict[str, str]] = field(default_factory=dict)  # moment → trait → T/Đ/C
+
+    @property
+    def shown(self) -> str:
+        return self.result or self.missing
+
+
+def pupil_years(school_class: SchoolClass) -> dict[int, PupilYear]:
+    """Each pupil's year-end result (TT27 Điều 9) from the CN levels, scores and ratings, with the ratings of
+    every moment (for the awards)."""
     subjects = _class_subjects(school_class)
     tested = tt27.tested_subjects(school_class.grade.number, "CN")
     cells: dict[int, dict] = {}
@@ -330,29 +348,39 @@ def year_results(school_class: SchoolClass) -> dict[int, str]:
                                  & PrimaryCell.value.is_null(False)).tuples()):
         cells.setdefault(student_id, {})[(subject_name, name)] = value
     traits: dict[int, dict] = {}
-    for student_id, trait, value in (PrimaryTrait.select(PrimaryTrait.student, PrimaryTrait.trait, PrimaryTrait.value)
-                                     .where((PrimaryTrait.school_class == school_class) & (PrimaryTrait.moment == "CN")
-                                            & PrimaryTrait.value.is_null(False)).tuples()):
-        traits.setdefault(student_id, {})[trait] = value
-    results = {}
+    for student_id, moment, trait, value in (
+            PrimaryTrait.select(PrimaryTrait.student, PrimaryTrait.moment, PrimaryTrait.trait, PrimaryTrait.value)
+            .where((PrimaryTrait.school_class == school_class) & PrimaryTrait.value.is_null(False)).tuples()):
+        traits.setdefault(student_id, {}).setdefault(moment, {})[trait] = value
+    years = {}
     for entry in class_roster(school_class):
         sid = entry.student.id
         mine = cells.get(sid, {})
         levels = {s.name: mine[(s.name, "level")] for s in subjects if (s.name, "level") in mine}
         scores = {s.name: int(mine[(s.name, "score")]) for s in subjects
                   if s.name in tested and (s.name, "score") in mine}
+        year = PupilYear(scores=scores, traits=traits.get(sid, {}))
+        years[sid] = year
         missing = len(subjects) - len(levels) + sum(1 for s in subjects if s.name in tested) - len(scores)
         if missing or not subjects:
-            results[sid] = f"Chưa đủ đánh giá môn học ({missing} ô)"
+            year.missing = f"Chưa đủ đánh giá môn học ({missing} ô)"
             continue
-        rated = traits.get(sid, {})
+        rated = year.traits.get("CN", {})
         try:
-            result = tt27.final_result(levels, {k: v for k, v in rated.items() if k in tt27.QUALITIES},
-                                       {k: v for k, v in rated.items() if k in tt27.COMPETENCES}, scores)
+            year.result = tt27.final_result(levels, {k: v for k, v in rated.items() if k in tt27.QUALITIES},
+                                            {k: v for k, v in rated.items() if k in tt27.COMPETENCES}, scores)
         except ValueError as why:
-            results[sid] = str(why)
-            continue
-        if school_class.grade.number == 5 and tt27.completes_grade(result):
+            year.missing = str(why)
+    return years
+
+
+def year_results(school_class: SchoolClass) -> dict[int, str]:
+    """Each pupil's year-end result in words; when something is still missing, the words saying what. A grade 5
+    pupil who completes also reads "Hoàn thành chương trình tiểu học"."""
+    results = {}
+    for sid, year in pupil_years(school_class).items():
+        result = year.shown
+        if year.result and school_class.grade.number == 5 and tt27.completes_grade(year.result):
             result = f"{result} — {tt27.PRIMARY_COMPLETED}"
         results[sid] = result
     return results
@@ -361,13 +389,14 @@ def year_results(school_class: SchoolClass) -> dict[int, str]:
 def trait_grid(school_class: SchoolClass, moment: str, now: datetime | None = None) -> TraitGrid:
     """The homeroom teacher's ratings of qualities and competences at one moment, with the year-end result
     at CN."""
-    stored = {(s, t): (v, ver) for s, t, v, ver in PrimaryTrait.select(
-        PrimaryTrait.student, PrimaryTrait.trait, PrimaryTrait.value, PrimaryTrait.version).where(
+    stored = {(s, t): (v, ver, bool(fixed)) for s, t, v, ver, fixed in PrimaryTrait.select(
+        PrimaryTrait.student, PrimaryTrait.trait, PrimaryTrait.value, PrimaryTrait.version,
+        PrimaryTrait.corrected).where(
         (PrimaryTrait.school_class == school_class) & (PrimaryTrait.moment == moment)).tuples()}
     grid = TraitGrid(school_class, moment, moment_lock(school_class, TRAITS_SUBJECT, moment, now))
     results = year_results(school_class) if moment == "CN" else {}
     for entry in class_roster(school_class):
-        cells = [Cell(code, *stored.get((entry.student.id, code), (None, 0))) for code, _ in grid.traits]
+        cells = [Cell(code, *stored.get((entry.student.id, code), (None, 0, False))) for code, _ in grid.traits]
         grid.rows.append(TraitRow(entry.number, entry.student, entry.has_left, cells,
                                   results.get(entry.student.id, "")))
     return grid

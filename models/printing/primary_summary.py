@@ -1,6 +1,8 @@
 """The Sổ THKQGD of a primary class (Bảng tổng hợp kết quả đánh giá giáo dục, TT27; seed 001): at each of the
-four moments every pupil's subject levels and test scores, qualities and competences, and at CN the year-end
-result and proposed award. A3 landscape, one renderer (models/printing/renderer.py).
+four moments every pupil's subject levels and test scores (those written by an applied correction request in red),
+qualities and competences, and at CN the year-end result, the award (the homeroom teacher's, or the rule's
+proposal while not confirmed), what the pupil completes, and the class's approval. A3 landscape, one renderer
+(models/printing/renderer.py).
 
 Signatures as seed 001 names them: the homeroom and subject teachers at GHK and CHK, the principal.
 """
@@ -17,6 +19,7 @@ from models.school.structure import (
     TeachingAssignment,
     class_roster,
 )
+from models.yearend import primary_year
 
 TEMPLATE = "print/primary_summary.html"
 # the printed column heads: the full names do not fit 36 columns of an A3 sheet
@@ -47,6 +50,10 @@ class SummaryRow:
     traits: list[str]
     result: str = ""
     award: str = ""
+    award_proposed: bool = False  # the rule's proposal, not yet confirmed by the homeroom teacher
+    completion: str = ""
+    corrected: set[tuple[int, str]] = field(default_factory=set)  # (column index, "level"/"score") in red
+    corrected_traits: set[int] = field(default_factory=set)  # indexes of the ratings in red
 
 
 @dataclass
@@ -62,6 +69,9 @@ class SummarySheet:
     principal_name: str
     columns: list[SubjectColumn]
     rows: list[SummaryRow] = field(default_factory=list)
+    completion_label: str = ""  # "Hoàn thành chương trình tiểu học" (grade 5) or "… lớp N"
+    approval: str = ""  # at CN: the class's year-end state, e.g. "Hiệu trưởng đã duyệt ngày 05/06/2025"
+    corrections: int = 0  # cells written by applied correction requests
 
     @property
     def moment_label(self) -> str:
@@ -70,6 +80,16 @@ class SummarySheet:
     @property
     def year_end(self) -> bool:
         return self.moment == "CN"
+
+    @property
+    def completion_line(self) -> str:
+        """"Hoàn thành chương trình tiểu học: 34/35 học sinh." (another grade: its own programme); "" before
+        any result."""
+        active = [r for r in self.rows if not r.has_left]
+        if not any(r.result for r in active):
+            return ""
+        done = sum(1 for r in active if tt27.completes_grade(r.result))
+        return f"{self.completion_label}: {done}/{len(active)} học sinh."
 
     @property
     def traits(self) -> list[str]:
@@ -95,22 +115,42 @@ def summary_sheet(school_class: SchoolClass, moment: str) -> SummarySheet:
                          school.header_line_2 if school else "", school_class.name, school_class.year.name, moment,
                          homeroom.full_name if homeroom else "", others, principal_name(),
                          [SubjectColumn(s, SHORT_NAMES.get(s.name, s.name), s.name in tested) for s in subjects])
-    cells = {(s, subj, f): v for s, subj, f, v in pa.PrimaryCell.select(
-        pa.PrimaryCell.student, pa.PrimaryCell.subject, pa.PrimaryCell.field, pa.PrimaryCell.value).where(
-        (pa.PrimaryCell.school_class == school_class) & (pa.PrimaryCell.moment == moment)).tuples()}
-    traits = {(s, t): v for s, t, v in pa.PrimaryTrait.select(
-        pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value).where(
-        (pa.PrimaryTrait.school_class == school_class) & (pa.PrimaryTrait.moment == moment)).tuples()}
-    results = pa.year_results(school_class) if moment == "CN" else {}
+    cells, fixed = {}, set()
+    for s, subj, f, v, corrected in pa.PrimaryCell.select(
+            pa.PrimaryCell.student, pa.PrimaryCell.subject, pa.PrimaryCell.field, pa.PrimaryCell.value,
+            pa.PrimaryCell.corrected).where(
+            (pa.PrimaryCell.school_class == school_class) & (pa.PrimaryCell.moment == moment)).tuples():
+        cells[(s, subj, f)] = v
+        if corrected:
+            fixed.add((s, subj, f))
+    sheet.corrections = len(fixed)
+    traits, fixed_traits = {}, set()
+    for s, t, v, corrected in pa.PrimaryTrait.select(
+            pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value, pa.PrimaryTrait.corrected).where(
+            (pa.PrimaryTrait.school_class == school_class) & (pa.PrimaryTrait.moment == moment)).tuples():
+        traits[(s, t)] = v
+        if corrected:
+            fixed_traits.add((s, t))
+    sheet.corrections += len(fixed_traits)
+    awards = {r.student.id: r for r in primary_year.award_rows(school_class)} if moment == "CN" else {}
+    if moment == "CN":
+        sheet.completion_label = tt27.completion(grade, tt27.COMPLETED)
+        approval = primary_year.approval_of(school_class)
+        sheet.approval = approval.label + (f" ngày {approval.approved_at:%d/%m/%Y}"
+                                           if approval.state == "approved" and approval.approved_at else "")
     for entry in class_roster(school_class):
         sid = entry.student.id
         row = SummaryRow(entry.number, entry.student.full_name, entry.has_left,
                          [(cells.get((sid, c.subject.id, "level")) or "", cells.get((sid, c.subject.id, "score")) or "")
                           for c in sheet.columns],
                          [traits.get((sid, k)) or "" for k in {**tt27.QUALITIES, **tt27.COMPETENCES}])
-        result = results.get(sid, "")
-        row.result = result if result.split(" — ")[0] in tt27.RESULTS else ""
-        row.award = tt27.proposed_award(result.split(" — ")[0]) if row.result else ""
+        row.corrected = {(i, f) for i, c in enumerate(sheet.columns) for f in ("level", "score")
+                         if (sid, c.subject.id, f) in fixed}
+        row.corrected_traits = {i for i, k in enumerate({**tt27.QUALITIES, **tt27.COMPETENCES}) if (sid, k) in fixed_traits}
+        award = awards.get(sid)
+        if award is not None and award.year.result:
+            row.result, row.completion = award.year.result, award.completion
+            row.award, row.award_proposed = award.award_label, award.award is None and bool(award.award_label)
         sheet.rows.append(row)
     return sheet
 

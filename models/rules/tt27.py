@@ -11,6 +11,7 @@ Pure functions, no database and no Flask. ``ValueError`` messages are user-visib
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 # --- subjects of the 2018 programme (names as it writes them) -------------------------------------
 TIENG_VIET = "Tiếng Việt"
@@ -184,3 +185,65 @@ def proposed_award(result: str) -> str:
     """The award the result proposes: Học sinh Xuất sắc for HTXS; Tiêu biểu is the class's to propose
     among HTT pupils (Điều 10), so it is never computed; "" otherwise."""
     return AWARD_EXCELLENT if result == EXCELLENT else ""
+
+
+# --- awards (Điều 10) ------------------------------------------------------------------------------
+# a year-end periodic test score that counts as outstanding in a subject, for the Tiêu biểu proposal ([M]:
+# domain.md §2 names "outstanding in ≥ 1 subject" without a measure)
+OUTSTANDING_SCORE = 10
+# the moments before the year's end, in order; progress is judged against the lowest rating in them
+EARLIER_MOMENTS = ("GHK1", "CHK1", "GHK2")
+_TRAIT_RANK = {"C": 0, "Đ": 1, "T": 2}
+
+
+@dataclass(frozen=True)
+class AwardProposal:
+    """What the rule proposes for a pupil: an award ("" for none) and the grounds, in words."""
+
+    award: str
+    grounds: tuple[str, ...] = ()
+
+
+def award_proposal(result: str, year_end_scores: Mapping[str, int],
+                   trait_levels: Mapping[str, Mapping[str, str]]) -> AwardProposal:
+    """The award the school proposes for a pupil (TT27 Điều 10; domain.md §2).
+
+    * Hoàn thành xuất sắc → Học sinh Xuất sắc.
+    * Hoàn thành tốt and outstanding in at least one subject (a year-end test score of OUTSTANDING_SCORE) or
+      clear progress in at least one quality or competence (rated Tốt at CN after a lower rating at an earlier
+      moment) → Học sinh Tiêu biểu hoàn thành tốt trong học tập và rèn luyện, the grounds named; the class
+      recognises it when the homeroom teacher confirms.
+    * Otherwise none.
+
+    `trait_levels`: moment → {trait code → T/Đ/C}.
+    """
+    if result == EXCELLENT:
+        return AwardProposal(AWARD_EXCELLENT, (EXCELLENT,))
+    if result != GOOD:
+        return AwardProposal("")
+    grounds = [f"Điểm kiểm tra cuối năm môn {subject}: {score}"
+               for subject, score in sorted(year_end_scores.items()) if score >= OUTSTANDING_SCORE]
+    final = trait_levels.get("CN", {})
+    names = {**QUALITIES, **COMPETENCES}
+    for trait in names:
+        earlier = [trait_levels.get(m, {}).get(trait) for m in EARLIER_MOMENTS]
+        earlier = [level for level in earlier if level in _TRAIT_RANK]
+        if final.get(trait) == "T" and earlier and min(_TRAIT_RANK[level] for level in earlier) < _TRAIT_RANK["T"]:
+            lowest = min(earlier, key=_TRAIT_RANK.__getitem__)
+            grounds.append(f"Tiến bộ rõ về {names[trait].lower()} ({TRAIT_LEVELS[lowest]} → Tốt)")
+    return AwardProposal(AWARD_EXEMPLARY if grounds else "", tuple(grounds))
+
+
+def awards_allowed(result: str) -> tuple[str, ...]:
+    """The awards a pupil with this result may receive: Xuất sắc for HTXS, Tiêu biểu for HTT."""
+    return {EXCELLENT: (AWARD_EXCELLENT,), GOOD: (AWARD_EXEMPLARY,)}.get(result, ())
+
+
+def completion(grade: int, result: str) -> str:
+    """What the học bạ writes at the year's end: "Hoàn thành chương trình tiểu học" for a grade 5 pupil who
+    completes, "Hoàn thành chương trình lớp N" for the others, "Chưa hoàn thành chương trình lớp N" otherwise."""
+    if grade not in GRADES:
+        raise ValueError(MSG_GRADE_INVALID)
+    if not completes_grade(result):
+        return f"Chưa hoàn thành chương trình lớp {grade}"
+    return PRIMARY_COMPLETED if grade == 5 else f"Hoàn thành chương trình lớp {grade}"

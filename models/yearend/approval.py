@@ -24,39 +24,27 @@ from models.yearend.records import (
     ClassYearEnd,
     ConductRating,
     FrozenResult,
-    YearEndStep,
 )
+from models.yearend.walk import StepRefused, move
+
+__all__ = ["StepRefused"]  # the views catch approval.StepRefused
 
 
-class StepRefused(ValueError):
-    """A step that does not follow from the class's state; the message is Vietnamese."""
+def _primary(school_class: SchoolClass):
+    """The primary walk (models/yearend/primary_year.py) for a class of grades 1–5, else None."""
+    from models.primary.assessments import is_primary_class
 
+    if not is_primary_class(school_class):
+        return None
+    from models.yearend import primary_year
 
-def _move(school_class: SchoolClass, allowed_from: tuple[str, ...], to: str, step: str, user: User,
-          reason: str = "", now: datetime | None = None) -> ClassYearEnd:
-    from models.audit.log import record
-
-    now = now or datetime.now()
-    row = ClassYearEnd.get_or_none(ClassYearEnd.school_class == school_class)
-    before = row.state if row else DRAFT
-    if before not in allowed_from:
-        raise StepRefused(f"Lớp {school_class.name} đang ở trạng thái “{records.STATE_LABELS[before]}”; "
-                          "không thực hiện được bước này.")
-    if row is None:
-        row = ClassYearEnd.create(school_class=school_class, state=to, updated_at=now)
-    row.state, row.updated_at = to, now
-    row.reason = reason if to == RETURNED else ""
-    if to == APPROVED:
-        row.approved_at = now
-    row.save()
-    YearEndStep.create(school_class=school_class, step=step, by=user, by_name=user.full_name, at=now, reason=reason)
-    record("year_end", "class_year_end", school_class.name, before={"state": before}, after={"state": to},
-           reason=reason)
-    return row
+    return primary_year
 
 
 def submit(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:
     """The homeroom teacher submits the year: refused while any subject or conduct level is incomplete."""
+    if primary := _primary(school_class):
+        return primary.submit(school_class, user, now)
     sheet = results.class_sheet(school_class, results.YEAR)
     if not sheet.complete:
         missing = [i.text for i in sheet.incomplete]
@@ -64,13 +52,13 @@ def submit(school_class: SchoolClass, user: User, now: datetime | None = None) -
             missing.append(f"Rèn luyện: {sheet.missing_conduct} học sinh chưa xếp loại")
         raise StepRefused("Chưa nộp được: kết quả chưa đủ. " + "; ".join(missing) + ".")
     with write_transaction():
-        return _move(school_class, (DRAFT, RETURNED), SUBMITTED, "submit", user, now=now)
+        return move(school_class, (DRAFT, RETURNED), SUBMITTED, "submit", user, now=now)
 
 
 def pass_on(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:
     """The vice-principal passes the submitted class to the principal."""
     with write_transaction():
-        return _move(school_class, (SUBMITTED,), PASSED, "pass", user, now=now)
+        return move(school_class, (SUBMITTED,), PASSED, "pass", user, now=now)
 
 
 def return_class(school_class: SchoolClass, reason: str, user: User, now: datetime | None = None) -> ClassYearEnd:
@@ -81,13 +69,15 @@ def return_class(school_class: SchoolClass, reason: str, user: User, now: dateti
     if not reason:
         raise StepRefused("Cần ghi lí do trả lại.")
     with write_transaction():
-        return _move(school_class, (SUBMITTED, PASSED, APPROVED), RETURNED, "return", user, reason, now)
+        return move(school_class, (SUBMITTED, PASSED, APPROVED), RETURNED, "return", user, reason, now)
 
 
 def approve(school_class: SchoolClass, user: User, now: datetime | None = None) -> ClassYearEnd:
     """The principal approves: each student's year result is frozen as it is computed now.
 
     An approved class whose live results differ from the frozen ones is approved again the same way."""
+    if primary := _primary(school_class):
+        return primary.approve(school_class, user, now)
     now = now or datetime.now()
     sheet = results.class_sheet(school_class, results.YEAR)
     again = records.year_end_of(school_class).state == APPROVED
@@ -96,7 +86,7 @@ def approve(school_class: SchoolClass, user: User, now: datetime | None = None) 
     if not sheet.complete:
         raise StepRefused("Kết quả của lớp chưa đủ; chưa duyệt được.")
     with write_transaction():
-        row = _move(school_class, (APPROVED,) if again else (PASSED,), APPROVED, "reapprove" if again else "approve",
+        row = move(school_class, (APPROVED,) if again else (PASSED,), APPROVED, "reapprove" if again else "approve",
                     user, now=now)
         for result in sheet.active_rows:
             data = json.dumps(result.snapshot(sheet.columns), ensure_ascii=False, sort_keys=True)
@@ -110,6 +100,8 @@ def approve(school_class: SchoolClass, user: User, now: datetime | None = None) 
 
 def changed_students(school_class: SchoolClass, sheet: "results.ClassSheet | None" = None) -> list:
     """The students whose live year result differs from the frozen one (empty before approval)."""
+    if primary := _primary(school_class):
+        return [r.student for r in primary.changed_pupils(school_class)]
     frozen = records.frozen_results(school_class)
     if not frozen:
         return []
@@ -130,6 +122,8 @@ def _touched_since(school_class: SchoolClass, when: datetime) -> bool:
 
 def needs_reapproval(school_class: SchoolClass, sheet: "results.ClassSheet | None" = None) -> bool:
     """Approved, but a mark or level changed since and the year result with it (cần duyệt lại)."""
+    if primary := _primary(school_class):
+        return primary.needs_reapproval(school_class)
     state = records.year_end_of(school_class)
     if state.state != APPROVED or (state.approved_at and not _touched_since(school_class, state.approved_at)):
         return False

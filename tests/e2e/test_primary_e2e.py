@@ -54,9 +54,10 @@ def primary_server(tmp_path_factory):
     log.close()
 
 
-def cells(server, field):
+def cells(server, field, moment="CHK1"):
+    """4A1's values of a field at a moment (the demo day already holds the seeded GHK1 values)."""
     return query(server, "SELECT c.value FROM primary_cell c JOIN school_class k ON k.id = c.school_class_id "
-                         "WHERE k.name = '4A1' AND c.field = ? ORDER BY c.id", field)
+                         "WHERE k.name = '4A1' AND c.field = ? AND c.moment = ? ORDER BY c.id", field, moment)
 
 
 def test_a_teacher_types_levels_scores_and_comments_and_7_5_is_refused(primary_server, page):
@@ -88,6 +89,28 @@ def test_a_teacher_types_levels_scores_and_comments_and_7_5_is_refused(primary_s
     assert cells(primary_server, "level") == [("T",), ("H",)]
     assert cells(primary_server, "score") == [("9",)]
     assert cells(primary_server, "comment") == [("Phát âm rõ, mạnh dạn giao tiếp.",)]
+    # Alt+H on the first pupil's level: its history, the change just typed
+    page.locator("#grade-grid tbody tr").first.locator("input").first.focus()
+    page.keyboard.press("Alt+h")
+    dialog = page.locator("#history-dialog")
+    expect(dialog).to_contain_text("Lịch sử ô đánh giá")
+    expect(dialog.locator("tbody tr")).to_have_count(1)
+    expect(dialog.locator("tbody tr").first).to_contain_text("T")
+    page.keyboard.press("Escape")
+
+
+def test_the_demo_day_holds_the_mid_term_assessments_and_their_history_says_so(primary_server, page):
+    login(page, primary_server, "giaovien")
+    page.goto(primary_server + "/teacher/gradebook")
+    row = page.locator("table.data tbody tr").filter(has=page.get_by_role("cell", name="4A1", exact=True))
+    row.get_by_role("link", name="Mở sổ").first.click()
+    expect(page.locator("h1")).to_contain_text("Giữa học kì I")
+    first = page.locator("#grade-grid tbody tr").first.locator("input").first
+    expect(first).not_to_have_value("")
+    first.focus()
+    page.keyboard.press("Alt+h")
+    expect(page.locator("#history-dialog")).to_contain_text("dữ liệu ban đầu")
+    page.screenshot(path=str(primary_server.folder / "primary-history.png"), full_page=False)
 
 
 def test_the_homeroom_teacher_rates_and_sees_the_final_results(primary_server, page):
@@ -118,4 +141,4 @@ def test_the_homeroom_teacher_rates_and_sees_the_final_results(primary_server, p
     expect(page.locator("#grade-grid tbody tr").first.locator("td.result")).to_have_text("Hoàn thành xuất sắc")
     expect(page.locator("#grade-grid tbody tr").nth(1).locator("td.result")).to_contain_text("Chưa đủ đánh giá")
     page.screenshot(path=str(primary_server.folder / "primary-traits.png"), full_page=False)
-    assert query(primary_server, "SELECT count(*) FROM primary_trait WHERE value = 'T'") == [(15,)]
+    assert query(primary_server, "SELECT count(*) FROM primary_trait WHERE value = 'T' AND moment = 'CN'") == [(15,)]
