@@ -79,6 +79,15 @@ _GROUPS = [
         ("Y tế học đường", "nurse.home"),
         ("Báo cáo y tế", "nurse.report"),
     ]),
+    ("Nề nếp, thi đua", ("discipline",), [
+        ("Ghi nề nếp", "discipline.home"),
+        ("Danh mục nề nếp", "discipline.items"),
+        ("Thi đua tuần", "print.emulation_week"),
+    ]),
+    ("Nề nếp, thi đua", ("admin", "principal", "vice_principal"), [
+        ("Nề nếp các lớp", "discipline.home"),
+        ("Thi đua tuần", "print.emulation_week"),
+    ]),
     ("Kế toán", ("accountant",), [
         ("Thu theo lớp", "accountant.home"),
         ("Khoản thu", "accountant.fee_items"),
@@ -99,6 +108,7 @@ _HOME_ORDER = [
     (("teacher", "head_of_department"), "teacher.home"),
     (("nurse",), "nurse.home"),
     (("accountant",), "accountant.home"),
+    (("discipline",), "discipline.home"),
 ]
 
 
