@@ -52,6 +52,9 @@ _GROUPS = [
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
         ("Điểm danh", "homeroom.attendance_classes_list"),
+        ("Nề nếp", "homeroom.conduct_home"),
+        ("Sổ chủ nhiệm", "homeroom.book_home"),
+        ("Thi đua tuần", "print.emulation_week"),
         ("Kết quả cuối năm", "homeroom.year_end_home"),
         ("Các khoản thu của lớp", "homeroom.fees_home"),
     ]),

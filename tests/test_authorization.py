@@ -110,6 +110,7 @@ SHARED_ACCESS = {
     "print.primary_hoc_ba": OFFICE | {"chunhiem"}, "print.primary_hoc_ba_pdf": OFFICE | {"chunhiem"},
     "print.disclosure": EVERYONE, "print.disclosure_pdf": EVERYONE,  # công khai tài chính: every staff member
     "print.emulation_week": EVERYONE, "print.emulation_week_pdf": EVERYONE,  # thi đua tuần: the whole school
+    "print.homeroom_book_page": OFFICE | {"chunhiem"}, "print.homeroom_book_pdf": OFFICE | {"chunhiem"},
     "print.teacher_book": OFFICE | TEACHING, "print.teacher_book_pdf": OFFICE | TEACHING,
     "verify.verify_form": OFFICE | TEACHING, "verify.verify_code": OFFICE | TEACHING,
 }

@@ -260,3 +260,12 @@ def day_counts(day: date) -> dict[int, int]:
     return dict(ConductRecord.select(ConductRecord.school_class, fn.COUNT(ConductRecord.id))
                 .where((ConductRecord.day == day) & ConductRecord.withdrawn_at.is_null())
                 .group_by(ConductRecord.school_class).tuples())
+
+
+def semester_tallies(school_class: SchoolClass, semester: int) -> dict[int, StudentTally]:
+    """Each student's tally in one semester of the class's year: shown beside the conduct rating as information only
+    (the homeroom teacher decides the level; TT22 Điều 8)."""
+    found = Semester.get_or_none((Semester.year == school_class.year_id) & (Semester.number == semester))
+    if found is None:
+        return {}
+    return tallies(school_class, found.starts_on, found.ends_on)

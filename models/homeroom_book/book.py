@@ -17,7 +17,7 @@ from peewee import JOIN, CharField, DateField, DateTimeField, ForeignKeyField, I
 from models.attendance.register import AttendanceMark
 from models.audit.log import record
 from models.core import BaseModel, KeptModel, write_transaction
-from models.discipline.conduct import tallies
+from models.discipline.conduct import tallies, year_bounds
 from models.people.records import Student
 from models.school.structure import SchoolClass, class_roster
 
@@ -79,6 +79,19 @@ class HomeroomNote(KeptModel):
     @property
     def kind_label(self) -> str:
         return NOTES.get(self.kind, self.kind)
+
+
+def year_months(school_class: SchoolClass) -> list[str]:
+    """yyyy-mm of every month of the class's school year (from its semesters)."""
+    bounds = year_bounds(school_class.year)
+    if bounds is None:
+        return []
+    (first, last), months = bounds, []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
 
 
 # --- sections ----------------------------------------------------------------------------------------------
