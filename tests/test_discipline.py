@@ -164,3 +164,63 @@ def test_a_stale_item_edit_answers_409(client, login_as, school, items):
                                                             "scope": "student", "active": "1"})
     assert second.status_code == 409 and "Người khác vừa sửa" in second.get_data(as_text=True)
     assert conduct.ConductItem.get_by_id(late.id).points == -3
+
+
+# --- the week's emulation ------------------------------------------------------------------------------------
+
+def test_the_week_ranking_counts_the_week_only_and_shares_places(school, items):
+    from models.discipline.ranking import week_ranking
+
+    c6a1, c6a2 = school["classes"]["6A1"], school["classes"]["6A2"]
+    an, cuc = _s(school, "Lê Văn An"), _s(school, "Bùi Thị Cúc")
+    conduct.record_conduct(c6a1, items["late"], DAY, [an], today=TODAY)  # Monday 02/12: −2
+    conduct.record_conduct(c6a1, items["answer"], TODAY, [an], today=TODAY)  # +1
+    conduct.record_conduct(c6a1, items["dirty"], date(2024, 11, 29), [], today=TODAY)  # the week before
+    conduct.record_conduct(c6a2, items["uniform"], DAY, [cuc], today=TODAY)  # −1
+    gone = conduct.record_conduct(c6a2, items["late"], DAY, [cuc], today=TODAY)[0]
+    conduct.withdraw(gone, "nhầm lớp")
+    ranking = week_ranking(school["year"], date(2024, 12, 8))
+    assert ranking.monday == DAY and ranking.label == "Tuần 02/12/2024 – 08/12/2024"
+    assert [(r.school_class.name, r.ranked.points, r.ranked.rank, r.violations, r.good_deeds) for r in ranking.rows] == [
+        ("7A1", 100, 1, 0, 0), ("6A1", 99, 2, 1, 1), ("6A2", 99, 2, 1, 0)]
+    before = week_ranking(school["year"], date(2024, 11, 29))
+    assert [(r.school_class.name, r.ranked.points) for r in before.rows][-1] == ("6A1", 95)
+
+
+def test_every_staff_member_reads_and_prints_the_week(client, login_as, school, items):
+    conduct.record_conduct(school["classes"]["6A1"], items["late"], DAY, [_s(school, "Lê Văn An")], today=TODAY)
+    login_as("ketoan")
+    page = client.get("/print/emulation?day=02/12/2024").get_data(as_text=True)
+    assert "Tuần 02/12/2024 – 08/12/2024" in page and 'id="emu-6A1"' in page and "<b>98</b>" in page
+    pdf = client.get("/print/emulation.pdf?day=2024-12-02")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_the_homeroom_teacher_records_for_their_class_only(client, login_as, school, items):
+    auth = login_as("chunhiem")
+    c6a1, c6a2 = school["classes"]["6A1"], school["classes"]["6A2"]
+    an = _s(school, "Lê Văn An")
+    resp = auth.htmx_post(f"/homeroom/class/{c6a1.id}/daily-conduct/record",
+                          {"day": "02/12/2024", "item_id": items["answer"].id, "student_id": an.id})
+    assert resp.status_code == 200 and "Phát biểu xây dựng bài" in resp.get_data(as_text=True)
+    week = client.get(f"/homeroom/class/{c6a1.id}/daily-conduct?day=03/12/2024").get_data(as_text=True)
+    assert "Điểm thi đua: <strong>101</strong>" in week and "1 vi phạm" not in week
+    assert "0 vi phạm, 1 việc tốt (+1 điểm)" in week
+    refused = auth.post(f"/homeroom/class/{c6a2.id}/daily-conduct/record",
+                        {"day": "02/12/2024", "item_id": items["late"].id, "student_id": _s(school, "Bùi Thị Cúc").id})
+    assert refused.status_code == 403 and ConductRecord.select().count() == 1
+    row = ConductRecord.get()
+    withdrawn = auth.htmx_post(f"/homeroom/daily-conduct/{row.id}/withdraw", {"reason": "ghi nhầm"})
+    assert withdrawn.status_code == 200 and ConductRecord.get_by_id(row.id).withdrawn_at is not None
+
+
+def test_the_year_end_conduct_grid_shows_the_tally_as_information(client, login_as, school, items):
+    from models.yearend.records import ConductRating
+
+    c6a1 = school["classes"]["6A1"]
+    an = _s(school, "Lê Văn An")
+    conduct.record_conduct(c6a1, items["late"], DAY, [an], today=TODAY)
+    login_as("chunhiem")
+    page = client.get(f"/homeroom/class/{c6a1.id}/conduct/1").get_data(as_text=True)
+    assert "Nề nếp (tham khảo)" in page and "1 vi phạm, 0 việc tốt (−2 điểm)" in page
+    assert ConductRating.select().count() == 0  # never a level by itself
