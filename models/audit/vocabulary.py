@@ -165,6 +165,8 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("conduct_record", "withdraw"): "Rút lại ghi nhận nề nếp",
     ("homeroom_book", "update"): "Ghi sổ chủ nhiệm",
     ("homeroom_note", "create"): "Thêm ghi chép sổ chủ nhiệm",
+    ("conduct_record", "seed_demo"): "Tạo ghi nhận nề nếp mẫu",
+    ("homeroom_book", "seed_demo"): "Tạo sổ chủ nhiệm mẫu",
 }
 
 # before/after field name → label
@@ -222,7 +224,7 @@ FIELDS: dict[str, str] = {
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
     "estimate": "Dự toán", "actual": "Thực hiện",
     "points": "Điểm", "applies_to": "Ghi cho", "withdrawn": "Đã rút lại",
-    "kind_note": "Loại ghi chép", "present": "Số phụ huynh dự họp", "expected": "Số phụ huynh được mời",
+    "kind_note": "Loại ghi chép", "records": "Số ghi nhận", "present": "Số phụ huynh dự họp", "expected": "Số phụ huynh được mời",
 }
 
 
