@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from peewee import fn
+from peewee import Case, fn
 
 from models.discipline.conduct import ConductRecord
 from models.rules.emulation import BASE_POINTS, RankedClass, rank_classes, week_label, week_points, week_start
@@ -39,20 +39,16 @@ def week_ranking(year: SchoolYear, day: date) -> WeekRanking:
     monday = week_start(day)
     classes = {c.id: c for c in SchoolClass.select().where(SchoolClass.year == year)}
     totals = {cid: [0, 0, 0, 0] for cid in classes}  # violations, good deeds, minus, plus
+    minus, plus = ConductRecord.points < 0, ConductRecord.points > 0
     query = (ConductRecord
-             .select(ConductRecord.school_class, ConductRecord.points < 0, fn.COUNT(ConductRecord.id),
-                     fn.SUM(ConductRecord.points))
+             .select(ConductRecord.school_class, fn.SUM(Case(None, [(minus, 1)], 0)),
+                     fn.SUM(Case(None, [(plus, 1)], 0)), fn.SUM(Case(None, [(minus, ConductRecord.points)], 0)),
+                     fn.SUM(Case(None, [(plus, ConductRecord.points)], 0)))
              .where(ConductRecord.school_class.in_(list(classes)) & ConductRecord.withdrawn_at.is_null()
                     & ConductRecord.day.between(monday, monday + timedelta(days=6)))
-             .group_by(ConductRecord.school_class, ConductRecord.points < 0).tuples())
-    for class_id, negative, count, points in (query if classes else []):
-        row = totals[class_id]
-        if negative:
-            row[0] += count
-            row[2] += int(points)
-        else:
-            row[1] += count
-            row[3] += int(points)
+             .group_by(ConductRecord.school_class).tuples())
+    for class_id, *sums in (query if classes else []):
+        totals[class_id] = [int(s or 0) for s in sums]
     ranked = rank_classes({classes[cid].name: week_points([t[2], t[3]]) for cid, t in totals.items()},
                           order_key=class_sort_key)
     by_name = {c.name: (cid, c) for cid, c in classes.items()}
