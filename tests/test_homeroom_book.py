@@ -128,3 +128,19 @@ def test_the_book_prints_as_a4_pdf(client, login_as, school):
     assert round(float(box.width)) == 595 and round(float(box.height)) == 842
     text = "".join(page.extract_text() for page in reader.pages)
     assert "SỔ CHỦ NHIỆM" in text.upper() and "nhắc nhở đi học đúng giờ" in text
+
+
+def test_the_audit_log_names_what_was_written(school):
+    from models.audit_check.entities import describe
+
+    c6a1 = school["classes"]["6A1"]
+    book.save_section(c6a1, "month_plan", "2024-11", "Thi đua 20/11", 0)
+    note = book.add_note(c6a1, "class_meeting", date(2024, 12, 2), "Tuần 13", today=date(2024, 12, 3))
+    late = conduct.add_item("Đi muộn", "-2")
+    row = conduct.record_conduct(c6a1, late, date(2024, 12, 2), [school["students"]["Lê Văn An"]],
+                                 today=date(2024, 12, 3))[0]
+    assert describe("homeroom_book", f"{c6a1.id}/month_plan/2024-11") == \
+        "Sổ chủ nhiệm lớp 6A1 năm học 2024-2025, kế hoạch tháng 11/2024"
+    assert describe("homeroom_note", note.id) == "Ghi chép sổ chủ nhiệm “Sinh hoạt lớp”, lớp 6A1, ngày 02/12/2024"
+    assert describe("conduct_record", row.id) == \
+        "Ghi nhận nề nếp “Đi muộn” của Lê Văn An, lớp 6A1, ngày 02/12/2024"
