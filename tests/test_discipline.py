@@ -224,3 +224,20 @@ def test_the_year_end_conduct_grid_shows_the_tally_as_information(client, login_
     page = client.get(f"/homeroom/class/{c6a1.id}/conduct/1").get_data(as_text=True)
     assert "Nề nếp (tham khảo)" in page and "1 vi phạm, 0 việc tốt (−2 điểm)" in page
     assert ConductRating.select().count() == 0  # never a level by itself
+
+
+def test_the_demo_records_weeks_before_its_day_and_fills_6a1s_book(school):
+    from models.demo.discipline import ITEMS, WEEKS, seed_demo_discipline
+    from models.homeroom_book.book import HomeroomBookSection, HomeroomNote
+
+    seed_demo_discipline(today=TODAY)
+    assert conduct.ConductItem.select().count() == len(ITEMS)
+    days = {r.day for r in ConductRecord.select()}
+    assert days and max(days) < TODAY and min(days) >= date(2024, 11, 4)  # four weeks before the Monday 02/12
+    assert all(d.weekday() < 5 for d in days) and WEEKS == 4
+    assert ConductRecord.select().where(ConductRecord.day == TODAY).count() == 0
+    c6a1 = school["classes"]["6A1"]
+    kinds = {s.kind for s in HomeroomBookSection.select().where(HomeroomBookSection.school_class == c6a1)}
+    assert {"committee", "year_plan", "month_plan", "month_review"} <= kinds
+    assert HomeroomNote.select().where(HomeroomNote.kind == "class_meeting").count() == 13  # 07/09 … 30/11
+    assert AuditEntry.select().where(AuditEntry.action == "seed_demo").count() == 2
