@@ -28,7 +28,8 @@ def emulation_week():
     return render_print_html("print/emulation_week.html", **context,
                              pdf_url=url_for("print.emulation_week_pdf", day=monday.isoformat()),
                              previous_url=url_for("print.emulation_week", day=(monday - timedelta(days=7)).isoformat()),
-                             next_url=url_for("print.emulation_week", day=(monday + timedelta(days=7)).isoformat()))
+                             next_url=url_for("print.emulation_week", day=(monday + timedelta(days=7)).isoformat()),
+                             back_url=url_for("auth.index"))
 
 
 @bp.route("/emulation.pdf")
