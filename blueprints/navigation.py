@@ -54,7 +54,6 @@ _GROUPS = [
         ("Điểm danh", "homeroom.attendance_classes_list"),
         ("Nề nếp", "homeroom.conduct_home"),
         ("Sổ chủ nhiệm", "homeroom.book_home"),
-        ("Thi đua tuần", "print.emulation_week"),
         ("Kết quả cuối năm", "homeroom.year_end_home"),
         ("Các khoản thu của lớp", "homeroom.fees_home"),
     ]),
@@ -85,11 +84,9 @@ _GROUPS = [
     ("Nề nếp, thi đua", ("discipline",), [
         ("Ghi nề nếp", "discipline.home"),
         ("Danh mục nề nếp", "discipline.items"),
-        ("Thi đua tuần", "print.emulation_week"),
     ]),
     ("Nề nếp, thi đua", ("admin", "principal", "vice_principal"), [
         ("Nề nếp các lớp", "discipline.home"),
-        ("Thi đua tuần", "print.emulation_week"),
     ]),
     ("Kế toán", ("accountant",), [
         ("Thu theo lớp", "accountant.home"),
