@@ -144,3 +144,14 @@ def test_the_audit_log_names_what_was_written(school):
     assert describe("homeroom_note", note.id) == "Ghi chép sổ chủ nhiệm “Sinh hoạt lớp”, lớp 6A1, ngày 02/12/2024"
     assert describe("conduct_record", row.id) == \
         "Ghi nhận nề nếp “Đi muộn” của Lê Văn An, lớp 6A1, ngày 02/12/2024"
+
+
+def test_coded_values_read_in_vietnamese_in_the_log(school):
+    from models.audit_check.entities import field_changes
+
+    conduct.add_item("Lớp vệ sinh bẩn", "-5", "class")
+    book.add_note(school["classes"]["6A1"], "class_meeting", date(2024, 12, 2), "Tuần 13", today=date(2024, 12, 3))
+    item_entry = AuditEntry.select().where(AuditEntry.entity == "conduct_item").get()
+    note_entry = AuditEntry.select().where(AuditEntry.entity == "homeroom_note").get()
+    assert {c.label: c.new for c in field_changes(item_entry)}["Ghi cho"] == "Cả lớp"
+    assert {c.label: c.new for c in field_changes(note_entry)}["Loại ghi chép"] == "Sinh hoạt lớp"

@@ -208,6 +208,12 @@ def _value_labels(key: str) -> dict:
     if key == "level":
         from models.school.structure import LEVELS
         return LEVELS
+    if key == "applies_to":
+        from models.discipline.conduct import SCOPES
+        return SCOPES
+    if key == "kind_note":
+        from models.homeroom_book.book import NOTES
+        return NOTES
     return {}
 
 
