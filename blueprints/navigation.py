@@ -85,7 +85,11 @@ _GROUPS = [
         ("Ghi nề nếp", "discipline.home"),
         ("Danh mục nề nếp", "discipline.items"),
     ]),
-    ("Nề nếp, thi đua", ("admin", "principal", "vice_principal"), [
+    ("Nề nếp, thi đua", ("admin",), [  # the admin keeps the list of items with the giám thị
+        ("Nề nếp các lớp", "discipline.home"),
+        ("Danh mục nề nếp", "discipline.items"),
+    ]),
+    ("Nề nếp, thi đua", ("principal", "vice_principal"), [
         ("Nề nếp các lớp", "discipline.home"),
     ]),
     ("Kế toán", ("accountant",), [
