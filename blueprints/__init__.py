@@ -39,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.corrections import bp as corrections_bp
+    from blueprints.discipline import bp as discipline_bp
     from blueprints.homeroom import bp as homeroom_bp
     from blueprints.nurse import bp as nurse_bp
     from blueprints.print import bp as print_bp
@@ -46,8 +47,8 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.teacher import bp as teacher_bp
     from blueprints.vice_principal import bp as vice_principal_bp
 
-    for bp in (auth_bp, teacher_bp, homeroom_bp, vice_principal_bp, admin_bp, nurse_bp, accountant_bp, print_bp,
-               corrections_bp, verify_bp):
+    for bp in (auth_bp, teacher_bp, homeroom_bp, vice_principal_bp, admin_bp, nurse_bp, accountant_bp, discipline_bp,
+               print_bp, corrections_bp, verify_bp):
         app.register_blueprint(bp)
 
     from blueprints.commands import register_commands

@@ -29,6 +29,24 @@ def require_health_access():
     return guard
 
 
+# daily conduct (nề nếp): the giám thị / ban thi đua records; the admin keeps the list of items with them; the
+# heads read. The class's homeroom teacher records from the homeroom pages (own_homeroom_class).
+DISCIPLINE_READERS = ("discipline", "admin", "principal", "vice_principal")
+
+
+def require_discipline_access():
+    """The giám thị's blueprint: the giám thị reads and writes, the admin too (the list of items), the principal
+    and vice-principals only read."""
+
+    @login_required
+    def guard():
+        need_role(*DISCIPLINE_READERS)
+        if request.method not in ("GET", "HEAD"):
+            need_role("discipline", "admin")
+
+    return guard
+
+
 def refuse(entity: str, entity_id, why: str):
     """Refuse with a Vietnamese 403 and keep a trace of the attempt in the audit log: every refusal of the
     app goes through here."""

@@ -52,6 +52,8 @@ _GROUPS = [
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
         ("Điểm danh", "homeroom.attendance_classes_list"),
+        ("Nề nếp", "homeroom.conduct_home"),
+        ("Sổ chủ nhiệm", "homeroom.book_home"),
         ("Kết quả cuối năm", "homeroom.year_end_home"),
         ("Các khoản thu của lớp", "homeroom.fees_home"),
     ]),
@@ -79,6 +81,17 @@ _GROUPS = [
         ("Y tế học đường", "nurse.home"),
         ("Báo cáo y tế", "nurse.report"),
     ]),
+    ("Nề nếp, thi đua", ("discipline",), [
+        ("Ghi nề nếp", "discipline.home"),
+        ("Danh mục nề nếp", "discipline.items"),
+    ]),
+    ("Nề nếp, thi đua", ("admin",), [  # the admin keeps the list of items with the giám thị
+        ("Nề nếp các lớp", "discipline.home"),
+        ("Danh mục nề nếp", "discipline.items"),
+    ]),
+    ("Nề nếp, thi đua", ("principal", "vice_principal"), [
+        ("Nề nếp các lớp", "discipline.home"),
+    ]),
     ("Kế toán", ("accountant",), [
         ("Thu theo lớp", "accountant.home"),
         ("Khoản thu", "accountant.fee_items"),
@@ -99,6 +112,7 @@ _HOME_ORDER = [
     (("teacher", "head_of_department"), "teacher.home"),
     (("nurse",), "nurse.home"),
     (("accountant",), "accountant.home"),
+    (("discipline",), "discipline.home"),
 ]
 
 

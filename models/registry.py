@@ -7,6 +7,7 @@ from models.attendance.register import (
     AttendanceMonthConfirm,
 )
 from models.audit.log import AuditEntry
+from models.discipline.conduct import ConductItem, ConductRecord
 from models.finance.disclosure import DisclosureLine
 from models.finance.fees import Charge, Exemption, FeeItem
 from models.finance.payments import Payment, PaymentLine, ReceiptCounter
@@ -18,6 +19,7 @@ from models.health.checks import HealthCheck
 from models.health.clinic import ClinicVisit, MedicineBatch, MedicineItem, StockMove
 from models.health.daily import DailyHealth
 from models.health.records import HealthRecord
+from models.homeroom_book.book import HomeroomBookSection, HomeroomNote
 from models.people.accounts import LoginFailure, User, UserRole
 from models.people.records import Staff, StaffStatus, Student, StudentStatus
 from models.primary.assessments import MonthlyComment, PrimaryCell, PrimaryTrait
@@ -74,4 +76,5 @@ ALL_MODELS = [
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
     PrimaryAward,
+    ConductItem, ConductRecord, HomeroomBookSection, HomeroomNote,
 ]

@@ -36,6 +36,7 @@ ACCOUNTS = {
     "chunhiem": {"teacher"},
     "yte": {"nurse"},
     "ketoan": {"accountant"},
+    "giamthi": {"discipline"},
 }
 
 STUDENTS_6A1 = ["Nguyễn Thị An", "Lê Văn An", "Trần Văn Bình", "Đặng Quốc Đạt", "Phạm Minh Dũng",

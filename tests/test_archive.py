@@ -29,6 +29,7 @@ def test_archive_zip_files_and_manifest(app, school, tmp_path):
     assert len(hoc_ba_files) == 8  # 7 students in 6A1, 1 in 6A2, none in 7A1
     assert sum(1 for n in names if n.startswith("6A1/Hoc-ba/")) == 7
     assert any(n.startswith("6A1/So-theo-doi") for n in names)
+    assert any(n.startswith("6A1/So-chu-nhiem-6A1") for n in names)  # the homeroom book (issue 17)
     assert any("Nguyen-Thi-An" in n for n in hoc_ba_files)
     assert {item["path"] for item in manifest["files"]} == set(names) - {"manifest.json"}
     assert manifest["audit_chain_head"] == AuditEntry.head() == result.audit_head

@@ -15,6 +15,7 @@ HOMES = {
     "chunhiem": "/homeroom/",
     "yte": "/nurse/",
     "ketoan": "/accountant/",
+    "giamthi": "/discipline/",
 }
 
 

@@ -13,6 +13,8 @@ ALLOWED = {
     "homeroom": {"chunhiem"},
     "nurse": {"yte", "hieutruong", "phohieutruong"},  # the heads read health data, only the nurse writes
     "accountant": {"ketoan"},
+    # the giám thị writes; the heads read (the school's week ranking itself is at /print/ for every staff member)
+    "discipline": {"giamthi", "admin", "hieutruong", "phohieutruong"},
 }
 
 
@@ -107,6 +109,8 @@ SHARED_ACCESS = {
     "print.primary_summary_page": OFFICE | {"chunhiem"}, "print.primary_summary_pdf": OFFICE | {"chunhiem"},
     "print.primary_hoc_ba": OFFICE | {"chunhiem"}, "print.primary_hoc_ba_pdf": OFFICE | {"chunhiem"},
     "print.disclosure": EVERYONE, "print.disclosure_pdf": EVERYONE,  # công khai tài chính: every staff member
+    "print.emulation_week": EVERYONE, "print.emulation_week_pdf": EVERYONE,  # thi đua tuần: the whole school
+    "print.homeroom_book_page": OFFICE | {"chunhiem"}, "print.homeroom_book_pdf": OFFICE | {"chunhiem"},
     "print.teacher_book": OFFICE | TEACHING, "print.teacher_book_pdf": OFFICE | TEACHING,
     "verify.verify_form": OFFICE | TEACHING, "verify.verify_code": OFFICE | TEACHING,
 }

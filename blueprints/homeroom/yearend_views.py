@@ -7,6 +7,7 @@ from blueprints.fragments import render_fragment
 from blueprints.guards import own_year_end_class, refuse, year_end_classes
 from blueprints.homeroom import bp
 from blueprints.yearend_exports import list_answer, sector_answer, slips_answer
+from models.discipline import conduct as daily_conduct
 from models.school.structure import class_roster, enrolment_in
 from models.yearend import approval, records, results, summer
 
@@ -88,7 +89,8 @@ def conduct(class_id: int, semester: int):
     rows = [(entry, levels.get((entry.student.id, semester)), levels.get((entry.student.id, 1)))
             for entry in class_roster(school_class)]
     return render_template("homeroom/conduct.html", school_class=school_class, semester=semester, rows=rows,
-                           blocked=blocked, year_level=records.year_level, key=records.conduct_key)
+                           blocked=blocked, year_level=records.year_level, key=records.conduct_key,
+                           daily=daily_conduct.semester_tallies(school_class, semester))
 
 
 @bp.route("/class/<int:class_id>/conduct/<int:semester>/row", methods=["POST"])
@@ -108,7 +110,8 @@ def conduct_row(class_id: int, semester: int):
                            rating=levels.get((student.id, semester)), first=first, row=_int("row"),
                            state="saved" if result.status == "saved" else result.status, message=result.message,
                            blocked=records.frozen_message(school_class), year_level=records.year_level,
-                           key=records.conduct_key), STATUS[result.status]
+                           key=records.conduct_key,
+                           daily=daily_conduct.semester_tallies(school_class, semester)), STATUS[result.status]
 
 
 @bp.route("/class/<int:class_id>/comments")

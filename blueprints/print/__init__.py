@@ -20,4 +20,4 @@ def _verify_qr(code: str) -> str:
     return qr_data_uri(code)
 
 
-from blueprints.print import disclosure_views, views  # noqa: E402,F401
+from blueprints.print import disclosure_views, emulation_views, homeroom_book_views, views  # noqa: E402,F401

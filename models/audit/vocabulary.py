@@ -76,6 +76,7 @@ ACTIONS: dict[str, str] = {
     "charge": "Lập khoản phải thu",
     "pay": "Thu tiền (lập phiếu thu)",
     "reverse": "Huỷ phiếu thu bằng bút toán đảo",
+    "withdraw": "Rút lại ghi nhận",
 }
 
 # entity code → label
@@ -132,6 +133,10 @@ ENTITIES: dict[str, str] = {
     "exemption": "Miễn, giảm",
     "payment": "Phiếu thu",
     "disclosure": "Công khai tài chính",
+    "conduct_item": "Nội dung nề nếp",
+    "conduct_record": "Ghi nhận nề nếp",
+    "homeroom_book": "Sổ chủ nhiệm",
+    "homeroom_note": "Ghi chép sổ chủ nhiệm",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -158,6 +163,13 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("health_record", "create"): "Lập hồ sơ sức khỏe",
     ("health_record", "update"): "Sửa hồ sơ sức khỏe",
     ("medicine_item", "create"): "Thêm thuốc, vật tư vào danh mục",
+    ("conduct_item", "create"): "Thêm nội dung nề nếp vào danh mục",
+    ("conduct_record", "create"): "Ghi nề nếp",
+    ("conduct_record", "withdraw"): "Rút lại ghi nhận nề nếp",
+    ("homeroom_book", "update"): "Ghi sổ chủ nhiệm",
+    ("homeroom_note", "create"): "Thêm ghi chép sổ chủ nhiệm",
+    ("conduct_record", "seed_demo"): "Tạo ghi nhận nề nếp mẫu",
+    ("homeroom_book", "seed_demo"): "Tạo sổ chủ nhiệm mẫu",
 }
 
 # before/after field name → label
@@ -215,6 +227,8 @@ FIELDS: dict[str, str] = {
     "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
     "estimate": "Dự toán", "actual": "Thực hiện",
+    "points": "Điểm", "applies_to": "Ghi cho", "withdrawn": "Đã rút lại",
+    "kind_note": "Loại ghi chép", "records": "Số ghi nhận", "present": "Số phụ huynh dự họp", "expected": "Số phụ huynh được mời",
 }
 
 

@@ -150,6 +150,32 @@ def _describe(entity: str, key: str) -> str | None:
         return f"lớp {parts[1]} năm học {parts[0]}, tháng {_month(parts[2])}"
     if entity in ("lock", "entry_window", "print_job", "correction") and key.isdigit():
         return f"số {key}"
+    if entity == "conduct_record" and key.isdigit():
+        from models.discipline.conduct import ConductRecord
+
+        row = ConductRecord.get_or_none(ConductRecord.id == int(key))
+        if row is None:
+            return None
+        who = row.student.full_name if row.student_id else "cả lớp"
+        return f"“{row.item.name}” của {who}, lớp {row.school_class.name}, ngày {row.day:%d/%m/%Y}"
+    if entity == "conduct_item" and key.isdigit():
+        from models.discipline.conduct import ConductItem
+
+        item = ConductItem.get_or_none(ConductItem.id == int(key))
+        return f"“{item.name}”" if item else None
+    if entity == "homeroom_book":
+        from models.homeroom_book.book import SECTIONS
+
+        where = _class_by_id(parts[0])
+        if where and len(parts) == 3:
+            what = SECTIONS.get(parts[1], parts[1]).lower()
+            return f"{where}, {what}" + (f" {_month(parts[2])}" if parts[2] else "")
+        return where
+    if entity == "homeroom_note" and key.isdigit():
+        from models.homeroom_book.book import HomeroomNote
+
+        note = HomeroomNote.get_or_none(HomeroomNote.id == int(key))
+        return f"“{note.kind_label}”, lớp {note.school_class.name}, ngày {note.day:%d/%m/%Y}" if note else None
     if entity == "backup":
         return key  # the archive's file name
     if entity == "student_import":
@@ -202,6 +228,12 @@ def _value_labels(key: str) -> dict:
     if key == "award":  # a primary award's code (the TT22 snapshot keeps the award's own words)
         from models.yearend.primary_year import AWARDS
         return {code: label for code, label in AWARDS.items() if code}
+    if key == "applies_to":
+        from models.discipline.conduct import SCOPES
+        return SCOPES
+    if key == "kind_note":
+        from models.homeroom_book.book import NOTES
+        return NOTES
     return {}
 
 

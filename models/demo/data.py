@@ -35,7 +35,8 @@ WEEKS_PER_YEAR = 35
 # most a school would timetable before hiring
 MAX_WEEKLY_PERIODS = 22
 # the fixed demo logins; the seed code maps each to the staff member carrying it
-DEMO_ACCOUNTS = ("hieutruong", "phohieutruong", "totruong", "giaovien", "chunhiem", "yte", "ketoan", "admin")
+DEMO_ACCOUNTS = ("hieutruong", "phohieutruong", "totruong", "giaovien", "chunhiem", "yte", "ketoan", "admin",
+                 "giamthi")
 PROFILES = ("normal", "weak", "excellent", "often_absent")
 
 
@@ -91,7 +92,7 @@ class DemoTeacher:
     subject_codes: tuple[str, ...]  # what they teach, main subject first ("HDTN" for homeroom teachers)
     department_code: str
     is_head_of_department: bool
-    role: str  # principal, vice_principal, teacher, nurse, accountant, clerk
+    role: str  # principal, vice_principal, teacher, nurse, accountant, clerk, discipline
     position: str  # chức vụ as printed
     qualification: str
     demo_account: str | None = None
@@ -499,7 +500,7 @@ def _specs() -> list[_Spec]:
 
 _POSITIONS = {
     "principal": "Hiệu trưởng", "vice_principal": "Phó Hiệu trưởng", "teacher": "Giáo viên",
-    "nurse": "Nhân viên y tế", "accountant": "Kế toán", "clerk": "Văn thư",
+    "nurse": "Nhân viên y tế", "accountant": "Kế toán", "clerk": "Văn thư", "discipline": "Giám thị",
 }
 
 
@@ -677,7 +678,28 @@ def _staffing(seed: int) -> _Staffing:
     klasses = tuple(
         DemoClass(c, grade_of[c], homeroom_user[c], _class_size(seed, c)) for c in names
     )
-    return _Staffing(tuple(people), klasses, ordered)
+    # the giám thị comes last, drawn from their own generator: the rest of the staff and classes stay as they were
+    return _Staffing(tuple(people) + (_discipline_officer(seed, people),), klasses, ordered)
+
+
+def _discipline_officer(seed: int, people: list[DemoTeacher]) -> DemoTeacher:
+    """The giám thị (ban thi đua) of the office, holding the demo login giamthi."""
+    rng = random.Random(f"{seed}:giamthi")
+    gender = "Nam"
+    taken = {p.full_name for p in people}
+    name = _adult_name(rng, gender)
+    while name in taken:
+        name = _adult_name(rng, gender)
+    born = _birth_date(rng, 38)
+    phone = _phone(rng)
+    while phone in {p.phone for p in people}:
+        phone = _phone(rng)
+    tail = f"{rng.randrange(10)}{len(people) * 7919 % 10000:04d}{rng.randrange(10)}"
+    return DemoTeacher(
+        username=username_for(name, {p.username for p in people}), full_name=name, gender=gender,
+        date_of_birth=born, phone=phone, personal_id=_personal_id("001", gender, born, tail),
+        subject_codes=(), department_code="VAN_PHONG", is_head_of_department=False, role="discipline",
+        position=_POSITIONS["discipline"], qualification="Đại học Sư phạm Giáo dục chính trị", demo_account="giamthi")
 
 
 def _shift_date(day: date, years: int) -> date:

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from models.audit.log import record
 from models.core import write_transaction
 from models.demo.data import _FAMILY, _adult_name, _child_name, _pick
-from models.demo.school import DEMO_PASSWORD
+from models.demo.school import DEMO_PASSWORD, add_discipline_officer
 from models.people.accounts import User, UserRole
 from models.people.records import create_staff, create_student
 from models.rules import tt27
@@ -102,6 +102,8 @@ def seed_primary_school(seed: int = 2024, today: date | None = None, classes_per
             person, name = _person(rand, start_year, position, taken)
             _account(username, person, name, {role}, shared_hash, now)
             staff_count += 1
+        add_discipline_officer(start_year, shared_hash, now, seed)
+        staff_count += 1
 
         year = SchoolYear.create(name=year_name(start_year), start_year=start_year, is_current=True)
         semesters = [Semester.create(year=year, number=d.number, starts_on=d.starts_on, ends_on=d.ends_on,

@@ -35,6 +35,7 @@ DEMO_ACCOUNTS = [
     ("chunhiem", "Giáo viên chủ nhiệm lớp 6A1, dạy bộ môn"),
     ("yte", "Nhân viên y tế"),
     ("ketoan", "Kế toán"),
+    ("giamthi", "Giám thị / Ban thi đua"),
 ]
 
 # the demo data's staff roles → account roles; the clerk (văn thư) runs the system
@@ -44,6 +45,7 @@ _ROLE_MAP = {
     "teacher": set(),
     "nurse": {"nurse"},
     "accountant": {"accountant"},
+    "discipline": {"discipline"},
     "clerk": {"admin"},
 }
 
@@ -74,7 +76,9 @@ def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
         for t in data.teachers(seed, start_year):
             person = create_staff({"full_name": t.full_name, "gender": t.gender, "date_of_birth": t.date_of_birth,
                                    "phone": t.phone, "position": t.position, "qualification": t.qualification,
-                                   "personal_id": t.personal_id}, start_year, rand=rand)
+                                   "personal_id": t.personal_id}, start_year,
+                                  # the giám thị draws their code apart, so the rest of the school stays as it was
+                                  rand=random.Random(f"{seed}:giamthi") if t.role == "discipline" else rand)
             username = t.demo_account or t.username
             user = User.create(username=username, full_name=t.full_name, password_hash=shared_hash, staff=person,
                                must_change_password=False, password_changed_at=now)
@@ -93,6 +97,20 @@ def seed_demo_school(seed: int = 2024, today: date | None = None) -> str:
                                                     "today": today.isoformat()})
     return f"năm học {year_name(start_year)}, {counts['classes']} lớp, {counts['students']} học sinh, " \
         f"{counts['staff']} cán bộ"
+
+
+def add_discipline_officer(start_year: int, password_hash: str, now: datetime, seed: int = 2024) -> None:
+    """The giám thị's account (demo login giamthi) for the upper-secondary and primary demos, drawn from its own
+    generator so that the rest of those schools stays as it was."""
+    from models.demo import data
+
+    officer = data.demo_account_holders(seed)["giamthi"]
+    person = create_staff({"full_name": officer.full_name, "gender": officer.gender,
+                           "date_of_birth": officer.date_of_birth, "position": officer.position}, start_year,
+                          rand=random.Random(f"{seed}:giamthi"))
+    user = User.create(username="giamthi", full_name=officer.full_name, password_hash=password_hash, staff=person,
+                       must_change_password=False, password_changed_at=now)
+    UserRole.create(user=user, role="discipline")
 
 
 def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.Random | None = None,

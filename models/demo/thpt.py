@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from models.audit.log import record
 from models.core import write_transaction
-from models.demo.school import DEMO_PASSWORD
+from models.demo.school import DEMO_PASSWORD, add_discipline_officer
 from models.people.accounts import User, UserRole
 from models.people.records import change_student_status, create_staff, create_student
 from models.rules.school_year import semesters_of, start_year_of, year_name
@@ -188,6 +188,7 @@ def seed_thpt_school(seed: int = 2024, today: date | None = None) -> str:
             accounts[username] = person(username, role, department)
             if subject:
                 pools[subject].append(accounts[username])
+        add_discipline_officer(start_year, shared_hash, now, seed)
         pools["TIN"].append(accounts["giaovien"])  # giaovien also teaches Tin học in 10A1: the guests' grid
         UserRole.create(user=User.get(User.username == "totruong"), role="head_of_department")
         teaching = {code: [n for n in names if code in _studies(n)] for code, *_ in SUBJECTS if code != "HDTN"}

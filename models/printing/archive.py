@@ -1,4 +1,4 @@
-"""The year-end archive (MK (docs/rules.md); PTH (docs/rules.md) Điều 11.2.a): every class's book and every student's học bạ
+"""The year-end archive (MK (docs/rules.md); PTH (docs/rules.md) Điều 11.2.a): every class's book, its sổ chủ nhiệm and every student's học bạ
 as PDF, with manifest.json (each file's SHA-256 and the audit chain head at that moment), in one ZIP.
 
 Built by the print worker process (job kind "archive", one at a time) or by `flask --app app archive`.
@@ -90,13 +90,20 @@ def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, b
     builder = class_book_builder()
     book = builder(school_class, now) if builder else fallback_class_book(school_class, now)
     name = "So-theo-doi" if builder else "So-theo-doi-diem-danh-va-diem-mon"
-    files = [(f"{folder}/{name}-{folder}-{year}.pdf", book)]
+    files = [(f"{folder}/{name}-{folder}-{year}.pdf", book), _homeroom_book_file(school_class, folder, year)]
     pages = hoc_ba.class_pages(school_class)
     numbers = {entry.student.id: entry.number for entry in class_roster(school_class)}
     for page, data in zip(pages, hoc_ba.student_pdfs(pages, now), strict=True):
         stem = ascii_name(f"{numbers.get(page.student.id, 0):02d}-{page.student.full_name}-{page.student.code}")
         files.append((f"{folder}/Hoc-ba/Hoc-ba-{stem}-{year}.pdf", data))
     return files
+
+
+def _homeroom_book_file(school_class: SchoolClass, folder: str, year: str) -> tuple[str, bytes]:
+    """The class's sổ chủ nhiệm (issue 17), kept with its books."""
+    from models.printing import homeroom_book
+
+    return f"{folder}/So-chu-nhiem-{folder}-{year}.pdf", homeroom_book.pdf(homeroom_book.build(school_class))
 
 
 def _primary_class_files(school_class: SchoolClass, folder: str, year: str) -> list[tuple[str, bytes]]:
@@ -106,6 +113,7 @@ def _primary_class_files(school_class: SchoolClass, folder: str, year: str) -> l
 
     files = [(f"{folder}/So-THKQGD-{folder}-{moment}-{year}.pdf",
               primary_summary.pdf(primary_summary.summary_sheet(school_class, moment))) for moment in MOMENTS]
+    files.append(_homeroom_book_file(school_class, folder, year))
     numbers = {entry.student.id: entry.number for entry in class_roster(school_class)}
     for page in primary_hoc_ba.class_pages(school_class):
         stem = ascii_name(f"{numbers.get(page.student.id, 0):02d}-{page.student.full_name}-{page.student.code}")

@@ -11,6 +11,7 @@ ROLES = {
     "teacher": "Giáo viên bộ môn",
     "nurse": "Nhân viên y tế",
     "accountant": "Kế toán",
+    "discipline": "Giám thị / Ban thi đua",
 }
 
 STUDENT_STATUSES = {

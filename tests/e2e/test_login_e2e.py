@@ -14,6 +14,7 @@ HOMES = [
     ("chunhiem", "/homeroom/", "Lớp 6A1"),
     ("yte", "/nurse/", "Y tế học đường"),
     ("ketoan", "/accountant/", "Sĩ số các lớp"),
+    ("giamthi", "/discipline/", "Nề nếp các lớp"),
 ]
 
 
