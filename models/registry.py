@@ -7,6 +7,8 @@ from models.attendance.register import (
     AttendanceMonthConfirm,
 )
 from models.audit.log import AuditEntry
+from models.families.notices import FamilyNotice
+from models.families.settings import FamilyPreference, FamilySettings, NoticeTemplate
 from models.finance.disclosure import DisclosureLine
 from models.finance.fees import Charge, Exemption, FeeItem
 from models.finance.payments import Payment, PaymentLine, ReceiptCounter
@@ -72,4 +74,5 @@ ALL_MODELS = [
     PrimaryCell, PrimaryTrait, MonthlyComment,
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
+    FamilySettings, NoticeTemplate, FamilyPreference, FamilyNotice,
 ]

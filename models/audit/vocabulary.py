@@ -74,6 +74,12 @@ ACTIONS: dict[str, str] = {
     "charge": "Lập khoản phải thu",
     "pay": "Thu tiền (lập phiếu thu)",
     "reverse": "Huỷ phiếu thu bằng bút toán đảo",
+    "notice_queue": "Đưa thông báo vào hàng đợi gửi SMS",
+    "notice_sending": "Bắt đầu gửi thông báo",
+    "notice_sent": "Đã gửi thông báo",
+    "notice_delivered": "Gia đình đã nhận thông báo",
+    "notice_retry": "Gửi lại thông báo sau",
+    "notice_failed": "Gửi thông báo bị lỗi",
 }
 
 # entity code → label
@@ -129,6 +135,10 @@ ENTITIES: dict[str, str] = {
     "exemption": "Miễn, giảm",
     "payment": "Phiếu thu",
     "disclosure": "Công khai tài chính",
+    "family_notice": "Thông báo gửi gia đình",
+    "family_settings": "Cài đặt gửi thông báo gia đình",
+    "notice_template": "Mẫu tin thông báo gia đình",
+    "family_preference": "Nguyện vọng nhận tin của gia đình",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -211,6 +221,9 @@ FIELDS: dict[str, str] = {
     "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
     "estimate": "Dự toán", "actual": "Thực hiện",
+    "channel": "Cách gửi", "gateway_url": "Địa chỉ máy chủ SMS", "gateway_login": "Tên đăng nhập máy chủ SMS",
+    "rate_per_minute": "Số tin mỗi phút", "password_set": "Đã đặt mật khẩu máy chủ SMS",
+    "opted_out": "Không nhận tin nhắn", "note": "Ghi chú", "key": "Mã chống gửi trùng", "error": "Lỗi",
 }
 
 
