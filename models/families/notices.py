@@ -98,16 +98,17 @@ def family_contact(student: Student) -> tuple[str, str, str]:
     return "", "", "Hồ sơ học sinh chưa có số điện thoại của cha, mẹ hoặc người giám hộ."
 
 
-def _values(school_class: SchoolClass, student: Student, day: date, content: str) -> dict:
+def template_values(school_class: SchoolClass, student: Student | None, day: date, content: str) -> dict:
+    """What each placeholder of a template stands for in this notice."""
     school = School.select().first()
     teacher = Staff.get_or_none(Staff.id == school_class.homeroom_teacher_id) if school_class.homeroom_teacher_id else None
-    return {"hoc_sinh": student.full_name, "lop": school_class.name, "ngay": format_date(day),
+    return {"hoc_sinh": student.full_name if student else "", "lop": school_class.name, "ngay": format_date(day),
             "thang": f"{day.month:02d}/{day.year}", "noi_dung": content, "truong": school.name if school else "",
             "gvcn": teacher.full_name if teacher else ""}
 
 
 def compose(kind: str, school_class: SchoolClass, student: Student, day: date, content: str) -> str:
-    return fill_template(settings.template_text(kind), _values(school_class, student, day, content))
+    return fill_template(settings.template_text(kind), template_values(school_class, student, day, content))
 
 
 def _too_long(text: str) -> str | None:
