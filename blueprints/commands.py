@@ -70,8 +70,11 @@ def register_commands(app: Flask) -> None:
             from models.demo.finance import seed_demo_finance
 
             finance = seed_demo_finance(today=today)
+            from models.demo.families import seed_demo_families
+
+            families = seed_demo_families(today=today)
         click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous} "
-                   f"Thu: {finance}.")
+                   f"Thu: {finance}. Có {families}.")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

@@ -241,7 +241,7 @@ def create_notice(kind: str, school_class: SchoolClass, students: list[Student],
 
 # --- state changes ---------------------------------------------------------------------------------
 
-def _set_state(notice: FamilyNotice, state: str, action: str, **fields) -> None:
+def set_state(notice: FamilyNotice, state: str, action: str, **fields) -> None:
     """Change a notice's state in the caller's write transaction, with its audit entry."""
     before = {"state": notice.state}
     notice.state = state
@@ -276,9 +276,9 @@ def mark_handed_over(notices: list[FamilyNotice], channel: str) -> int:
             if fresh.state != "pending":
                 continue
             if channel == "export" and fresh.phone_problem:
-                _set_state(fresh, "failed", "notice_failed", error=fresh.phone_problem, channel=channel)
+                set_state(fresh, "failed", "notice_failed", error=fresh.phone_problem, channel=channel)
                 continue
-            _set_state(fresh, "sent", "notice_sent", channel=channel, sent_at=datetime.now())
+            set_state(fresh, "sent", "notice_sent", channel=channel, sent_at=datetime.now())
             done += 1
     return done
 
@@ -294,11 +294,11 @@ def queue_for_sms(notices: list[FamilyNotice]) -> tuple[int, int]:
             if fresh.state != "pending" or fresh.queued_at is not None:
                 continue
             if fresh.phone_problem:
-                _set_state(fresh, "failed", "notice_failed", error=fresh.phone_problem, channel="sms")
+                set_state(fresh, "failed", "notice_failed", error=fresh.phone_problem, channel="sms")
                 failed += 1
                 continue
             fresh.queued_at, fresh.next_attempt_at = now, now
-            _set_state(fresh, "pending", "notice_queue", channel="sms")
+            set_state(fresh, "pending", "notice_queue", channel="sms")
             queued += 1
     return queued, failed
 

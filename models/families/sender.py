@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from models.audit.log import record
 from models.core import write_transaction
 from models.families import gateway, settings
-from models.families.notices import FamilyNotice, _set_state
+from models.families.notices import FamilyNotice, set_state
 from models.rules.family_sms import backoff_seconds
 
 POLL_DAYS = 3
@@ -56,12 +56,12 @@ def _note(notice_id: int, result: gateway.GatewayState, now: datetime) -> None:
         notice = FamilyNotice.get_by_id(notice_id)
         fields = {"gateway_state": result.raw, "sent_at": notice.sent_at or now}
         if result.state == "delivered":
-            _set_state(notice, "delivered", "notice_delivered", delivered_at=now, **fields)
+            set_state(notice, "delivered", "notice_delivered", delivered_at=now, **fields)
         elif result.state == "failed":
-            _set_state(notice, "failed", "notice_failed", error=result.error or f"Điện thoại báo: {result.raw}",
+            set_state(notice, "failed", "notice_failed", error=result.error or f"Điện thoại báo: {result.raw}",
                        **fields)
         else:
-            _set_state(notice, "sent", "notice_sent", **fields)
+            set_state(notice, "sent", "notice_sent", **fields)
 
 
 def _retry_or_fail(notice_id: int, error: gateway.GatewayError, max_attempts: int, now: datetime) -> None:
@@ -69,10 +69,10 @@ def _retry_or_fail(notice_id: int, error: gateway.GatewayError, max_attempts: in
         notice = FamilyNotice.get_by_id(notice_id)
         attempts = notice.attempts + 1
         if error.retry and attempts < max_attempts:
-            _set_state(notice, "pending", "notice_retry", attempts=attempts, error=str(error),
+            set_state(notice, "pending", "notice_retry", attempts=attempts, error=str(error),
                        next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)))
         else:
-            _set_state(notice, "failed", "notice_failed", attempts=attempts, error=str(error))
+            set_state(notice, "failed", "notice_failed", attempts=attempts, error=str(error))
 
 
 def recover(client, log: Callable[[str], None] = _log_nothing) -> int:
@@ -85,7 +85,7 @@ def recover(client, log: Callable[[str], None] = _log_nothing) -> int:
             log(f"notice {notice.id}: already on the phone ({found.raw})")
         else:
             with write_transaction():
-                _set_state(FamilyNotice.get_by_id(notice.id), "pending", "notice_retry")
+                set_state(FamilyNotice.get_by_id(notice.id), "pending", "notice_retry")
             log(f"notice {notice.id}: not on the phone, will be sent")
     return len(stuck)
 
