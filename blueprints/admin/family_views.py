@@ -10,10 +10,12 @@ from models.rules.family_sms import GSM7_LIMIT, PLACEHOLDERS, fill_template, sms
 
 def _page(error: str | None = None, status: int = 200):
     config = settings.current()
-    samples = {kind: sms_length(sms_text(fill_template(text, settings.SAMPLE))).label
-               for kind, _, text, _ in settings.templates()}
+    samples = {}
+    for kind, _, text, _ in settings.templates():
+        message = sms_text(fill_template(text, settings.SAMPLE))
+        samples[kind] = (sms_length(message).label, message)
     return render_template("admin/family_settings.html", config=config, channels=CHANNELS, error=error,
-                           templates=settings.templates(), placeholders=PLACEHOLDERS, samples=samples,
+                           templates=settings.templates(), placeholders=PLACEHOLDERS, samples=samples, sample_values=settings.SAMPLE,
                            sms_limit=GSM7_LIMIT), status
 
 

@@ -12,7 +12,7 @@ from blueprints.guards import homeroom_classes, own_homeroom_class
 from blueprints.homeroom import bp
 from models.families import exports, history, notices, settings
 from models.families.notices import STATES, FamilyNotice
-from models.families.settings import KINDS, ConflictError
+from models.families.settings import CHANNEL_SHORT, KINDS, ConflictError
 from models.printing.family_slips import slips_pdf
 from models.printing.renderer import ascii_name
 from models.rules.dates import format_date, parse_date
@@ -193,4 +193,4 @@ def family_history(class_id: int):
                            until=until)
     return render_template("homeroom/family_history.html", school_class=school_class, roster=roster, rows=rows,
                            student=student, kind=kind, state=state, since=since, until=until, kinds=KINDS,
-                           states=STATES)
+                           states=STATES, channel_labels=CHANNEL_SHORT)

@@ -9,7 +9,7 @@ from blueprints.guards import allow
 from blueprints.teacher import bp
 from models.families import history
 from models.families.notices import STATES
-from models.families.settings import CHANNELS, KINDS
+from models.families.settings import CHANNEL_SHORT, KINDS
 from models.gradebook import monitoring
 from models.people.records import Staff
 from models.rules import calendar as cal_rules
@@ -35,7 +35,7 @@ def my_notices():
     since, until = _optional_day("since"), _optional_day("until")
     rows = history.notices(made_by=[current_user.id], kind=kind, state=state, since=since, until=until)
     return render_template("teacher/my_notices.html", rows=rows, kinds=KINDS, states=STATES, kind=kind, state=state,
-                           since=since, until=until, channel_labels=CHANNELS)
+                           since=since, until=until, channel_labels=CHANNEL_SHORT)
 
 
 @bp.route("/department/notices")
@@ -59,4 +59,4 @@ def department_notices():
                            month=cal_rules.year_month(year, month),
                            prev_month=cal_rules.year_month(*cal_rules.previous_month(year, month)),
                            next_month=cal_rules.year_month(*cal_rules.next_month(year, month)),
-                           rows=history.department_month(members, first, last), channel_labels=CHANNELS)
+                           rows=history.department_month(members, first, last), channel_labels=CHANNEL_SHORT)

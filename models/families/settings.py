@@ -15,6 +15,8 @@ CHANNELS = {
     "sms": "Gửi SMS từ điện thoại Android của trường (SMS Gateway for Android)",
 }
 
+CHANNEL_SHORT = {"print": "qua phiếu in", "export": "qua tệp Excel", "sms": "qua SMS"}
+
 KINDS = {
     "day": "Nghỉ học, vi phạm trong ngày",
     "monthly_comment": "Nhận xét hằng tháng",

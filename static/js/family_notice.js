@@ -30,10 +30,16 @@
     el.classList.toggle("danger", result.over);
   }
 
+  function fill(template, values) {
+    return template.replace(/\{([a-z_]+)\}/g, function (_, key) { return values[key] || ""; });
+  }
+
+  // a notice's text, or (data-sample: the placeholders' sample values) a template filled with them
   document.querySelectorAll("textarea[data-sms-count]").forEach(function (area) {
     var out = area.parentNode.querySelector(".sms-count");
     if (!out) { return; }
-    area.addEventListener("input", function () { show(out, label(area.value)); });
+    var sample = area.hasAttribute("data-sample") ? JSON.parse(area.getAttribute("data-sample")) : null;
+    area.addEventListener("input", function () { show(out, label(sample ? fill(area.value, sample) : area.value)); });
   });
 
   var form = document.getElementById("new-notice");
@@ -57,7 +63,7 @@
     var name = student.value === "all" ? longestName() : student.options[student.selectedIndex].textContent.replace(/ \(.*\)$/, "");
     var values = { hoc_sinh: name, lop: form.getAttribute("data-class"), ngay: day, thang: day.slice(3),
                    noi_dung: content.value, truong: form.getAttribute("data-school"), gvcn: form.getAttribute("data-teacher") };
-    var text = template.replace(/\{([a-z_]+)\}/g, function (_, key) { return values[key] || ""; });
+    var text = fill(template, values);
     var result = label(text);
     result.text = "Tin gửi đi (không dấu): " + result.text + (student.value === "all" ? ", với tên dài nhất lớp" : "");
     show(out, result);
