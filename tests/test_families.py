@@ -140,3 +140,25 @@ def test_editing_a_notice_needs_its_version_and_stops_once_sent(families):
     notices.mark_handed_over([fresh], "print")
     with pytest.raises(ValueError, match="đã gửi"):
         notices.edit_text(fresh, "Sửa sau khi gửi", FamilyNotice.get_by_id(n.id).version)
+
+
+def test_the_demo_leaves_notices_in_every_state_and_the_last_day_to_make(school):
+    from models.demo.families import seed_demo_families
+
+    c = school["classes"]["6A1"]
+    names = ["Nguyễn Thị An", "Lê Văn An", "Trần Văn Bình", "Đặng Quốc Đạt", "Phạm Minh Dũng"]
+    with write_transaction():
+        for i, name in enumerate(names):
+            s = school["students"][name]
+            s.mother_phone = f"09812345{i:02d}"
+            s.save()
+    for i, name in enumerate(names):
+        absent(c, school["students"][name], 1, "K", day=date(2024, 11, 20 + i))
+    summary = seed_demo_families(today=DAY)
+    assert summary.startswith("7 thông báo gia đình lớp 6A1 đến ngày 24/11/2024")
+    day_states = [n.state for n in FamilyNotice.select().where(FamilyNotice.kind == "day").order_by(FamilyNotice.day)]
+    assert day_states == ["sent", "delivered", "failed", "pending"]
+    comments = FamilyNotice.select().where(FamilyNotice.kind == "monthly_comment").order_by(FamilyNotice.id)
+    assert [n.state for n in comments] == ["skipped", "pending", "pending"]
+    assert [d.existing for d in notices.day_drafts(c, date(2024, 11, 24))] == [None]  # left to make
+    assert settings.current().channel == "print"
