@@ -162,3 +162,15 @@ def test_the_demo_leaves_notices_in_every_state_and_the_last_day_to_make(school)
     assert [n.state for n in comments] == ["skipped", "pending", "pending"]
     assert [d.existing for d in notices.day_drafts(c, date(2024, 11, 24))] == [None]  # left to make
     assert settings.current().channel == "print"
+
+
+def test_a_notice_longer_than_one_sms_is_not_queued_until_shortened(families):
+    f = families
+    made = notices.create_notice("urgent", f["class"], [f["an"]], DAY, "x" * 150, f["user"])  # channel: print
+    settings.save_settings({"channel": "sms", "gateway_url": "http://127.0.0.1:9", "gateway_password": "x"}, None)
+    assert notices.queue_for_sms(made) == (0, 0, 1)
+    assert FamilyNotice.get_by_id(made[0].id).queued_at is None
+    with pytest.raises(ValueError, match="quá 160"):
+        notices.edit_text(made[0], "y" * 170, made[0].version)
+    notices.edit_text(made[0], "Ngày mai nghỉ học.", made[0].version)
+    assert notices.queue_for_sms([FamilyNotice.get_by_id(made[0].id)]) == (1, 0, 0)

@@ -35,7 +35,7 @@ def queued(school, count: int) -> list[FamilyNotice]:
             s.save()
     made = notices.create_notice("urgent", school["classes"]["6A1"], students, DAY,
                                  "Chiều nay trường cho học sinh nghỉ học do bão.", school["users"]["chunhiem"])
-    assert notices.queue_for_sms(made) == (len(made), 0)
+    assert notices.queue_for_sms(made) == (len(made), 0, 0)
     return made
 
 
@@ -88,7 +88,7 @@ def test_a_busy_phone_is_retried_with_back_off_and_a_bad_phone_fails_at_once(sch
         s.father_phone = "024 3826 1234"
         s.save()
     landline = notices.create_notice("urgent", school["classes"]["6A2"], [s], DAY, "Họp phụ huynh", None)
-    assert notices.queue_for_sms(landline) == (0, 1)
+    assert notices.queue_for_sms(landline) == (0, 1, 0)
     assert FamilyNotice.get_by_id(landline[0].id).state == "failed"
 
 

@@ -124,9 +124,10 @@ def family_notices_send(class_id: int):
         return _xlsx(data, f"Tin nhắn lớp {school_class.name} {day:%d-%m-%Y}.xlsx")
     if channel == "print":
         return family_notices_slips(class_id)
-    queued, failed = notices.queue_for_sms(pending)
-    flash(f"Đã đưa {queued} tin vào hàng đợi gửi SMS" + (f"; {failed} tin lỗi số điện thoại." if failed else "."),
-          "success" if not failed else "error")
+    queued, failed, too_long = notices.queue_for_sms(pending)
+    flash(f"Đã đưa {queued} tin vào hàng đợi gửi SMS" + (f"; {failed} tin lỗi số điện thoại" if failed else "")
+          + (f"; {too_long} tin quá {GSM7_LIMIT} ký tự chưa gửi: sửa nội dung cho ngắn lại rồi gửi lại" if too_long
+             else "") + ".", "success" if not (failed or too_long) else "error")
     return _back(class_id, day)
 
 

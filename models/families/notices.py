@@ -283,10 +283,11 @@ def mark_handed_over(notices: list[FamilyNotice], channel: str) -> int:
     return done
 
 
-def queue_for_sms(notices: list[FamilyNotice]) -> tuple[int, int]:
+def queue_for_sms(notices: list[FamilyNotice]) -> tuple[int, int, int]:
     """"Gửi" on the SMS channel: pending notices go to the sender's queue; those whose phone cannot get
-    an SMS fail at once with the reason. Returns (queued, failed)."""
-    queued = failed = 0
+    an SMS fail at once with the reason; those longer than one SMS stay pending for their text to be
+    shortened. Returns (queued, failed, too long)."""
+    queued = failed = too_long = 0
     now = datetime.now()
     with write_transaction():
         for notice in notices:
@@ -297,10 +298,13 @@ def queue_for_sms(notices: list[FamilyNotice]) -> tuple[int, int]:
                 set_state(fresh, "failed", "notice_failed", error=fresh.phone_problem, channel="sms")
                 failed += 1
                 continue
+            if sms_length(fresh.sms).count > GSM7_LIMIT:
+                too_long += 1
+                continue
             fresh.queued_at, fresh.next_attempt_at = now, now
             set_state(fresh, "pending", "notice_queue", channel="sms")
             queued += 1
-    return queued, failed
+    return queued, failed, too_long
 
 
 def edit_text(notice: FamilyNotice, text: str, expected_version: int) -> FamilyNotice:
