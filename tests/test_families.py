@@ -174,3 +174,18 @@ def test_a_notice_longer_than_one_sms_is_not_queued_until_shortened(families):
         notices.edit_text(made[0], "y" * 170, made[0].version)
     notices.edit_text(made[0], "Ngày mai nghỉ học.", made[0].version)
     assert notices.queue_for_sms([FamilyNotice.get_by_id(made[0].id)]) == (1, 0, 0)
+
+
+def test_the_audit_log_names_a_notice_by_student_and_day(families):
+    from models.audit_check.entities import describe, field_changes
+
+    f = families
+    made = notices.create_day_notices(f["class"], DAY, f["user"])
+    assert describe("family_notice", made[0].id) == (
+        f"Thông báo gửi gia đình số {made[0].id}: nghỉ học, vi phạm trong ngày, gia đình em "
+        f"{made[0].student.full_name} lớp 6A1, ngày 02/12/2024")
+    assert describe("notice_template", "day") == "Mẫu tin thông báo gia đình “Nghỉ học, vi phạm trong ngày”"
+    settings.set_opt_out(f["an"], True, "", f["user"])
+    entry = AuditEntry.select().where(AuditEntry.entity == "family_preference").get()
+    assert describe(entry.entity, entry.entity_id).startswith("Nguyện vọng nhận tin của gia đình em Nguyễn Thị An (")
+    assert [c.label for c in field_changes(entry)][0] == "Không nhận tin nhắn"
