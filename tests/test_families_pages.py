@@ -147,3 +147,37 @@ def test_head_of_department_sees_each_members_month(client, login_as, school):
 def test_plain_teacher_cannot_open_the_department_notices(client, login_as, school):
     login_as("giaovien")
     assert client.get("/teacher/department/notices").status_code == 403
+
+
+def test_the_accountant_reminds_owing_families_and_the_nurse_tells_a_finding(client, login_as, school):
+    from models.finance.fees import create_fee_item, generate_charges
+
+    c = school["classes"]["6A1"]
+    fee = create_fee_item(school["year"], "Học phí", 100_000, "year", [], True)
+    generate_charges(c, "nam", [fee.id])
+    auth = login_as("ketoan")
+    resp = auth.post(f"/accountant/class/{c.id}/remind", follow_redirects=True)
+    assert "Đã lập 7 thông báo nhắc nộp" in resp.get_data(as_text=True)
+    reminder = FamilyNotice.get(FamilyNotice.kind == "fee")
+    assert "còn 100.000 đ chưa nộp" in reminder.text and reminder.day == date.today()
+    again = auth.post(f"/accountant/class/{c.id}/remind", follow_redirects=True)  # once a day
+    assert "Không có thông báo mới" in again.get_data(as_text=True)
+    assert FamilyNotice.select().where(FamilyNotice.kind == "fee").count() == 7
+
+    an = school["students"]["Nguyễn Thị An"]
+    auth.logout()
+    auth = login_as("yte")
+    assert auth.post(f"/nurse/student/{an.id}/family-notice", data={"content": ""},
+                     follow_redirects=True).get_data(as_text=True).count("Chưa nhập nội dung") == 1
+    auth.post(f"/nurse/student/{an.id}/family-notice", data={"content": "Em bị cận thị, gia đình cho em đi khám mắt."})
+    health = FamilyNotice.get(FamilyNotice.kind == "health")
+    assert health.created_by.username == "yte" and "đi khám mắt" in health.text
+
+    auth.logout()
+    auth = login_as("chunhiem")
+    page = client.get(url(school)).get_data(as_text=True)  # today's notices of the class
+    assert "Nhắc nộp các khoản thu" in page and "Thông báo sức khỏe" in page
+
+    auth.logout()
+    auth = login_as("hieutruong")  # reads health records, writes nothing
+    assert auth.post(f"/nurse/student/{an.id}/family-notice", data={"content": "x"}).status_code == 403

@@ -218,25 +218,56 @@ def create_day_notices(school_class: SchoolClass, day: date, user: User | None,
 
 # --- a notice written by hand: the monthly comment, the result slip, an urgent notice ------------------
 
-def create_notice(kind: str, school_class: SchoolClass, students: list[Student], day: date, content: str,
-                  user: User | None) -> list[FamilyNotice]:
-    """One notice of `kind` to each student's family, its text from the kind's template with `content`."""
+def create_notices(kind: str, school_class: SchoolClass, contents: list[tuple[Student, str]], day: date,
+                   user: User | None, source: str = "") -> list[FamilyNotice]:
+    """One notice of `kind` to each student's family, its text from the kind's template with that student's
+    content. With a `source`, a student who already has that day's notice of that source gets no second one;
+    without, each call is its own (source "manual:…")."""
     if kind not in KINDS:
         raise ValueError("Chọn loại thông báo.")
+    contents = [(s, " ".join((c or "").split())) for s, c in contents]
+    if any(not c for _, c in contents):
+        raise ValueError("Chưa nhập nội dung thông báo.")
+    if not contents:
+        raise ValueError("Chọn ít nhất một học sinh.")
+    source = source or "manual:" + uuid.uuid4().hex[:12]
+    texts = {s.id: compose(kind, school_class, s, day, c) for s, c in contents}
+    for s, _ in contents:
+        why = _too_long(texts[s.id])
+        if why:
+            raise ValueError(f"Tin gửi gia đình em {s.full_name} {why}: rút gọn nội dung.")
+    opted = settings.opted_out_ids([s.id for s, _ in contents])
+    with write_transaction():
+        made_before = {n.student_id for n in FamilyNotice.select(FamilyNotice.student).where(
+            (FamilyNotice.kind == kind) & (FamilyNotice.day == day) & (FamilyNotice.source == source)
+            & FamilyNotice.student.in_([s.id for s, _ in contents]))}
+        return [_create(kind, school_class, s, day, source, texts[s.id], user, s.id in opted)
+                for s, _ in contents if s.id not in made_before]
+
+
+def create_notice(kind: str, school_class: SchoolClass, students: list[Student], day: date, content: str,
+                  user: User | None) -> list[FamilyNotice]:
+    """One notice of `kind` with the same content to each student's family (the class's urgent notice …)."""
     content = " ".join((content or "").split())
     if not content:
         raise ValueError("Chưa nhập nội dung thông báo.")
     if not students:
         raise ValueError("Chọn ít nhất một học sinh.")
-    texts = {s.id: compose(kind, school_class, s, day, content) for s in students}
-    for s in students:
-        why = _too_long(texts[s.id])
-        if why:
-            raise ValueError(f"Tin gửi gia đình em {s.full_name} {why}: rút gọn nội dung.")
-    opted = settings.opted_out_ids([s.id for s in students])
-    source = "manual:" + uuid.uuid4().hex[:12]
-    with write_transaction():
-        return [_create(kind, school_class, s, day, source, texts[s.id], user, s.id in opted) for s in students]
+    return create_notices(kind, school_class, [(s, content) for s in students], day, user)
+
+
+def create_fee_reminders(school_class: SchoolClass, day: date, user: User | None) -> list[FamilyNotice]:
+    """The accountant's reminder to each family of the class that still owes: how much is left to pay.
+    Once a day per student."""
+    from models.finance.payments import class_balances
+    from models.rules.money import format_vnd
+
+    owing = [b for b in class_balances(school_class) if b.owed > 0 and not b.left]
+    if not owing:
+        return []
+    return create_notices("fee", school_class, [
+        (b.student, f"các khoản thu của nhà trường còn {format_vnd(b.owed)} chưa nộp, kính mong gia đình nộp tại "
+                    "phòng kế toán") for b in owing], day, user, source="fee")
 
 
 # --- state changes ---------------------------------------------------------------------------------
