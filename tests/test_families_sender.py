@@ -158,3 +158,26 @@ def test_a_sender_killed_mid_batch_sends_each_remaining_notice_exactly_once(app,
         assert len(set(keys)) == len(keys)
         assert {n.state for n in FamilyNotice.select()} == {"delivered"}
         assert left_sending <= 1
+
+
+def test_an_unreachable_phone_or_a_wrong_password_is_retried_later(school):
+    import socket
+
+    with socket.socket() as s:  # a port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    use_gateway(f"http://127.0.0.1:{closed}")
+    made = queued(school, 1)
+    sender.run(once=True, sleep=no_sleep)
+    notice = FamilyNotice.get_by_id(made[0].id)
+    assert (notice.state, notice.attempts) == ("pending", 1)
+    assert notice.error == "Không kết nối được điện thoại gửi SMS."
+    with FakeGateway() as gw:
+        settings.save_settings({"channel": "sms", "gateway_url": gw.url, "gateway_login": LOGIN,
+                                "gateway_password": "wrong", "rate_per_minute": 120}, None)
+        with write_transaction():
+            FamilyNotice.update(next_attempt_at=datetime.now()).where(FamilyNotice.id == notice.id).execute()
+        sender.run(once=True, sleep=no_sleep)
+        notice = FamilyNotice.get_by_id(made[0].id)
+        assert (notice.state, notice.attempts, notice.error) == ("pending", 2, "Máy chủ SMS trả lỗi 401.")
+        assert gw.ids() == []

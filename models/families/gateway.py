@@ -6,6 +6,8 @@ The gateway keeps each message under the id we give it and refuses a second mess
 (409): so a notice whose send was interrupted can be asked about, or sent again, without reaching the
 family twice.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import requests
@@ -44,15 +46,20 @@ class _Session(requests.Session):
         return super().request(*args, **kwargs)
 
 
-def open_client(settings: FamilySettings) -> APIClient:
-    """A client for the phone named in the settings (use it as a context manager)."""
+@contextmanager
+def open_client(settings: FamilySettings) -> Iterator[APIClient]:
+    """A client for the phone named in the settings, its HTTP session closed afterwards."""
     if not settings.gateway_url:
         raise GatewayError("Chưa cài đặt địa chỉ máy chủ SMS của điện thoại (Quản trị › Thông báo gia đình).",
                            retry=False)
     if not settings.gateway_password:
         raise GatewayError("Chưa cài đặt mật khẩu máy chủ SMS của điện thoại.", retry=False)
-    return APIClient(settings.gateway_login or None, settings.gateway_password, base_url=settings.gateway_url,
-                     http=RequestsHttpClient(_Session()))
+    session = _Session()
+    try:
+        yield APIClient(settings.gateway_login or None, settings.gateway_password, base_url=settings.gateway_url,
+                        http=RequestsHttpClient(session))
+    finally:
+        session.close()
 
 
 def _state(message_state: domain.MessageState) -> GatewayState:
