@@ -49,6 +49,7 @@ _GROUPS = [
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
         ("Kết quả cuối năm", "vice_principal.year_end"),
+        ("Thông báo gia đình", "vice_principal.family_notices"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),

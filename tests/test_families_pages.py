@@ -181,3 +181,18 @@ def test_the_accountant_reminds_owing_families_and_the_nurse_tells_a_finding(cli
     auth.logout()
     auth = login_as("hieutruong")  # reads health records, writes nothing
     assert auth.post(f"/nurse/student/{an.id}/family-notice", data={"content": "x"}).status_code == 403
+
+
+def test_the_office_filters_the_schools_notices_by_class_and_teacher(client, login_as, school):
+    c = school["classes"]["6A1"]
+    an, cuc = school["students"]["Nguyễn Thị An"], school["students"]["Bùi Thị Cúc"]
+    notices.create_notice("urgent", c, [an], DAY, "Nghỉ học do bão.", school["users"]["chunhiem"])
+    notices.create_notice("monthly_comment", school["classes"]["6A2"], [cuc], DAY, "Tiến bộ.",
+                          school["users"]["totruong"])
+    login_as("phohieutruong")
+    assert "2 thông báo" in client.get("/vice-principal/notices").get_data(as_text=True)
+    by_class = client.get(f"/vice-principal/notices?class={c.id}").get_data(as_text=True)
+    assert "1 thông báo" in by_class and "Nghỉ học do bão." in by_class
+    by_teacher = client.get(f"/vice-principal/notices?teacher={school['users']['totruong'].id}").get_data(as_text=True)
+    assert "1 thông báo" in by_teacher and "Tiến bộ." in by_teacher
+    assert client.get("/vice-principal/notices?since=31/02/2024").status_code == 400
