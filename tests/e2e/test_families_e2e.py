@@ -49,6 +49,12 @@ def test_day_notices_go_by_sms_come_back_delivered_and_print(page, new_page, dem
         teacher.click("button:has-text('Xem')")
         expect(teacher.locator(".card h2").first).to_have_text(f"Nghỉ học, vi phạm ngày {day:%d/%m/%Y}")
         expect(teacher.locator(".card").nth(0)).to_contain_text("Chưa lập")
+        # the SMS is counted as it is typed, without diacritics, for the longest name of the class
+        teacher.fill("#n_content", "Thứ Bảy họp cha mẹ học sinh lúc 7 giờ 30.")
+        expect(teacher.locator("#compose-count")).to_contain_text("/160 ký tự (GSM-7), với tên dài nhất lớp")
+        teacher.fill("#n_content", "Đề nghị " * 30)
+        expect(teacher.locator("#compose-count")).to_contain_text("quá một tin SMS")
+        teacher.fill("#n_content", "")
         teacher.click("#make-day")
         expect(teacher.locator(".flash.success")).to_contain_text("Đã lập 1 thông báo")
         waiting = teacher.locator('#notices [data-state="pending"]').count()
@@ -93,3 +99,4 @@ def test_day_notices_go_by_sms_come_back_delivered_and_print(page, new_page, dem
     expect(head.locator("body")).to_contain_text("Em học tốt môn Toán")
     expect(head.locator('[data-state="delivered"]').first).to_be_visible()
     head.screenshot(path=str(SHOTS / "families-department.png"), full_page=True)
+    assert teacher.console_errors == [] and head.console_errors == []
