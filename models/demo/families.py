@@ -67,8 +67,8 @@ def seed_demo_families(today: date | None = None) -> str:
     comments = 0
     absent = {n.student_id for batch in made for n in batch}
     students = [e.student for e in class_roster(school_class) if not e.has_left and e.student.id not in absent]
-    # this family asked for no messages: the monthly comment to it is skipped, and shown so
-    settings.set_opt_out(students[0], True, "Gia đình đề nghị liên lạc trực tiếp qua điện thoại", teacher)
+    if students:  # this family asked for no messages: the monthly comment to it is skipped, and shown so
+        settings.set_opt_out(students[0], True, "Gia đình đề nghị liên lạc trực tiếp qua điện thoại", teacher)
     for i, (username, text) in enumerate(MONTHLY_COMMENTS):
         user = User.get_or_none(User.username == username)
         if user is not None and i < len(students):
