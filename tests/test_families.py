@@ -189,3 +189,14 @@ def test_the_audit_log_names_a_notice_by_student_and_day(families):
     entry = AuditEntry.select().where(AuditEntry.entity == "family_preference").get()
     assert describe(entry.entity, entry.entity_id).startswith("Nguyện vọng nhận tin của gia đình em Nguyễn Thị An (")
     assert [c.label for c in field_changes(entry)][0] == "Không nhận tin nhắn"
+
+
+def test_two_presses_at_once_make_the_days_notices_once(families, monkeypatch):
+    f = families
+    drafts = notices.day_drafts(f["class"], DAY)
+    notices.create_day_notices(f["class"], DAY, f["user"])
+    # the second press read the drafts before the first committed
+    monkeypatch.setattr(notices, "day_drafts", lambda *a, **k: drafts)
+    with pytest.raises(ValueError, match="vừa được lập"):
+        notices.create_day_notices(f["class"], DAY, f["user"])
+    assert FamilyNotice.select().count() == 2

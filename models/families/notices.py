@@ -9,7 +9,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    TextField,
+)
 
 from models.audit.log import record
 from models.core import KeptModel, write_transaction
@@ -210,9 +218,12 @@ def create_day_notices(school_class: SchoolClass, day: date, user: User | None,
             raise ValueError(f"Tin nhắn quá {GSM7_LIMIT} ký tự với: {', '.join(long)}. Rút gọn mẫu tin "
                              "“Nghỉ học, vi phạm trong ngày” (Quản trị › Thông báo gia đình).")
     made = []
-    with write_transaction():
-        for d in drafts:
-            made.append(_create("day", school_class, d.student, day, "attendance", d.text, user, d.opted_out))
+    try:
+        with write_transaction():
+            for d in drafts:
+                made.append(_create("day", school_class, d.student, day, "attendance", d.text, user, d.opted_out))
+    except IntegrityError:  # a second press at the same moment made them first
+        raise ValueError("Thông báo trong ngày vừa được lập (bấm hai lần?); tải lại trang để xem.") from None
     return made
 
 
