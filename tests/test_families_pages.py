@@ -66,6 +66,14 @@ def test_export_channel_downloads_the_phones_and_sms_channel_queues(client, logi
     resp = auth.post(url(absences, "/send"), data={"day": "02/12/2024"}, follow_redirects=True)
     assert "Đã đưa 1 tin vào hàng đợi gửi SMS" in resp.get_data(as_text=True)
     assert FamilyNotice.get_by_id(made[0].id).queued_at is not None
+    # while it is on its way the page polls the states, which come as out-of-band swaps of the state cells
+    states = client.get(url(absences, "/states?day=02/12/2024"), headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'id="state-{made[0].id}" hx-swap-oob="true"' in states and 'hx-trigger="every 5s"' in states
+    assert "<textarea" not in states
+    with write_transaction():
+        FamilyNotice.update(state="delivered").where(FamilyNotice.id == made[0].id).execute()
+    states = client.get(url(absences, "/states?day=02/12/2024")).get_data(as_text=True)
+    assert 'data-state="delivered"' in states and "hx-trigger" not in states  # nothing left on its way: stop
 
 
 def test_a_notice_written_by_hand_is_checked_and_a_stale_edit_gets_409(client, login_as, absences):

@@ -63,13 +63,29 @@ def family_notices(class_id: int):
     school_class = own_homeroom_class(class_id)
     day = _day(request.args.get("day"))
     roster = [e for e in class_roster(school_class) if not e.has_left]
+    rows = notices.class_notices(school_class, day)
     return render_template(
         "homeroom/family_notices.html", school_class=school_class, day=day, config=settings.current(),
         channels=settings.CHANNELS, drafts=notices.day_drafts(school_class, day, _violations(school_class, day)),
-        rows=notices.class_notices(school_class, day), roster=roster, kinds={k: KINDS[k] for k in HAND_KINDS},
+        rows=rows, roster=roster, kinds={k: KINDS[k] for k in HAND_KINDS},
         opted=settings.opted_out_ids([e.student.id for e in roster]), sms_limit=GSM7_LIMIT,
         template_of={k: settings.template_text(k) for k in HAND_KINDS},
-        values=notices.template_values(school_class, None, day, ""))
+        values=notices.template_values(school_class, None, day, ""), in_flight=_in_flight(rows))
+
+
+def _in_flight(rows: list[FamilyNotice]) -> bool:
+    """Some notice is on its way to the phone: queued or being sent."""
+    return any(n.state == "sending" or (n.state == "pending" and n.queued_at) for n in rows)
+
+
+@bp.route("/class/<int:class_id>/notices/states")
+def family_notice_states(class_id: int):
+    """The day's notices' states as out-of-band swaps (the page polls while SMS are on their way)."""
+    school_class = own_homeroom_class(class_id)
+    day = _day(request.args.get("day"))
+    rows = notices.class_notices(school_class, day)
+    return render_template("homeroom/_family_states.html", rows=rows, school_class=school_class, day=day,
+                           in_flight=_in_flight(rows))
 
 
 @bp.route("/class/<int:class_id>/notices/day", methods=["POST"])

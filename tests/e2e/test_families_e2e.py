@@ -63,9 +63,11 @@ def test_day_notices_go_by_sms_come_back_delivered_and_print(page, new_page, dem
         expect(teacher.locator(".flash")).to_contain_text(f"Đã đưa {waiting} tin vào hàng đợi gửi SMS")
         teacher.screenshot(path=str(SHOTS / "families-queued.png"), full_page=True)
 
+        expect(teacher.locator("#state-poller")).to_contain_text("trạng thái tự cập nhật")
         send_notices(demo_server)
-        teacher.get_by_role("link", name="Cập nhật trạng thái").click()
-        expect(teacher.locator('#notices [data-state="delivered"]')).to_have_count(waiting)
+        # the page polls the states while SMS are on their way: no reload needed
+        expect(teacher.locator('#notices [data-state="delivered"]')).to_have_count(waiting, timeout=20_000)
+        expect(teacher.locator("#state-poller")).to_have_text("")
         expect(teacher.locator('#notices [data-state="pending"]')).to_have_count(0)
         teacher.screenshot(path=str(SHOTS / "families-delivered.png"), full_page=True)
         texts = [m["textMessage"]["text"] for m in gateway.accepted]
