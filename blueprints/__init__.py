@@ -52,5 +52,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
 
     from blueprints.commands import register_commands
+    from blueprints.family_commands import register_family_commands
 
     register_commands(app)
+    register_family_commands(app)

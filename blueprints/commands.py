@@ -76,8 +76,11 @@ def register_commands(app: Flask) -> None:
             from models.demo.discipline import seed_demo_discipline
 
             discipline = seed_demo_discipline(today=today)
+            from models.demo.families import seed_demo_families
+
+            families = seed_demo_families(today=today)
         click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous} "
-                   f"Thu: {finance}. {discipline}")
+                   f"Thu: {finance}. {discipline} Có {families}.")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 
     @app.cli.command("audit-verify")

@@ -36,6 +36,7 @@ _GROUPS = [
         ("Sao lưu dữ liệu", "admin.backups"),
         ("Lưu trữ cuối năm", "print.archive_page"),
         ("Kiểm tra lại sau hè", "admin.retests"),
+        ("Thông báo gia đình", "admin.family_settings"),
     ]),
     ("Ban giám hiệu", ("principal", "vice_principal"), [
         ("Tổng quan", "vice_principal.home"),
@@ -48,6 +49,7 @@ _GROUPS = [
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
         ("Kết quả cuối năm", "vice_principal.year_end"),
+        ("Thông báo gia đình", "vice_principal.family_notices"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
@@ -56,6 +58,7 @@ _GROUPS = [
         ("Sổ chủ nhiệm", "homeroom.book_home"),
         ("Kết quả cuối năm", "homeroom.year_end_home"),
         ("Các khoản thu của lớp", "homeroom.fees_home"),
+        ("Thông báo gia đình", "homeroom.family_notices_home"),
     ]),
     ("Điểm danh", "attendance_delegate", [
         ("Điểm danh", "homeroom.attendance_classes_list"),
@@ -64,11 +67,13 @@ _GROUPS = [
         ("Lớp tôi dạy", "teacher.home"),
         ("Sổ điểm", "teacher.gradebook"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
+        ("Thông báo gia đình đã lập", "teacher.my_notices"),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
         ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
+        ("Thông báo gia đình của tổ", "teacher.department_notices"),
     ]),
     ("Y tế", ("nurse",), [
         ("Học sinh", "nurse.home"),

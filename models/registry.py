@@ -8,6 +8,8 @@ from models.attendance.register import (
 )
 from models.audit.log import AuditEntry
 from models.discipline.conduct import ConductItem, ConductRecord
+from models.families.notices import FamilyNotice
+from models.families.settings import FamilyPreference, FamilySettings, NoticeTemplate
 from models.finance.disclosure import DisclosureLine
 from models.finance.fees import Charge, Exemption, FeeItem
 from models.finance.payments import Payment, PaymentLine, ReceiptCounter
@@ -77,4 +79,5 @@ ALL_MODELS = [
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
     PrimaryAward,
     ConductItem, ConductRecord, HomeroomBookSection, HomeroomNote,
+    FamilySettings, NoticeTemplate, FamilyPreference, FamilyNotice,
 ]

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from blueprints.accountant import bp
 from blueprints.accountant.forms import grades_of, id_of, optional_date, payment_lines
@@ -119,6 +120,25 @@ def class_balances(class_id: int):
         abort(404)
     return render_template("accountant/class_balances.html", school_class=school_class,
                            rows=payments.class_balances(school_class))
+
+
+@bp.route("/class/<int:class_id>/remind", methods=["POST"])
+def remind_families(class_id: int):
+    """A fee reminder to each family of the class that still owes (sent by the school's channel from the
+    homeroom teacher's page of the day's notices)."""
+    from models.families.notices import create_fee_reminders
+
+    school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
+    if school_class is None:
+        abort(404)
+    try:
+        made = create_fee_reminders(school_class, date.today(), current_user)
+    except ValueError as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"Đã lập {len(made)} thông báo nhắc nộp gửi gia đình; giáo viên chủ nhiệm gửi đi cùng thông báo "
+              "trong ngày." if made else "Không có thông báo mới: lớp không còn ai nợ hoặc đã nhắc hôm nay.", "success")
+    return redirect(url_for("accountant.class_balances", class_id=class_id))
 
 
 def _student_page(student: Student, year: SchoolYear, error: str | None = None, status: int = 200):

@@ -29,6 +29,7 @@ from blueprints.admin import (  # noqa: E402,F401
     audit_views,
     backup_views,
     calendar_views,
+    family_views,
     lock_views,
     people_views,
     person_views,

@@ -60,6 +60,7 @@ from blueprints.homeroom import (  # noqa: E402,F401
     attendance_views,
     book_views,
     conduct_views,
+    family_views,
     primary_views,  # noqa: E402,F401
     yearend_views,
 )

@@ -24,6 +24,28 @@ def home():
                            outbreaks=daily.outbreaks(today))
 
 
+@bp.route("/student/<int:student_id>/family-notice", methods=["POST"])
+def family_notice(student_id: int):
+    """A health finding told to the student's family (sent by the school's channel from the homeroom
+    teacher's page of the day's notices)."""
+    from models.families.notices import create_notice
+
+    student = Student.get_or_none(Student.id == student_id)
+    if student is None:
+        abort(404)
+    school_class = current_class_of(student)
+    try:
+        if school_class is None:
+            raise ValueError("Học sinh không còn học ở lớp nào: không gửi thông báo được.")
+        create_notice("health", school_class, [student], date.today(), request.form.get("content", ""), current_user)
+    except ValueError as refused:
+        flash(str(refused), "error")
+    else:
+        flash("Đã lập thông báo sức khỏe gửi gia đình; giáo viên chủ nhiệm gửi đi cùng thông báo trong ngày.",
+              "success")
+    return redirect(url_for("nurse.student_record", student_id=student.id))
+
+
 @bp.route("/student/<int:student_id>", methods=["GET", "POST"])
 def student_record(student_id: int):
     """A student's full health record: the nurse edits it; anyone else's read is audited."""

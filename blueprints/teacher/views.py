@@ -49,6 +49,7 @@ def department():
 from blueprints.teacher import (  # noqa: E402,F401
     comment_views,
     department_views,
+    family_views,
     gradebook_views,
     primary_views,  # noqa: E402,F401
 )

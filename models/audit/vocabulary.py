@@ -77,6 +77,12 @@ ACTIONS: dict[str, str] = {
     "pay": "Thu tiền (lập phiếu thu)",
     "reverse": "Huỷ phiếu thu bằng bút toán đảo",
     "withdraw": "Rút lại ghi nhận",
+    "notice_queue": "Đưa thông báo vào hàng đợi gửi SMS",
+    "notice_sending": "Bắt đầu gửi thông báo",
+    "notice_sent": "Đã gửi thông báo",
+    "notice_delivered": "Gia đình đã nhận thông báo",
+    "notice_retry": "Gửi lại thông báo sau",
+    "notice_failed": "Gửi thông báo bị lỗi",
 }
 
 # entity code → label
@@ -137,6 +143,10 @@ ENTITIES: dict[str, str] = {
     "conduct_record": "Ghi nhận nề nếp",
     "homeroom_book": "Sổ chủ nhiệm",
     "homeroom_note": "Ghi chép sổ chủ nhiệm",
+    "family_notice": "Thông báo gửi gia đình",
+    "family_settings": "Cài đặt gửi thông báo gia đình",
+    "notice_template": "Mẫu tin thông báo gia đình",
+    "family_preference": "Nguyện vọng nhận tin của gia đình",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -229,6 +239,9 @@ FIELDS: dict[str, str] = {
     "estimate": "Dự toán", "actual": "Thực hiện",
     "points": "Điểm", "applies_to": "Ghi cho", "withdrawn": "Đã rút lại",
     "kind_note": "Loại ghi chép", "records": "Số ghi nhận", "present": "Số phụ huynh dự họp", "expected": "Số phụ huynh được mời",
+    "channel": "Cách gửi", "gateway_url": "Địa chỉ máy chủ SMS", "gateway_login": "Tên đăng nhập máy chủ SMS",
+    "rate_per_minute": "Số tin mỗi phút", "password_set": "Đã đặt mật khẩu máy chủ SMS",
+    "opted_out": "Không nhận tin nhắn", "note": "Ghi chú", "key": "Mã chống gửi trùng", "error": "Lỗi",
 }
 
 

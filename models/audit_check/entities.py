@@ -176,6 +176,20 @@ def _describe(entity: str, key: str) -> str | None:
 
         note = HomeroomNote.get_or_none(HomeroomNote.id == int(key))
         return f"“{note.kind_label}”, lớp {note.school_class.name}, ngày {note.day:%d/%m/%Y}" if note else None
+    if entity == "family_notice" and key.isdigit():
+        from models.families.notices import FamilyNotice
+
+        notice = FamilyNotice.get_or_none(FamilyNotice.id == int(key))
+        return (f"số {key}: {notice.kind_label.lower()}, gia đình em {notice.student.full_name} lớp "
+                f"{notice.school_class.name}, ngày {_day(notice.day.isoformat())}") if notice else None
+    if entity == "notice_template":
+        from models.families.settings import KINDS
+
+        return f"“{KINDS[key]}”" if key in KINDS else None
+    if entity == "family_preference":
+        return f"em {_student(key)}"
+    if entity == "family_settings":
+        return "của trường"
     if entity == "backup":
         return key  # the archive's file name
     if entity == "student_import":
