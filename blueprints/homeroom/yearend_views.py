@@ -1,10 +1,10 @@
 """Year end for the homeroom teacher (GVCN): conduct per semester, the computed result sheets, comments for
 the học bạ, submitting the class, and conduct after summer training."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.fragments import render_fragment
-from blueprints.guards import own_year_end_class, refuse, year_end_classes
+from blueprints.guards import own_year_end_class, refuse, year_end_classes, year_end_only_classes
 from blueprints.homeroom import bp
 from blueprints.yearend_exports import list_answer, sector_answer, slips_answer
 from models.school.structure import class_roster, enrolment_in
@@ -37,7 +37,8 @@ def _semester(number: int) -> int:
 @bp.route("/year-end")
 def year_end_home():
     """The classes the teacher is (or was) homeroom teacher of, with their year-end state."""
-    classes = [(c, records.year_end_of(c)) for c in year_end_classes(current_user)]
+    shown = year_end_only_classes(current_user) if g.get("year_end_only") else year_end_classes(current_user)
+    classes = [(c, records.year_end_of(c)) for c in shown]
     return render_template("homeroom/year_end_home.html", classes=classes, labels=records.STATE_LABELS)
 
 
