@@ -8,7 +8,7 @@ from blueprints.guards import own_year_end_class, refuse, year_end_classes, year
 from blueprints.homeroom import bp
 from blueprints.yearend_exports import list_answer, sector_answer, slips_answer
 from models.school.structure import class_roster, enrolment_in
-from models.yearend import approval, records, results, summer
+from models.yearend import approval, conduct_changes, records, results, summer
 
 PERIODS = {"hk1": 1, "hk2": 2, "year": results.YEAR}
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "locked": 422, "conflict": 409}
@@ -51,6 +51,7 @@ def year_end_class(class_id: int):
     return render_template("homeroom/year_end_class.html", school_class=school_class, sheet=sheet, state=state,
                            labels=records.STATE_LABELS, steps=records.steps_of(school_class),
                            step_labels=records.STEP_LABELS, reapprove=approval.needs_reapproval(school_class, sheet),
+                           conduct_requests=conduct_changes.requests_of_class(school_class),
                            summer_rows=summer.summer_students(school_class) if state.state == records.APPROVED else [])
 
 
@@ -87,7 +88,8 @@ def conduct(class_id: int, semester: int):
     rows = [(entry, levels.get((entry.student.id, semester)), levels.get((entry.student.id, 1)))
             for entry in class_roster(school_class)]
     return render_template("homeroom/conduct.html", school_class=school_class, semester=semester, rows=rows,
-                           blocked=blocked, year_level=records.year_level, key=records.conduct_key)
+                           blocked=blocked, year_level=records.year_level, key=records.conduct_key,
+                           approved=records.year_end_of(school_class).state == records.APPROVED)
 
 
 @bp.route("/class/<int:class_id>/conduct/<int:semester>/row", methods=["POST"])
@@ -107,7 +109,8 @@ def conduct_row(class_id: int, semester: int):
                            rating=levels.get((student.id, semester)), first=first, row=_int("row"),
                            state="saved" if result.status == "saved" else result.status, message=result.message,
                            blocked=records.frozen_message(school_class), year_level=records.year_level,
-                           key=records.conduct_key), STATUS[result.status]
+                           key=records.conduct_key,
+                           approved=records.year_end_of(school_class).state == records.APPROVED), STATUS[result.status]
 
 
 @bp.route("/class/<int:class_id>/comments")

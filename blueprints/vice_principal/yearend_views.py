@@ -7,7 +7,7 @@ from blueprints.guards import require_principal
 from blueprints.vice_principal import bp
 from blueprints.yearend_exports import list_answer, sector_answer, summary_answer
 from models.school.structure import SchoolClass, SchoolYear
-from models.yearend import approval, records, reports, results
+from models.yearend import approval, conduct_changes, records, reports, results
 
 
 def _year() -> SchoolYear:
@@ -46,6 +46,7 @@ def year_end_class(class_id: int):
                            steps=records.steps_of(school_class), step_labels=records.STEP_LABELS,
                            reapprove=approval.needs_reapproval(school_class, sheet),
                            changed=approval.changed_students(school_class, sheet),
+                           conduct_requests=conduct_changes.requests_of_class(school_class),
                            is_principal=current_user.has_role("principal"))
 
 

@@ -31,7 +31,8 @@ STATES = {
 STATE_BADGES = {"cho_to_truong": "warn", "cho_pht": "warn", "da_duyet": "role", "da_ap_dung": "ok",
                 "bi_tra_lai": "danger", "bi_tu_choi": "muted"}
 OPEN_STATES = ("cho_to_truong", "cho_pht", "da_duyet", "bi_tra_lai")
-TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh"}
+# "conduct": a conduct level after the year's approval, filed by the GVCN (models/yearend/conduct_changes.py)
+TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh", "conduct": "Sửa rèn luyện"}
 ACTIONS = {"file": "Lập đề nghị", "resubmit": "Sửa và gửi lại", "confirm": "Tổ trưởng xác nhận",
            "return": "Tổ trưởng trả lại", "approve": "Phê duyệt", "reject": "Từ chối", "apply": "Áp dụng vào sổ"}
 
@@ -110,11 +111,15 @@ class CorrectionRequest(KeptModel):
 
         if self.target == "mark":
             return f"{Column(self.kind, self.idx).label} · {self.semester.label}"
+        if self.target == "conduct":
+            return f"Mức rèn luyện · {self.semester.label}"
         return f"Ngày {format_date(self.day)}, buổi {self.session}"
 
     @property
     def subject_label(self) -> str:
-        return self.subject.name if self.target == "mark" else "Điểm danh"
+        if self.target == "mark":
+            return self.subject.name
+        return "Rèn luyện" if self.target == "conduct" else "Điểm danh"
 
     def show(self, value: str | None) -> str:
         return describe(self.target, value, self.subject if self.target == "mark" else None)
@@ -132,12 +137,18 @@ class CorrectionRequest(KeptModel):
         return self.show(self.new_value)
 
 
+# a conduct request stores the level's key (the columns hold four characters)
+CONDUCT_LEVELS = {"T": "Tốt", "K": "Khá", "Đ": "Đạt", "C": "Chưa đạt"}
+
+
 def describe(target: str, value: str | None, subject: Subject | None = None) -> str:
     """A stored value as the book writes it: "8,5", "Đ", "P"; "(trống)" or "Có mặt" for none."""
     from models.gradebook.marks import display
 
     if target == "attendance":
         return value or "Có mặt"
+    if target == "conduct":
+        return CONDUCT_LEVELS.get(value or "", "(chưa xếp loại)")
     return display(value, subject.comment_only) or "(trống)"
 
 
@@ -252,6 +263,8 @@ def can_view(req: CorrectionRequest, user) -> bool:
     """The people in the workflow: the filer, the head, the board, the admin, and the class's GVCN."""
     if req.filed_by_id == user.id or can_decide(user) or can_apply(user) or is_head_for(req, user):
         return True
+    if req.target == "conduct":
+        return user.staff_id is not None and req.school_class.homeroom_teacher_id == user.staff_id
     if req.target == "attendance" and user.staff_id is not None:
         from models.attendance.register import delegated_classes
 
@@ -278,6 +291,11 @@ def _first_state(target: str, subject: Subject | None, user) -> str:
     if not heads.exists() or subject.department_id in head_departments(user):
         return "cho_pht"
     return "cho_to_truong"
+
+
+def open_request_for(**where) -> CorrectionRequest | None:
+    """The request still open (not applied, rejected) for the cell the keyword arguments name, if any."""
+    return _open_request_for(**where)
 
 
 def _open_request_for(**where) -> CorrectionRequest | None:
@@ -432,13 +450,20 @@ def file_attendance_request(session: AttendanceTarget, new_text: str, reason: st
                         reason=reason), evidence, user, upload_dir, now)
 
 
-def _create(values: dict, evidence: Evidence, user, upload_dir: str, now: datetime) -> CorrectionRequest:
+def create_request(values: dict, evidence: Evidence | None, user, upload_dir: str,
+                   now: datetime) -> CorrectionRequest:
+    """File a checked request (another area's target, e.g. conduct): its first step and its audit entry."""
+    return _create(values, evidence, user, upload_dir, now)
+
+
+def _create(values: dict, evidence: Evidence | None, user, upload_dir: str, now: datetime) -> CorrectionRequest:
     from models.audit.log import record
 
-    stored = _store_evidence(evidence, upload_dir)
+    stored = _store_evidence(evidence, upload_dir) if evidence is not None else None
     with write_transaction():
-        req = CorrectionRequest.create(**values, evidence_file=stored, evidence_name=evidence.name,
-                                       evidence_type=evidence.mimetype, evidence_size=len(evidence.data),
+        req = CorrectionRequest.create(**values, evidence_file=stored, evidence_name=evidence and evidence.name,
+                                       evidence_type=evidence and evidence.mimetype,
+                                       evidence_size=evidence and len(evidence.data),
                                        state=_first_state(values["target"], values.get("subject"), user),
                                        filed_by=user.id, filed_at=now)
         _step(req, "file", user, now, req.reason)
@@ -534,8 +559,11 @@ def reject(req: CorrectionRequest, user, comment: str, now: datetime | None = No
 
 
 def apply(req: CorrectionRequest, user, now: datetime | None = None,
-          office_hours: str = OFFICE_HOURS, office_days: int = 6) -> CorrectionRequest:
-    """The admin writes the approved value into the locked book, in one transaction with the request's state."""
+          office_hours: str = OFFICE_HOURS, office_days: int = 6, write=None) -> CorrectionRequest:
+    """The admin writes the approved value into the locked book, in one transaction with the request's state.
+
+    A target of a later area (conduct) brings its writer: `write(request, user, now)`, run inside the
+    transaction."""
     from models.audit.log import record
     from models.gradebook import marks
 
@@ -550,8 +578,12 @@ def apply(req: CorrectionRequest, user, now: datetime | None = None,
                              "chỉ áp dụng được đề nghị đã duyệt.")
         if req.target == "mark":
             marks.apply_correction(current, user, now)
-        else:
+        elif req.target == "attendance":
             apply_attendance_correction(current, user, now)
+        elif write is not None:
+            write(current, user, now)
+        else:
+            raise ValueError(f"Đề nghị #{req.id} ({req.target_label}) không áp dụng được ở đây.")
         CorrectionRequest.update(state="da_ap_dung", applied_by=user.id, applied_at=now).where(
             CorrectionRequest.id == req.id).execute()
         req.state, req.applied_by, req.applied_at = "da_ap_dung", user.id, now

@@ -253,8 +253,9 @@ def frozen_message(school_class: SchoolClass) -> str | None:
     """Why the class's results can no longer be typed, or None while they can."""
     state = year_end_of(school_class).state
     if state == APPROVED:
-        return ("Kết quả cả năm của lớp đã được hiệu trưởng duyệt. Điểm sửa qua đề nghị sửa điểm; muốn sửa rèn "
-                "luyện, đề nghị hiệu trưởng trả lại lớp.")
+        return ("Kết quả cả năm của lớp đã được hiệu trưởng duyệt: rèn luyện không sửa trực tiếp được nữa. Muốn "
+                "sửa, bấm “Đề nghị sửa” ở dòng của học sinh và ghi lí do; phó hiệu trưởng duyệt, quản trị áp dụng, "
+                "rồi hiệu trưởng duyệt lại kết quả của lớp. Điểm sửa qua đề nghị sửa điểm.")
     if state in (SUBMITTED, PASSED):
         return "Lớp đã nộp kết quả cuối năm; chờ trả lại để sửa."
     return None
