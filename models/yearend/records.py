@@ -169,6 +169,13 @@ def comments(school_class: SchoolClass, subject: Subject | None = None) -> dict[
     return {c.student_id: c for c in StudentComment.select().where(where)}
 
 
+def subject_comments(school_class: SchoolClass) -> dict[tuple[int, int], str]:
+    """(student id, subject id) → the subject teacher's comment, for the whole class: one query (the học bạ)."""
+    return {(c.student_id, c.subject_id): c.text
+            for c in StudentComment.select().where((StudentComment.school_class == school_class)
+                                                   & StudentComment.subject.is_null(False)) if c.text}
+
+
 def year_end_of(school_class: SchoolClass) -> ClassYearEnd:
     """The class's year-end state; a class nobody has submitted yet is a draft (not stored)."""
     row = ClassYearEnd.get_or_none(ClassYearEnd.school_class == school_class)
