@@ -49,6 +49,21 @@ def test_the_proposal_follows_the_results(ys):
     assert rows["Bùi Thị Cúc"].flag == "Chưa đủ kết quả cả năm"  # 6A2: no marks
 
 
+def test_the_decision_after_summer_replaces_the_first(ys):
+    from models.yearend import summer
+
+    s = full_class(ys)
+    approve(ys)
+    c, admin = ys["classes"]["6A1"], ys["users"]["admin"]
+    summer.save_retest(c, s[3], ys["subjects"]["TOAN"], "6,5", admin)
+    summer.save_retest(c, s[3], ys["subjects"]["VAN"], "6,0", admin)
+    summer.save_summer_conduct(c, s[4], "C", ys["users"]["chunhiem"])  # still Chưa đạt: not promoted
+    rows = _rows(placement.propose(ys["year"]))
+    assert (rows[s[3].full_name].decision, rows[s[3].full_name].target, rows[s[3].full_name].flag) == (
+        tt22.PROMOTED, "7A1", "")
+    assert (rows[s[4].full_name].stays, rows[s[4].full_name].target) == (True, "6A1")
+
+
 def test_the_admin_reviews_then_carries_and_the_leaver_completes(client, login_as, ys):
     s = full_class(ys)
     approve(ys)

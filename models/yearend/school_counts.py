@@ -21,12 +21,13 @@ from models.school.structure import Enrolment, GradeSubject, SchoolClass, School
 
 @dataclass
 class Outcome:
-    """What the summary counts of one student of a class."""
+    """What the summary counts of one student of a class (and the carry-forward proposal reads)."""
 
     learning: str | None
     conduct: str | None
     promotion: str | None = None
     award: str | None = None
+    student_id: int = 0
 
 
 @dataclass
@@ -176,7 +177,7 @@ def class_outcomes(year: SchoolYear, semester: int | None) -> dict[int, list[Out
                 level = tt22.conduct_year(first, second) if first and second else None
             else:
                 level = conduct.get((class_id, student_id, semester))
-            outcome = Outcome(learning, level)
+            outcome = Outcome(learning, level, student_id=student_id)
             if semester is None and level and learning:
                 scored = {c.name: values[c.name] for c in cols if not c.comment_only}
                 outcome.award = tt22.award(level, learning, scored)
