@@ -1,5 +1,5 @@
 """The one permission check per blueprint, and the object-level checks views call."""
-from flask import abort, request
+from flask import abort, current_app, g, request
 from flask_login import current_user, login_required
 from peewee import Select, fn
 
@@ -86,13 +86,28 @@ def homeroom_classes(user, year: SchoolYear | None = None) -> list[SchoolClass]:
                 .order_by(SchoolClass.name))
 
 
+# the homeroom pages a teacher reaches for a class of an earlier, still open year (year_end_only_classes)
+YEAR_END_VIEWS = "blueprints.homeroom.yearend_views"
+
+
+def _year_end_page() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is not None and view.__module__ == YEAR_END_VIEWS
+
+
 def require_homeroom():
-    """Homeroom teachers pass; so do attendance delegates (giám thị), whose views check own_attendance_class."""
+    """Homeroom teachers pass; so do attendance delegates (giám thị), whose views check own_attendance_class.
+    A teacher who is homeroom only of a class in an earlier year whose year end is still open (e.g. last year's
+    class, to rate conduct and submit it) passes for the year-end pages only, and only for those classes."""
 
     @login_required
     def guard():
-        allow(bool(_ENTERS_ATTENDANCE.first(current_user.staff_id)[0]),
-              "không chủ nhiệm lớp nào và không được giao nhập điểm danh")
+        if _ENTERS_ATTENDANCE.first(current_user.staff_id)[0]:
+            return
+        if _year_end_page() and year_end_only_classes(current_user):
+            g.year_end_only = True
+            return
+        refuse("page", request.path, "không chủ nhiệm lớp nào và không được giao nhập điểm danh")
 
     return guard
 
@@ -227,13 +242,26 @@ def year_end_classes(user) -> list[SchoolClass]:
                 .order_by(SchoolYear.start_year.desc(), SchoolClass.name))
 
 
+def year_end_only_classes(user) -> list[SchoolClass]:
+    """The classes of earlier years whose year end is still open that the user was homeroom teacher of: what a
+    teacher who is not homeroom this year reaches (approval.year_end_open)."""
+    from models.yearend.approval import year_end_open
+
+    current = SchoolYear.current()
+    return [c for c in year_end_classes(user)
+            if current is not None and c.year.start_year < current.start_year and year_end_open(c.year)]
+
+
 def own_year_end_class(class_id: int) -> SchoolClass:
-    """The class, if the current user is its homeroom teacher (in its own year, past years too); 403 otherwise."""
+    """The class, if the current user is its homeroom teacher (in its own year, past years too); 403 otherwise.
+    A teacher let in for year end only (not homeroom this year) reaches only classes of a still open year."""
     school_class = SchoolClass.get_or_none(SchoolClass.id == class_id)
     if school_class is None:
         abort(404)
     if current_user.staff_id is None or school_class.homeroom_teacher_id != current_user.staff_id:
         refuse("school_class", school_class.id, "không phải lớp chủ nhiệm của người dùng")
+    if g.get("year_end_only") and school_class not in year_end_only_classes(current_user):
+        refuse("school_class", school_class.id, "kết quả cuối năm của năm học này đã khép lại")
     return school_class
 
 

@@ -1,5 +1,5 @@
 """What the navigation shows each person: one group per role they hold."""
-from blueprints.guards import attendance_classes, homeroom_classes
+from blueprints.guards import attendance_classes, homeroom_classes, year_end_only_classes
 
 
 def _count(name: str):
@@ -62,6 +62,9 @@ _GROUPS = [
     ]),
     ("Điểm danh", "attendance_delegate", [
         ("Điểm danh", "homeroom.attendance_classes_list"),
+    ]),
+    ("Chủ nhiệm năm trước", "year_end_homeroom", [  # homeroom of last year's class only, its year end open
+        ("Kết quả cuối năm", "homeroom.year_end_home"),
     ]),
     ("Giảng dạy", ("teacher", "head_of_department"), [
         ("Lớp tôi dạy", "teacher.home"),
@@ -126,6 +129,8 @@ def _allowed(user, test) -> bool:
         return bool(homeroom_classes(user))
     if test == "attendance_delegate":  # a supervisor (giám thị) entering a class's attendance
         return not homeroom_classes(user) and bool(attendance_classes(user))
+    if test == "year_end_homeroom":
+        return not attendance_classes(user) and bool(year_end_only_classes(user))
     return user.has_role(*test)
 
 

@@ -68,7 +68,9 @@ def test_promotion_rule():
     assert promotion(None, None, 46) == "Không được lên lớp"
     assert promotion(None, "Tốt", 3) == "—"
     assert promotion("Khá", "Đạt", 45) == "Được lên lớp"
-    assert promotion("Chưa đạt", "Tốt", 0) == "Không được lên lớp"
+    # TT22 Điều 12–14: a Chưa đạt is decided after summer training or re-tests, not at once
+    assert promotion("Chưa đạt", "Tốt", 0) == "Rèn luyện trong kì nghỉ hè"
+    assert promotion("Khá", "Chưa đạt", 0) == "Kiểm tra lại"
 
 
 def test_pdf_is_a3_landscape_with_liberation_serif_names_and_corrections(app, marked, tmp_path):

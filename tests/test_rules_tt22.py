@@ -48,6 +48,14 @@ def test_semester_average_vectors(regular, midterm, final, expected):
     assert result.as_tuple().exponent == -1
 
 
+def test_semester_average_of_total_is_the_same_average_from_a_sum_and_a_count():
+    assert tt22.semester_average_of_total(D("24"), 3, D("8"), D("9")) == D("8.4")  # 67/8 = 8,375
+    assert tt22.semester_average_of_total(D("27"), 3, D("7.5"), D("8")) == D("8.3")  # 66/8 = 8,25 half up
+    assert tt22.semester_average_of_total(D("15.9"), 3, D("6.2"), D("5.2")) == D("5.5")  # P7: 43.9/8
+    with pytest.raises(ValueError):
+        tt22.semester_average_of_total(D("0"), 0, D("8"), D("8"))
+
+
 def test_n1_published_value_is_wrong():
     assert tt22.semester_average([D("7"), D("8")], D("9"), D("10")) != D("8.3")
 

@@ -210,13 +210,17 @@ def year_set_current(year_id: int):
 
 @bp.route("/years/carry-forward", methods=["POST"])
 def year_carry_forward():
-    """Chuyển năm học: open the next year from the current one; students move up except those staying."""
+    """Chuyển năm học: open the next year from the current one; students move up except those staying (the
+    boxes ticked on the review page, and any codes typed), the last grade of a level completes the programme."""
+    from blueprints.admin.yearend_views import carry_review_page
+
     form = CarryForwardForm()
+    checked = request.form.getlist("stay")
     if not form.validate():
-        return _years_page(422, carry_form=form, error=FORM_ERRORS)
-    new_year, error = _apply(carry_forward_current, form.codes())
+        return carry_review_page(422, form, FORM_ERRORS, checked)
+    new_year, error = _apply(carry_forward_current, form.codes() + checked)
     if error:
-        return _years_page(422, carry_form=form, error=error)
+        return carry_review_page(422, form, error, checked)
     return _done(f"Đã chuyển năm học: mở năm học {new_year.name}.", "admin.years", carried=new_year.id)
 
 

@@ -1,12 +1,14 @@
 """Summer re-tests (seed 000 Điều 26): the office types each re-test mark or level; the decision after summer
-is recomputed and recorded beside the first."""
+is recomputed and recorded beside the first. Carrying the year forward: the placement the results propose,
+reviewed by the admin before it is applied (structure_views.year_carry_forward)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin import bp
+from blueprints.admin.structure_forms import CarryForwardForm
 from blueprints.guards import refuse
 from models.school.structure import SchoolClass, SchoolYear, Subject, enrolment_in
-from models.yearend import approval, summer
+from models.yearend import approval, placement, summer
 
 
 @bp.route("/year-end/retests")
@@ -42,3 +44,25 @@ def retest_save(class_id: int):
         flash(f"Đã lưu điểm kiểm tra lại môn {subject.name} của {enrolment.student.full_name}: "
               f"{value.replace('.', ',')}.", "success")
     return redirect(url_for("admin.retests", year=school_class.year_id), 303)
+
+
+def carry_review_page(status: int = 200, form: CarryForwardForm | None = None, error: str | None = None,
+                      checked: list[str] | None = None):
+    """The proposal for the current year with a "ở lại lớp" box per student (ticked as the results say, or as
+    the admin last sent them), the extra codes field and the button that carries the year forward."""
+    current = SchoolYear.current()
+    if current is None:
+        abort(404)
+    proposal = placement.propose(current)
+    next_name = f"{current.start_year + 1}-{current.start_year + 2}"
+    return render_template("admin/carry_review.html", proposal=proposal, current=current, next_name=next_name,
+                           next_exists=SchoolYear.select().where(SchoolYear.start_year == current.start_year + 1)
+                           .exists(), form=form or CarryForwardForm(formdata=None), error=error,
+                           checked=set(proposal.staying_codes if checked is None else checked),
+                           completes=placement.COMPLETES), status
+
+
+@bp.route("/years/carry-forward/review")
+def carry_review():
+    """Đề xuất xếp lớp năm học mới: where each student goes by the year's results, reviewed before carrying."""
+    return carry_review_page()

@@ -6,13 +6,21 @@ from flask_login import current_user
 
 from blueprints.corrections import bp
 from blueprints.corrections.forms import CommentForm, CorrectionForm
-from blueprints.guards import allow, own_assignment, own_attendance_class, own_homeroom_class, refuse
+from blueprints.guards import (
+    allow,
+    own_assignment,
+    own_attendance_class,
+    own_homeroom_class,
+    own_year_end_class,
+    refuse,
+)
 from blueprints.nfc_request import bounded_int
 from models.gradebook import corrections as corr
 from models.gradebook.marks import Column
 from models.people.records import Student
 from models.primary import corrections as primary_corr
 from models.school.structure import Enrolment, Semester
+from models.yearend import conduct_changes
 
 FORM_ERRORS = "Chưa gửi được: vui lòng sửa các ô báo lỗi."
 # where the office hours come from, named on the pages that apply corrections (README "Settings")
@@ -97,6 +105,14 @@ def _cell_from_args():
         back = url_for("homeroom.attendance_month", class_id=school_class.id, year_month=f"{day:%Y-%m}")
         return "attendance", back, lambda: corr.attendance_target(school_class, student, day,
                                                                   _arg_int("session"), now=now())
+    if request.args.get("target") == "conduct":  # a conduct level after the year's approval: its GVCN
+        school_class = own_year_end_class(_arg_int("class_id"))
+        student = _student_in(school_class.id)
+        number = _arg_int("semester")
+        if number not in (1, 2):
+            abort(404)
+        back = url_for("homeroom.conduct", class_id=school_class.id, semester=number)
+        return "conduct", back, lambda: conduct_changes.conduct_target(school_class, student, number)
     abort(404)
 
 
@@ -141,10 +157,13 @@ def new():
                 422 if form.is_submitted() else 200
     if form.is_submitted():
         valid = form.validate()  # validate() resets the field errors: the file is checked after it
-        evidence = _evidence(form, required=True)
+        evidence = _evidence(form, required=target != "conduct")
         if valid and not form.evidence.errors:
             try:
-                if target == "mark":
+                if target == "conduct":
+                    req = conduct_changes.file_request(cell, form.new_value.data, form.reason.data, evidence,
+                                                       current_user, _config("UPLOAD_DIR", ""), now=now())
+                elif target == "mark":
                     req = corr.file_mark_request(cell, form.new_value.data, form.reason.data, evidence,
                                                  current_user, _config("UPLOAD_DIR", ""), now=now(),
                                                  close_days=_close_days())
@@ -282,12 +301,20 @@ def reject(request_id: int):
                  "Đã từ chối đề nghị #{id}.")
 
 
+def _apply(req):
+    """Apply through the area that owns the target: a primary cell (models/primary), a conduct level (models/yearend)."""
+    options = dict(now=now(), office_hours=_office_hours(), office_days=_office_days())
+    if req.target == "primary":
+        return primary_corr.apply(req, current_user, **options)
+    return corr.apply(req, current_user, write=conduct_changes.write_level if req.target == "conduct" else None,
+                      **options)
+
+
 @bp.route("/<int:request_id>/apply", methods=["POST"])
 def apply(request_id: int):
     """The admin applies an approved request to the locked book, in office hours."""
     return _step(request_id, lambda r, u: corr.can_apply(u),
-                 lambda r, c: (primary_corr.apply if r.target == "primary" else corr.apply)(
-                     r, current_user, now=now(), office_hours=_office_hours(), office_days=_office_days()),
+                 lambda r, c: _apply(r),
                  "Đã áp dụng đề nghị #{id}: giá trị trong sổ đã được sửa.")
 
 

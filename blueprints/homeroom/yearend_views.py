@@ -1,15 +1,15 @@
 """Year end for the homeroom teacher (GVCN): conduct per semester, the computed result sheets, comments for
 the học bạ, submitting the class, and conduct after summer training."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.fragments import render_fragment
-from blueprints.guards import own_year_end_class, refuse, year_end_classes
+from blueprints.guards import own_year_end_class, refuse, year_end_classes, year_end_only_classes
 from blueprints.homeroom import bp
 from blueprints.yearend_exports import list_answer, sector_answer, slips_answer
 from models.discipline import conduct as daily_conduct
 from models.school.structure import class_roster, enrolment_in
-from models.yearend import approval, records, results, summer
+from models.yearend import approval, conduct_changes, records, results, summer
 
 PERIODS = {"hk1": 1, "hk2": 2, "year": results.YEAR}
 STATUS = {"saved": 200, "unchanged": 200, "invalid": 422, "locked": 422, "conflict": 409}
@@ -38,7 +38,8 @@ def _semester(number: int) -> int:
 @bp.route("/year-end")
 def year_end_home():
     """The classes the teacher is (or was) homeroom teacher of, with their year-end state."""
-    classes = [(c, records.year_end_of(c)) for c in year_end_classes(current_user)]
+    shown = year_end_only_classes(current_user) if g.get("year_end_only") else year_end_classes(current_user)
+    classes = [(c, records.year_end_of(c)) for c in shown]
     return render_template("homeroom/year_end_home.html", classes=classes, labels=records.STATE_LABELS)
 
 
@@ -53,6 +54,7 @@ def year_end_class(class_id: int):
     return render_template("homeroom/year_end_class.html", school_class=school_class, sheet=sheet, state=state,
                            labels=records.STATE_LABELS, steps=records.steps_of(school_class),
                            step_labels=records.STEP_LABELS, reapprove=approval.needs_reapproval(school_class, sheet),
+                           conduct_requests=conduct_changes.requests_of_class(school_class),
                            summer_rows=summer.summer_students(school_class) if state.state == records.APPROVED else [])
 
 
@@ -90,7 +92,8 @@ def conduct(class_id: int, semester: int):
             for entry in class_roster(school_class)]
     return render_template("homeroom/conduct.html", school_class=school_class, semester=semester, rows=rows,
                            blocked=blocked, year_level=records.year_level, key=records.conduct_key,
-                           daily=daily_conduct.semester_tallies(school_class, semester))
+                           daily=daily_conduct.semester_tallies(school_class, semester),
+                           approved=records.year_end_of(school_class).state == records.APPROVED)
 
 
 @bp.route("/class/<int:class_id>/conduct/<int:semester>/row", methods=["POST"])
@@ -111,7 +114,8 @@ def conduct_row(class_id: int, semester: int):
                            state="saved" if result.status == "saved" else result.status, message=result.message,
                            blocked=records.frozen_message(school_class), year_level=records.year_level,
                            key=records.conduct_key,
-                           daily=daily_conduct.semester_tallies(school_class, semester)), STATUS[result.status]
+                           daily=daily_conduct.semester_tallies(school_class, semester),
+                           approved=records.year_end_of(school_class).state == records.APPROVED), STATUS[result.status]
 
 
 @bp.route("/class/<int:class_id>/comments")

@@ -8,7 +8,7 @@ from blueprints.vice_principal import bp
 from blueprints.yearend_exports import list_answer, sector_answer, summary_answer
 from models.primary.assessments import is_primary_class
 from models.school.structure import SchoolClass, SchoolYear
-from models.yearend import approval, primary_year, records, reports, results
+from models.yearend import approval, conduct_changes, primary_year, records, reports, results
 
 
 def _year() -> SchoolYear:
@@ -54,6 +54,7 @@ def year_end_class(class_id: int):
                            steps=records.steps_of(school_class), step_labels=records.STEP_LABELS,
                            reapprove=approval.needs_reapproval(school_class, sheet),
                            changed=approval.changed_students(school_class, sheet),
+                           conduct_requests=conduct_changes.requests_of_class(school_class),
                            is_principal=current_user.has_role("principal"))
 
 

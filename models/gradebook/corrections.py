@@ -35,7 +35,9 @@ STATES = {
 STATE_BADGES = {"cho_to_truong": "warn", "cho_pht": "warn", "da_duyet": "role", "da_ap_dung": "ok",
                 "bi_tra_lai": "danger", "bi_tu_choi": "muted"}
 OPEN_STATES = ("cho_to_truong", "cho_pht", "da_duyet", "bi_tra_lai")
-TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh", "primary": "Sửa đánh giá tiểu học"}
+# "conduct": a conduct level after the year's approval, filed by the GVCN (models/yearend/conduct_changes.py)
+TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh", "primary": "Sửa đánh giá tiểu học",
+           "conduct": "Sửa rèn luyện"}
 # the fields of a primary cell (TT27) a request may change; a comment is rewritten by its teacher's next
 # moment, not corrected
 PRIMARY_FIELDS = {"level": "Mức đạt được", "score": "Điểm kiểm tra định kì"}
@@ -126,13 +128,17 @@ class CorrectionRequest(KeptModel):
         if self.target == "primary":
             what = PRIMARY_FIELDS.get(self.cell_field) if self.subject_id else TRAITS.get(self.cell_field)
             return f"{what or self.cell_field} · {tt27.MOMENTS.get(self.moment, self.moment)}"
+        if self.target == "conduct":
+            return f"Mức rèn luyện · {self.semester.label}"
         return f"Ngày {format_date(self.day)}, buổi {self.session}"
 
     @property
     def subject_label(self) -> str:
         if self.target == "primary" and self.subject_id is None:
             return "Phẩm chất, năng lực"
-        return self.subject.name if self.target in ("mark", "primary") else "Điểm danh"
+        if self.target in ("mark", "primary"):
+            return self.subject.name
+        return "Rèn luyện" if self.target == "conduct" else "Điểm danh"
 
     def show(self, value: str | None) -> str:
         return describe(self.target, value, self.subject if self.target == "mark" else None)
@@ -150,6 +156,10 @@ class CorrectionRequest(KeptModel):
         return self.show(self.new_value)
 
 
+# a conduct request stores the level's key (the columns hold four characters)
+CONDUCT_LEVELS = {"T": "Tốt", "K": "Khá", "Đ": "Đạt", "C": "Chưa đạt"}
+
+
 def describe(target: str, value: str | None, subject: Subject | None = None) -> str:
     """A stored value as the book writes it: "8,5", "Đ", "P"; "(trống)" or "Có mặt" for none."""
     from models.gradebook.marks import display
@@ -158,6 +168,8 @@ def describe(target: str, value: str | None, subject: Subject | None = None) -> 
         return value or "Có mặt"
     if target == "primary":
         return value or "(trống)"
+    if target == "conduct":
+        return CONDUCT_LEVELS.get(value or "", "(chưa xếp loại)")
     return display(value, subject.comment_only) or "(trống)"
 
 
@@ -293,6 +305,8 @@ def can_view(req: CorrectionRequest, user) -> bool:
     """The people in the workflow: the filer, the head, the board, the admin, and the class's GVCN."""
     if req.filed_by_id == user.id or can_decide(user) or can_apply(user) or is_head_for(req, user):
         return True
+    if req.target == "conduct":
+        return user.staff_id is not None and req.school_class.homeroom_teacher_id == user.staff_id
     if req.target == "attendance" and user.staff_id is not None:
         from models.attendance.register import delegated_classes
 
@@ -320,6 +334,11 @@ def _first_state(target: str, subject: Subject | None, user) -> str:
     if not heads.exists() or set(departments) & set(head_departments(user)):
         return "cho_pht"
     return "cho_to_truong"
+
+
+def open_request_for(**where) -> CorrectionRequest | None:
+    """The request still open (not applied, rejected) for the cell the keyword arguments name, if any."""
+    return _open_request_for(**where)
 
 
 def _open_request_for(**where) -> CorrectionRequest | None:
@@ -518,13 +537,20 @@ def file_primary_request(cell, new_text: str, reason: str, evidence: Evidence | 
                         new_value=new, reason=reason), evidence, user, upload_dir, now)
 
 
-def _create(values: dict, evidence: Evidence, user, upload_dir: str, now: datetime) -> CorrectionRequest:
+def create_request(values: dict, evidence: Evidence | None, user, upload_dir: str,
+                   now: datetime) -> CorrectionRequest:
+    """File a checked request (another area's target, e.g. conduct): its first step and its audit entry."""
+    return _create(values, evidence, user, upload_dir, now)
+
+
+def _create(values: dict, evidence: Evidence | None, user, upload_dir: str, now: datetime) -> CorrectionRequest:
     from models.audit.log import record
 
-    stored = _store_evidence(evidence, upload_dir)
+    stored = _store_evidence(evidence, upload_dir) if evidence is not None else None
     with write_transaction():
-        req = CorrectionRequest.create(**values, evidence_file=stored, evidence_name=evidence.name,
-                                       evidence_type=evidence.mimetype, evidence_size=len(evidence.data),
+        req = CorrectionRequest.create(**values, evidence_file=stored, evidence_name=evidence and evidence.name,
+                                       evidence_type=evidence and evidence.mimetype,
+                                       evidence_size=evidence and len(evidence.data),
                                        state=_first_state(values["target"], values.get("subject"), user),
                                        filed_by=user.id, filed_at=now)
         _step(req, "file", user, now, req.reason)
@@ -625,8 +651,8 @@ def apply(req: CorrectionRequest, user, now: datetime | None = None,
           office_hours: str = OFFICE_HOURS, office_days: int = 6, write=None) -> CorrectionRequest:
     """The admin writes the approved value into the locked book, in one transaction with the request's state.
 
-    `write(req, user, now)` writes a target this area cannot reach (a primary cell:
-    models/primary/corrections.py passes its own)."""
+    A target this area cannot reach brings its writer: `write(request, user, now)`, run inside the transaction
+    (a primary cell: models/primary/corrections.py; a conduct level: models/yearend/conduct_changes.py)."""
     from models.audit.log import record
     from models.gradebook import marks
 
@@ -643,10 +669,10 @@ def apply(req: CorrectionRequest, user, now: datetime | None = None,
             write(current, user, now)
         elif req.target == "mark":
             marks.apply_correction(current, user, now)
-        elif req.target == "primary":
-            raise RuntimeError("a primary correction is applied through models.primary.corrections.apply")
-        else:
+        elif req.target == "attendance":
             apply_attendance_correction(current, user, now)
+        else:
+            raise ValueError(f"Đề nghị #{req.id} ({req.target_label}) không áp dụng được ở đây.")
         CorrectionRequest.update(state="da_ap_dung", applied_by=user.id, applied_at=now).where(
             CorrectionRequest.id == req.id).execute()
         req.state, req.applied_by, req.applied_at = "da_ap_dung", user.id, now

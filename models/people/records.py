@@ -5,6 +5,7 @@ from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKey
 
 from models.core import KeptModel
 from models.rules.vocabulary import (  # noqa: F401  (the people area names them for the others)
+    COMPLETED,
     GENDERS,
     STAFF_LEFT,
     STAFF_STATUSES,

@@ -41,8 +41,7 @@ PARTICULARS_PER_PAGE = 22
 MAX_ABSENT_SESSIONS = 45  # Điều 12: absent more than 45 sessions → not promoted, whatever else
 DASH = "—"
 ROMAN = {1: "I", 2: "II"}
-PROMOTED, NOT_PROMOTED = "Được lên lớp", "Không được lên lớp"
-PASSING = (tt22.TOT, tt22.KHA, tt22.DAT)
+NOT_PROMOTED = tt22.NOT_PROMOTED
 
 
 # --- rèn luyện: the homeroom teacher's levels (models/yearend) -------------------------------------
@@ -65,12 +64,13 @@ def conduct_level(student_id: int, semester_number: int | None, school_class_id:
 
 
 def promotion(conduct_year: str | None, learning_year: str | None, absent_sessions: int) -> str:
-    """Lên lớp (Điều 12): > 45 sessions absent → not promoted; otherwise both year levels ≥ Đạt."""
+    """Lên lớp (Điều 12): > 45 sessions absent → not promoted; "—" until both year levels are there; then the
+    rule's outcome (tt22.promotion: a Chưa đạt sends the student to summer training or re-tests, decided after)."""
     if absent_sessions > MAX_ABSENT_SESSIONS:
         return NOT_PROMOTED
     if conduct_year is None or learning_year is None:
         return DASH
-    return PROMOTED if conduct_year in PASSING and learning_year in PASSING else NOT_PROMOTED
+    return tt22.promotion(conduct_year, learning_year, absent_sessions)
 
 
 # --- the book ------------------------------------------------------------------------------------
@@ -341,6 +341,28 @@ def _year(school_class, roster, subjects, averages: dict) -> dict:
     return {"page_key": "year", "columns": [s.name for s in subjects], "rows": rows}
 
 
+def _after_summer(school_class: SchoolClass) -> dict:
+    """Kết quả sau kiểm tra lại, rèn luyện trong kì nghỉ hè (Điều 13, 14): every student sent to summer training or
+    re-tests, with the first decision, the re-test values, conduct after training, học tập after the re-tests and
+    the decision after summer (blank until typed, to fill in by hand)."""
+    from models.yearend import results
+
+    summer_outcomes = (tt22.SUMMER_TRAINING, tt22.RETEST, tt22.SUMMER_AND_RETEST)
+    rows = []
+    for r in results.class_sheet(school_class, results.YEAR).active_rows:
+        if r.promotion not in summer_outcomes:
+            continue
+        retests = [f"{name}: {r.retest_values[name].replace('.', ',')}" if name in r.retest_values else name
+                   for name in r.retest]
+        rows.append({"key": r.student.id, "label": r.student.full_name, "STT": r.number,
+                     "Kết quả lần đầu": r.promotion, "Kiểm tra lại": "; ".join(retests),
+                     "Rèn luyện sau hè": r.summer_conduct or "",
+                     "Học tập sau kiểm tra lại": r.summer.learning if r.summer else "",
+                     "Rèn luyện cả năm sau hè": r.summer.conduct if r.summer else "",
+                     "Lên lớp sau hè": r.summer.decision if r.summer else ""})
+    return {"page_key": "after_summer", "rows": rows}
+
+
 def _comments(school_class: SchoolClass) -> dict:
     """One row per month of the year (a month with no comment is a blank ruled row to write on)."""
     given = {c.year_month: c for c in comments_for(school_class)}
@@ -384,6 +406,8 @@ def build_book(school_class: SchoolClass, today: date | None = None) -> ClassBoo
                      _summary(number, roster, subjects, averages)))
     if 2 in per_semester:
         add(BookPage("year", "Tổng hợp và xếp loại cả năm", _year(school_class, roster, subjects, per_semester[2])))
+        add(BookPage("after_summer", "Kết quả sau kiểm tra lại, rèn luyện trong kì nghỉ hè",
+                     _after_summer(school_class)))
     add(BookPage("comments", "Nhận xét của Hiệu trưởng về sử dụng sổ", _comments(school_class)))
     return book
 

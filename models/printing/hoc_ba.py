@@ -1,8 +1,8 @@
 """Học bạ: one A4 portrait page per student and school year (domain §4.3).
 
 The page shows the student's particulars, the year's table (subject × HK I, HK II, Cả năm, after
-re-assessment), the rèn luyện and học tập levels, absences, promotion and awards, the homeroom comment
-line, "Trong bảng này có sửa chữa ở: … chỗ, thuộc các môn học: …" and the two signature blocks.
+re-assessment, the subject teacher's comment), the rèn luyện and học tập levels (and after summer), absences,
+promotion (and the decision after re-tests / summer training) and awards, the homeroom teacher's comment, "Trong bảng này có sửa chữa ở: … chỗ, thuộc các môn học: …" and the two signature blocks.
 Every page carries a verification code of exactly its data (models.printing.verification).
 
 A whole class is read with a fixed handful of queries (marks of every student at once); a class's
@@ -60,8 +60,9 @@ class SubjectLine:
     first: str = ""  # HK I: ĐTBmhk or Đ/CĐ; "" while incomplete
     second: str = ""
     year: str = ""
-    after_retest: str = ""  # after re-assessment: no re-test records yet
+    after_retest: str = ""  # the re-test mark or level typed after summer (models/yearend/summer.py)
     corrections: int = 0
+    comment: str = ""  # the subject teacher's comment (Nhận xét)
 
 
 @dataclass
@@ -87,6 +88,11 @@ class HocBaPage:
     corrections: int
     corrected_subjects: list[str]
     status_label: str = ""
+    homeroom_comment: str = ""
+    # after summer (Điều 13, 14): conduct after training, học tập after re-tests, the decision beside the first
+    summer_conduct: str = ""
+    summer_learning: str = ""
+    final_decision: str = ""
     level_name: str = ""  # "trung học phổ thông" in the title
     page_data: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
@@ -168,9 +174,14 @@ def _page_data(page: HocBaPage) -> dict:
         "Chỗ ở": s.current_address or s.permanent_address,
         "Họ tên cha": s.father_name, "Họ tên mẹ": s.mother_name, "Người giám hộ": s.guardian_name,
         "rows": [{"key": line.key, "label": line.name, "HK I": line.first, "HK II": line.second,
-                  "Cả năm": line.year, "Sau đánh giá lại": line.after_retest} for line in page.lines],
-        "Rèn luyện": dict(zip(("HK I", "HK II", "Cả năm"), page.conduct, strict=True)),
-        "Học tập": dict(zip(("HK I", "HK II", "Cả năm"), page.learning, strict=True)),
+                  "Cả năm": line.year, "Sau đánh giá lại": line.after_retest, "Nhận xét": line.comment}
+                 for line in page.lines],
+        "Rèn luyện": {**dict(zip(("HK I", "HK II", "Cả năm"), page.conduct, strict=True)),
+                      "Sau rèn luyện hè": page.summer_conduct},
+        "Học tập": {**dict(zip(("HK I", "HK II", "Cả năm"), page.learning, strict=True)),
+                    "Sau kiểm tra lại": page.summer_learning},
+        "Sau kiểm tra lại, rèn luyện hè": page.final_decision,
+        "Nhận xét của GVCN": page.homeroom_comment,
         "Số buổi nghỉ": {"HK I": page.absences[0], "HK II": page.absences[1], "Cả năm": page.absences[2],
                          "Có phép": page.absences_p, "Không phép": page.absences_k},
         "Lên lớp": page.promotion, "Khen thưởng": page.award,
@@ -190,6 +201,7 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
         wanted = {s.id for s in students}
         roster = [s for s in roster if s.id in wanted]
     values, corrected = _marks([s.id for s in roster], semesters)
+    year_end = _year_end(school_class)
     homeroom = school_class.homeroom_teacher
     principal = principal_name()
     pages = []
@@ -217,7 +229,9 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
                 if value is not None:
                     period_values[key][subject.code] = value
             lines.append(SubjectLine(subject.code, subject.name, subject.comment_only, _text(first), _text(second),
-                                     _text(whole), corrections=corrected.get((student.id, subject.id), 0)))
+                                     _text(whole), corrections=corrected.get((student.id, subject.id), 0),
+                                     after_retest=year_end.retest(student.id, subject.name),
+                                     comment=year_end.subject_comments.get((student.id, subject.id), "")))
         learning = tuple(_learning(lines, period_values[k]) for k in (1, 2, "year"))
         conduct = conduct_levels(student, year)
         totals = [absence_totals(student, year, n) for n in (1, 2)]
@@ -232,14 +246,54 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
             conduct=conduct, learning=learning,
             absences=(totals[0].sessions, totals[1].sessions, whole_year.sessions),
             absences_p=whole_year.p, absences_k=whole_year.k,
-            promotion=_promotion(learning[2], conduct[2], whole_year.sessions),
+            promotion=year_end.promotion(student.id) or _promotion(learning[2], conduct[2], whole_year.sessions),
             award=_award(conduct[2], learning[2], scored_year),
             corrections=sum(line.corrections for line in fixed), corrected_subjects=[line.name for line in fixed],
-            status_label=student.status_label if student.has_left else "")
+            status_label=student.status_label if student.has_left else "",
+            homeroom_comment=year_end.homeroom_comment(student.id), **year_end.after_summer(student.id))
         page.page_data = _page_data(page)
         page.params = {"student_id": student.id, "year_id": year.id, "page_key": page.page_data["page_key"]}
         pages.append(page)
     return pages
+
+
+@dataclass
+class _YearEnd:
+    """What year end (models/yearend) adds to a class's pages: the computed promotion, the re-test values, the
+    results after summer and the comments; read once per class."""
+
+    results: dict  # student id → results.StudentResult
+    homeroom_comments: dict  # student id → StudentComment
+    subject_comments: dict  # (student id, subject id) → text
+
+    def retest(self, student_id: int, subject_name: str) -> str:
+        result = self.results.get(student_id)
+        value = result.retest_values.get(subject_name, "") if result else ""
+        return value.replace(".", ",")
+
+    def promotion(self, student_id: int) -> str | None:
+        result = self.results.get(student_id)
+        return result.promotion if result else None
+
+    def homeroom_comment(self, student_id: int) -> str:
+        comment = self.homeroom_comments.get(student_id)
+        return comment.text if comment else ""
+
+    def after_summer(self, student_id: int) -> dict:
+        result = self.results.get(student_id)
+        summer = result.summer if result else None
+        if summer is None:
+            return {"summer_conduct": (result.summer_conduct or "") if result else ""}
+        return {"summer_conduct": result.summer_conduct or "", "summer_learning": summer.learning or "",
+                "final_decision": summer.decision}
+
+
+def _year_end(school_class: SchoolClass) -> _YearEnd:
+    from models.yearend import records, results
+
+    sheet = results.class_sheet(school_class, results.YEAR)
+    return _YearEnd({r.student.id: r for r in sheet.rows}, records.comments(school_class),
+                    records.subject_comments(school_class))
 
 
 def student_page(student: Student, year: SchoolYear) -> HocBaPage | None:

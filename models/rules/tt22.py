@@ -288,12 +288,18 @@ def semester_average(regular: Sequence[Decimal], midterm: Decimal, final: Decima
     The caller passes a complete set (decision 2); the count itself is not checked here.
     """
     marks = [_check_mark(mark) for mark in regular]
-    if not marks:
+    return semester_average_of_total(sum(marks, Decimal(0)), len(marks), midterm, final)
+
+
+def semester_average_of_total(regular_total: Decimal, regular_count: int, midterm: Decimal, final: Decimal) -> Decimal:
+    """The same ĐTBmhk from the sum and the number of the TX marks (what an aggregate query returns): TX 7, 8, 9,
+    GK 8, CK 9 → (24 + 16 + 27) / 8 = 8,375 → 8,4."""
+    if regular_count < 1:
         raise ValueError(MSG_NO_REGULAR)
     mid = _check_mark(midterm)
     end = _check_mark(final)
     with localcontext(_CTX):
-        raw = (sum(marks, Decimal(0)) + 2 * mid + 3 * end) / (len(marks) + 5)
+        raw = (_as_decimal(regular_total) + 2 * mid + 3 * end) / (regular_count + 5)
     return round_half_up(raw)
 
 

@@ -20,9 +20,12 @@ STUDENT_STATUSES = {
     "chuyen_di": "Chuyển đi",
     "nghi_hoc": "Nghỉ học",
     "thoi_hoc": "Thôi học",
+    "hoan_thanh": "Đã hoàn thành chương trình",  # set when the year is carried forward (last grade of a level)
 }
-# statuses after which a student no longer studies here: kept, shown greyed, never edited
+# statuses after which a student no longer studies here: kept, shown greyed, never edited. Completing the
+# programme is not one of them: the student stays a full row of their last class's year results and books.
 STUDENT_LEFT = {"chuyen_di", "nghi_hoc", "thoi_hoc"}
+COMPLETED = "hoan_thanh"
 
 STAFF_STATUSES = {
     "dang_cong_tac": "Đang công tác",

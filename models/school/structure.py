@@ -1,5 +1,5 @@
 """School structure: the school, years, semesters, grades, departments, classes, subjects, assignments."""
-from datetime import datetime
+from datetime import date, datetime
 
 from peewee import (
     BooleanField,
@@ -268,11 +268,18 @@ def next_class_name(name: str, grade: int) -> str:
     return name
 
 
+def last_grade_of_level(grade_number: int) -> bool:
+    """Grade 5, 9 or 12: who leaves it promoted has completed the programme of the level."""
+    return any(grade_number == max(grades) for grades in LEVEL_GRADES.values())
+
+
 def carry_forward(source: SchoolYear, staying: set[int] = frozenset()) -> SchoolYear:
     """Open the next school year from `source`: classes move up a grade and their students follow,
     except those in `staying` (not promoted), who are placed in the same-named class of their grade.
-    The top grade of the school leaves. Call inside write_transaction()."""
+    The top grade of the school leaves; leaving the last grade of a level (9 in a THCS) the student's
+    status becomes "đã hoàn thành chương trình". Call inside write_transaction()."""
     from models.audit.log import record
+    from models.people.records import COMPLETED, change_student_status
 
     start = source.start_year + 1
     if SchoolYear.select().where(SchoolYear.start_year == start).exists():
@@ -296,6 +303,7 @@ def carry_forward(source: SchoolYear, staying: set[int] = frozenset()) -> School
         return created[key]
 
     moved = stayed = left = 0
+    finished_on = max((s.ends_on for s in source.semesters), default=date(source.start_year + 1, 5, 31))
     source_classes = list(SchoolClass.select().where(SchoolClass.year == source).order_by(SchoolClass.name))
     for old in source_classes:
         grade_number = old.grade.number
@@ -308,6 +316,9 @@ def carry_forward(source: SchoolYear, staying: set[int] = frozenset()) -> School
                 stayed += 1
             elif up is None:
                 left += 1  # finished the school's top grade
+                if last_grade_of_level(grade_number) and entry.student.status != COMPLETED:
+                    change_student_status(entry.student, COMPLETED, finished_on,
+                                          f"Hoàn thành chương trình lớp {grade_number}, năm học {source.name}")
                 continue
             else:
                 target = class_for(up, next_class_name(old.name, grade_number), old.homeroom_teacher, old)

@@ -7,7 +7,7 @@ Every step is one YearEndStep row and one audit entry.
 """
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from models.attendance.register import AttendanceMark
 from models.core import write_transaction
@@ -153,6 +153,25 @@ def class_states(year: SchoolYear, states: tuple[str, ...] | None = None) -> lis
         label = "Cần duyệt lại" if reapprove else records.STATE_LABELS[state]
         found.append(ClassState(school_class, state, label, row.reason if row else "", reapprove))
     return found
+
+
+# summer re-assessment ends by 31 August (seed 003); after it an approved year is closed
+SUMMER_ENDS = (8, 31)
+
+
+def year_end_open(year: SchoolYear, today: date | None = None) -> bool:
+    """Whether the year's year end is still open: the current year always; an earlier year until every class
+    of it is approved and its summer (31/08 of its end year) is over. A homeroom teacher of a class in an open
+    year reaches that class's year-end pages even when they are not homeroom of any class this year."""
+    today = today or date.today()
+    current = SchoolYear.current()
+    if current is None or year.start_year >= current.start_year:
+        return True
+    if today <= date(year.start_year + 1, *SUMMER_ENDS):
+        return True
+    approved = (ClassYearEnd.select().join(SchoolClass)
+                .where((SchoolClass.year == year) & (ClassYearEnd.state == APPROVED)).count())
+    return approved < SchoolClass.select().where(SchoolClass.year == year).count()
 
 
 def year_to_review() -> SchoolYear | None:

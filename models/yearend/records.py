@@ -169,6 +169,13 @@ def comments(school_class: SchoolClass, subject: Subject | None = None) -> dict[
     return {c.student_id: c for c in StudentComment.select().where(where)}
 
 
+def subject_comments(school_class: SchoolClass) -> dict[tuple[int, int], str]:
+    """(student id, subject id) → the subject teacher's comment, for the whole class: one query (the học bạ)."""
+    return {(c.student_id, c.subject_id): c.text
+            for c in StudentComment.select().where((StudentComment.school_class == school_class)
+                                                   & StudentComment.subject.is_null(False)) if c.text}
+
+
 def year_end_of(school_class: SchoolClass) -> ClassYearEnd:
     """The class's year-end state; a class nobody has submitted yet is a draft (not stored)."""
     row = ClassYearEnd.get_or_none(ClassYearEnd.school_class == school_class)
@@ -253,8 +260,9 @@ def frozen_message(school_class: SchoolClass) -> str | None:
     """Why the class's results can no longer be typed, or None while they can."""
     state = year_end_of(school_class).state
     if state == APPROVED:
-        return ("Kết quả cả năm của lớp đã được hiệu trưởng duyệt. Điểm sửa qua đề nghị sửa điểm; muốn sửa rèn "
-                "luyện, đề nghị hiệu trưởng trả lại lớp.")
+        return ("Kết quả cả năm của lớp đã được hiệu trưởng duyệt: rèn luyện không sửa trực tiếp được nữa. Muốn "
+                "sửa, bấm “Đề nghị sửa” ở dòng của học sinh và ghi lí do; phó hiệu trưởng duyệt, quản trị áp dụng, "
+                "rồi hiệu trưởng duyệt lại kết quả của lớp. Điểm sửa qua đề nghị sửa điểm.")
     if state in (SUBMITTED, PASSED):
         return "Lớp đã nộp kết quả cuối năm; chờ trả lại để sửa."
     return None

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from models.rules import tt22
 from models.rules.dates import format_date
 from models.school.structure import SchoolClass, SchoolYear
-from models.yearend import results
+from models.yearend import results, school_counts
 
 # the lists of the issue, each: (title, which year results of a class belong to it)
 LISTS = {
@@ -109,13 +109,14 @@ def school_summary(year: SchoolYear, semester: int | None = results.YEAR) -> Sum
         groups += [("Lên lớp", [f"ll:{o}" for o in tt22.PROMOTION_OUTCOMES]),
                    ("Danh hiệu", [f"dh:{a}" for a in (tt22.AWARD_EXCELLENT, tt22.AWARD_GOOD)])]
     rows, school, grade_row, grade_id = [], SummaryRow("Toàn trường", is_total=True), None, None
+    outcomes = school_counts.class_outcomes(year, semester)  # a handful of queries for the whole school
     for school_class in classes_of(year):
         if school_class.grade_id != grade_id:
             if grade_row:
                 rows.append(grade_row)
             grade_id, grade_row = school_class.grade_id, SummaryRow(f"Khối {school_class.grade.number}", is_total=True)
         row = SummaryRow(school_class.name)
-        for r in results.class_sheet(school_class, semester).active_rows:
+        for r in outcomes.get(school_class.id, ()):
             row.total += 1
             row.add(r.learning and f"ht:{r.learning}")
             row.add(r.conduct and f"rl:{r.conduct}")

@@ -72,5 +72,29 @@ def test_conduct_submit_pass_approve_and_a_retest_changes_the_outcome(demo_serve
 
     gvcn.goto(class_url.replace("/year-end", "/results/year"))
     expect(gvcn.locator(f"#results-sheet tr:has-text('{name}')")).to_contain_text("Được lên lớp")
+
+    # after approval a conduct level changes only through a correction: GVCN files, PHT approves, admin applies,
+    # the class must be approved again
+    gvcn.goto(class_url.replace("/year-end", "/conduct/2"))
+    expect(gvcn.locator(".flash.info")).to_contain_text("Đề nghị sửa")
+    first_row = gvcn.locator("#conduct-grid tbody tr").first
+    new_key = "K" if first_row.locator("input[name=level]").input_value() != "K" else "T"
+    first_row.locator("a:text-is('Đề nghị sửa')").click()
+    expect(gvcn.locator("h1")).to_have_text("Đề nghị sửa rèn luyện")
+    gvcn.fill("#new_value", new_key)
+    gvcn.fill("#reason", "Xếp nhầm khi đối chiếu biên bản họp lớp.")
+    gvcn.click("button:text-is('Gửi đề nghị')")
+    expect(gvcn.locator(".page-header .badge")).to_have_text("Chờ PHT duyệt")
+    request_url = gvcn.url
+    vp.goto(request_url)
+    vp.click("button:text-is('Duyệt')")
+    expect(vp.locator(".page-header .badge")).to_have_text("Đã duyệt")
+    office.goto(request_url)
+    office.click("button:text-is('Áp dụng')")
+    expect(office.locator(".page-header .badge")).to_have_text("Đã áp dụng")
+    principal.reload()
+    expect(principal.locator("#conduct-requests")).to_contain_text("Đã áp dụng")
+    gvcn.goto(class_url.replace("/year-end", "/conduct/2"))
+    expect(gvcn.locator("#conduct-grid tbody tr").first.locator("input[name=level]")).to_have_value(new_key)
     for page in (gvcn, vp, principal, office):
         assert not page.console_errors
