@@ -220,6 +220,117 @@ def groups_overview() -> list[tuple[SubjectGroup, list[Subject], list[Subject], 
     return result
 
 
+# --- reading many classes at once (monitoring, the teacher's book, result sheets) -------------------
+
+def subjects_by_class(classes) -> dict[int, set[int] | None]:
+    """Each class's studied subject ids by its group (None: no group, every subject of its grade); a few
+    queries whatever the number of classes."""
+    classes = list(classes)
+    ids = [c.id for c in classes]
+    result: dict[int, set[int] | None] = {c.id: None for c in classes}
+    if not ids:
+        return result
+    group_of_class = dict(ClassGroup.select(ClassGroup.school_class, ClassGroup.group)
+                          .where(ClassGroup.school_class.in_(ids)).tuples())
+    if not group_of_class:
+        return result
+    electives_of: dict[int, set[int]] = {}
+    every_elective: set[int] = set()
+    for group_id, subject_id in (SubjectGroupItem.select(SubjectGroupItem.group, SubjectGroupItem.subject)
+                                 .where(SubjectGroupItem.kind == "elective").tuples()):
+        electives_of.setdefault(group_id, set()).add(subject_id)
+        every_elective.add(subject_id)
+    grades = {c.grade_id for c in classes if c.id in group_of_class}
+    grade_subjects: dict[int, set[int]] = {}
+    for grade_id, subject_id in (GradeSubject.select(GradeSubject.grade, GradeSubject.subject)
+                                 .where(GradeSubject.grade.in_(list(grades))).tuples()):
+        grade_subjects.setdefault(grade_id, set()).add(subject_id)
+    for c in classes:
+        group_id = group_of_class.get(c.id)
+        if group_id is not None:
+            own = grade_subjects.get(c.grade_id, set())
+            result[c.id] = {s for s in own if s not in every_elective} | (electives_of.get(group_id, set()) & own)
+    return result
+
+
+def topic_tx_by_class(classes) -> dict[tuple[int, int], int]:
+    """(class id, subject id) → the ĐĐGtx the class's chuyên đề of the subject add (absent: 0)."""
+    ids = [c.id for c in classes]
+    if not ids:
+        return {}
+    settings = topic_tx_by_subject()
+    return {(class_id, subject_id): settings.get(subject_id, DEFAULT_TOPIC_TX)
+            for class_id, subject_id in (ClassGroup.select(ClassGroup.school_class, SubjectGroupItem.subject)
+                                         .join(SubjectGroupItem, on=(SubjectGroupItem.group == ClassGroup.group))
+                                         .where(ClassGroup.school_class.in_(ids) & (SubjectGroupItem.kind == "topic"))
+                                         .tuples())}
+
+
+def _active_by_class(class_ids) -> dict[int, set[int]]:
+    """Students still in each class: enrolment open and not left the school."""
+    from models.people.records import STUDENT_LEFT
+
+    active: dict[int, set[int]] = {}
+    if not class_ids:
+        return active
+    for class_id, student_id in (Enrolment.select(Enrolment.school_class, Enrolment.student).join(Student)
+                                 .where(Enrolment.school_class.in_(list(class_ids)) & Enrolment.left_on.is_null()
+                                        & Student.status.not_in(STUDENT_LEFT)).tuples()):
+        active.setdefault(class_id, set()).add(student_id)
+    return active
+
+
+def seats(classes, subject_ids) -> dict[tuple[int, int], dict[int, int]]:
+    """Who studies each subject with each class's teacher, for every (class, subject) asked: (teaching class id,
+    subject id) → {student id: the class whose book holds their marks}.
+
+    The class's own students still in it when the class studies the subject (less those who replaced it with
+    an elective elsewhere), and the guests of other classes taking it here. A class without a group studies
+    every subject asked (the grade's periods decide the rest).
+    """
+    classes = list(classes)
+    subject_ids = set(subject_ids)
+    if not classes or not subject_ids:
+        return {}
+    studied = subjects_by_class(classes)
+    active = _active_by_class({c.id for c in classes})
+    year_ids = {c.year_id for c in classes}
+    class_ids = [c.id for c in classes]
+    away: dict[int, set[int]] = {}  # subject id → students of these classes who dropped it for an elective
+    for student_id, replaces_id in (StudentElective.select(StudentElective.student, StudentElective.replaces)
+                                    .join(SchoolClass, on=(StudentElective.teaching_class == SchoolClass.id))
+                                    .where(StudentElective.replaces.in_(list(subject_ids))
+                                           & SchoolClass.year.in_(list(year_ids))).tuples()):
+        away.setdefault(replaces_id, set()).add(student_id)
+    result: dict[tuple[int, int], dict[int, int]] = {}
+    for c in classes:
+        own = studied[c.id]
+        students = active.get(c.id, set())
+        for subject_id in subject_ids:
+            if own is not None and subject_id not in own:
+                continue
+            gone = away.get(subject_id, set())
+            result[(c.id, subject_id)] = {s: c.id for s in students if s not in gone}
+    guests = list(StudentElective.select(StudentElective.student, StudentElective.teaching_class,
+                                         StudentElective.subject)
+                  .where(StudentElective.teaching_class.in_(class_ids)
+                         & StudentElective.subject.in_(list(subject_ids))).tuples())
+    if guests:
+        from models.people.records import STUDENT_LEFT
+
+        homes = {(student_id, year_id): class_id for student_id, class_id, year_id in (
+            Enrolment.select(Enrolment.student, Enrolment.school_class, SchoolClass.year)
+            .join(SchoolClass).switch(Enrolment).join(Student)
+            .where(Enrolment.student.in_(list({g[0] for g in guests})) & Enrolment.left_on.is_null()
+                   & Student.status.not_in(STUDENT_LEFT)).tuples())}
+        year_of = {c.id: c.year_id for c in classes}
+        for student_id, teaching_id, subject_id in guests:
+            home = homes.get((student_id, year_of[teaching_id]))
+            if home is not None and home != teaching_id:
+                result.setdefault((teaching_id, subject_id), {})[student_id] = home
+    return result
+
+
 # --- writing (every write audited) ------------------------------------------------------------------
 
 def create_group(code: str, name: str, electives: list[Subject], topics: list[Subject]) -> SubjectGroup:
