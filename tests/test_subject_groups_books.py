@@ -48,3 +48,67 @@ def test_the_teachers_book_pdf_names_the_guests_class(thpt, login_as):
         out.write(resp.data)
     assert "Học sinh học ghép từ lớp" in pages[0] and "10A2" in pages[0]
     assert "Lê Văn Bình" in pages[1] and "(lớp 10A2)" in pages[1] and "Phạm Thu Hà" in pages[1]
+
+
+# --- year-end result sheets -------------------------------------------------------------------------
+
+def _semester_marks(thpt, class_name, name, subject, number, value, tx):
+    from models.school.structure import Semester
+
+    term = Semester.get((Semester.year == thpt["hk1"].year_id) & (Semester.number == number))
+    with write_transaction():
+        for kind, idx in [*(("tx", i) for i in range(1, tx + 1)), ("gk", 1), ("ck", 1)]:
+            MarkCell.create(school_class=thpt["classes"][class_name], subject=thpt["subjects"][subject],
+                            semester=term, student=thpt["pupils"][name], kind=kind, idx=idx, value=value)
+
+
+def test_two_students_of_one_class_with_different_electives_get_their_own_subjects(thpt):
+    from models.yearend import reports, results
+
+    # 10A2: Bình studies Toán and Tin học (with 10A1); Lan studies Toán and Địa lí (the class's group)
+    for number in (1, 2):
+        _semester_marks(thpt, "10A2", "Lê Văn Bình", "TOAN", number, "7.0", 4)
+        _semester_marks(thpt, "10A2", "Lê Văn Bình", "TIN", number, "9.0", 3)
+        _semester_marks(thpt, "10A2", "Đỗ Thị Lan", "TOAN", number, "6.0", 4)
+        _semester_marks(thpt, "10A2", "Đỗ Thị Lan", "DIA", number, "8.0", 3)
+    sheet = results.class_sheet(thpt["classes"]["10A2"], results.YEAR)
+    assert [c.subject.code for c in sheet.columns] == ["TOAN", "TIN", "DIA"]
+    tin = next(c for c in sheet.columns if c.subject.code == "TIN")
+    assert tin.teachers == thpt["assignments"][("10A1", "TIN")].teacher.full_name
+    rows = {r.student.full_name: r for r in sheet.rows}
+    binh, lan = rows["Lê Văn Bình"], rows["Đỗ Thị Lan"]
+    assert (binh.missing, lan.missing) == ([], [])
+    assert {c.subject.code: binh.subject_text(c.subject.id) for c in sheet.columns} == {
+        "TOAN": "7,0", "TIN": "9,0", "DIA": ""}
+    assert {c.subject.code: lan.subject_text(c.subject.id) for c in sheet.columns} == {
+        "TOAN": "6,0", "TIN": "", "DIA": "8,0"}
+    assert not binh.studies(thpt["subjects"]["DIA"].id) and not lan.studies(thpt["subjects"]["TIN"].id)
+    assert sheet.incomplete == []
+    slips = {s.student.full_name: [line.subject for line in s.lines] for s in reports.result_slips(sheet.school_class)}
+    assert slips == {"Lê Văn Bình": ["Toán", "Tin học"], "Đỗ Thị Lan": ["Toán", "Địa lí"]}
+
+
+def test_a_missing_elective_is_flagged_with_the_teacher_of_the_class_it_is_taken_with(thpt):
+    from models.yearend import results
+
+    _semester_marks(thpt, "10A2", "Đỗ Thị Lan", "DIA", 1, "8.0", 3)
+    sheet = results.class_sheet(thpt["classes"]["10A2"], 1)
+    rows = {r.student.full_name: r for r in sheet.rows}
+    assert rows["Lê Văn Bình"].missing == ["Toán", "Tin học"] and rows["Đỗ Thị Lan"].missing == ["Toán"]
+    teacher = thpt["assignments"][("10A1", "TIN")].teacher.full_name
+    assert [i.text for i in sheet.incomplete if i.subject.code == "TIN"] == [
+        f"Tin học ({teacher}): 1 học sinh chưa đủ điểm"]
+
+
+def test_the_chuyen_de_column_counts_on_the_result_sheet(thpt):
+    from models.yearend import results
+
+    # 10A1's group adds one ĐĐGtx to Toán: four are not enough
+    _semester_marks(thpt, "10A1", "Phạm Thu Hà", "TOAN", 1, "8.0", 4)
+    row = results.class_sheet(thpt["classes"]["10A1"], 1).rows[0]
+    assert "Toán" in row.missing
+    with write_transaction():
+        MarkCell.create(school_class=thpt["classes"]["10A1"], subject=thpt["subjects"]["TOAN"],
+                        semester=thpt["hk1"], student=thpt["pupils"]["Phạm Thu Hà"], kind="tx", idx=5, value="8.0")
+    row = results.class_sheet(thpt["classes"]["10A1"], 1).rows[0]
+    assert "Toán" not in row.missing and row.subject_text(thpt["subjects"]["TOAN"].id) == "8,0"
