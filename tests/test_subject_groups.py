@@ -129,7 +129,7 @@ def test_admin_creates_a_group_and_gives_a_class_its_group(thpt, login_as):
     page = auth.client.get("/admin/subject-groups").get_data(as_text=True)
     assert "KHTN" in page and "Khoa học tự nhiên" in page and "Lê Văn Bình" in page
     resp = auth.post("/admin/subject-groups/new", data={"code": "kt1", "name": "Kĩ thuật",
-                                                         "elective": [s["LI"].id, s["TIN"].id],
+                                                         "elective": [s["LI"].id, s["DIA"].id],
                                                          "topic": [s["LI"].id]})
     assert resp.status_code == 303
     group = sg.SubjectGroup.get(sg.SubjectGroup.code == "KT1")

@@ -8,6 +8,7 @@ an attendance month's lock), so a pair that reads differently has its own label 
 ACTIONS: dict[str, str] = {
     "create": "Tạo mới",
     "update": "Sửa",
+    "delete": "Xoá",
     "status": "Đổi trạng thái",
     "enrol": "Xếp lớp",
     "rejoin": "Trở lại lớp",

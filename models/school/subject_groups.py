@@ -331,10 +331,27 @@ def seats(classes, subject_ids) -> dict[tuple[int, int], dict[int, int]]:
     return result
 
 
+# --- editing: the version an edit form carries ----------------------------------------------------------
+
+class ChangedMeanwhile(ValueError):
+    """Someone else saved the same group or class first (answered with 409)."""
+
+
+def group_state(group) -> str:
+    """A short digest of the group's name, electives and chuyên đề: the version an edit form carries."""
+    import hashlib
+
+    items = sorted(f"{kind}:{subject_id}" for subject_id, kind in
+                   SubjectGroupItem.select(SubjectGroupItem.subject, SubjectGroupItem.kind)
+                   .where(SubjectGroupItem.group == group).tuples())
+    return hashlib.sha256("|".join([group.name, *items]).encode()).hexdigest()[:16]
+
+
 # --- writing (every write audited) ------------------------------------------------------------------
 
-def create_group(code: str, name: str, electives: list[Subject], topics: list[Subject]) -> SubjectGroup:
-    """A new tổ hợp; refused (ValueError, Vietnamese) without a code, a name or an elective."""
+def create_group(code: str, name: str, electives: list[Subject], topics: list[Subject], check=None) -> SubjectGroup:
+    """A new tổ hợp; refused (ValueError, Vietnamese) without a code, a name or an elective. `check()` as in
+    set_class_group (a subject made elective here leaves the classes of the other groups)."""
     from models.audit.log import record
 
     code, name = (code or "").strip().upper(), " ".join((name or "").split())
@@ -350,18 +367,28 @@ def create_group(code: str, name: str, electives: list[Subject], topics: list[Su
     for kind, subjects in (("elective", electives), ("topic", topics)):
         for subject in {s.id: s for s in subjects}.values():
             SubjectGroupItem.create(group=group, subject=subject, kind=kind)
+    if check is not None:
+        check()
     record("create", "subject_group", code, after={"name": name, "electives": sorted(s.code for s in electives),
                                                     "topics": sorted(s.code for s in topics)})
     return group
 
 
-def set_class_group(school_class, group: SubjectGroup | None) -> None:
-    """Give the class its group (None: no group)."""
+ANY_GROUP = object()  # set_class_group without a version to compare
+
+
+def set_class_group(school_class, group: SubjectGroup | None, expected=ANY_GROUP, check=None) -> None:
+    """Give the class its group (None: no group). `expected`: the group id (or None) the form showed; another
+    one stored meanwhile is refused with ChangedMeanwhile. `check()`: run after the change and before it is
+    recorded; its ValueError refuses the change (the caller's transaction rolls it back)."""
     from models.audit.log import record
 
     if group is not None and school_class.grade.level != "thpt":
         raise ValueError("Chỉ lớp trung học phổ thông (khối 10–12) mới có tổ hợp môn học.")
     row = ClassGroup.get_or_none(ClassGroup.school_class == school_class)
+    if expected is not ANY_GROUP and (row.group_id if row else None) != expected:
+        raise ChangedMeanwhile(f"Tổ hợp của lớp {school_class.name} vừa được người khác đổi; vui lòng tải lại "
+                               "trang rồi chọn lại.")
     before = row.group.code if row else None
     after = group.code if group else None
     if before == after:
@@ -373,11 +400,60 @@ def set_class_group(school_class, group: SubjectGroup | None) -> None:
     else:
         row.group = group
         row.save()
+    if check is not None:
+        check()
     record("update", "class_group", f"{school_class.year.name}/{school_class.name}",
            before={"group": before}, after={"group": after})
 
 
-def add_student_elective(student, teaching_class, subject, replaces=None) -> StudentElective:
+def update_group(group: SubjectGroup, name: str, electives: list[Subject], topics: list[Subject],
+                 expected_state: str | None = None, check=None) -> SubjectGroup:
+    """Change a group's name, electives and chuyên đề. `expected_state`: group_state() as the form showed it
+    (ChangedMeanwhile when someone saved first); `check()` as in set_class_group."""
+    from models.audit.log import record
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValueError("Vui lòng nhập tên tổ hợp.")
+    if len(name) > 120:
+        raise ValueError("Mã tổ hợp tối đa 20 ký tự, tên tối đa 120 ký tự.")
+    if not electives:
+        raise ValueError("Tổ hợp phải có ít nhất một môn lựa chọn.")
+    if expected_state is not None and expected_state != group_state(group):
+        raise ChangedMeanwhile(f"Tổ hợp {group.code} vừa được người khác sửa; vui lòng tải lại trang rồi sửa lại.")
+    items = _items(group)
+    codes = {s.id: s.code for s in Subject.select(Subject.id, Subject.code)}
+    before = {"name": group.name, "electives": sorted(codes[i] for i in items["elective"]),
+              "topics": sorted(codes[i] for i in items["topic"])}
+    after = {"name": name, "electives": sorted({s.code for s in electives}), "topics": sorted({s.code for s in topics})}
+    if before == after:
+        return group
+    group.name = name
+    group.save()
+    SubjectGroupItem.delete().where(SubjectGroupItem.group == group).execute()
+    for kind, subjects in (("elective", electives), ("topic", topics)):
+        for subject in {s.id: s for s in subjects}.values():
+            SubjectGroupItem.create(group=group, subject=subject, kind=kind)
+    if check is not None:
+        check()
+    record("update", "subject_group", group.code, before=before, after=after)
+    return group
+
+
+def remove_student_elective(elective: StudentElective, check=None) -> None:
+    """The student no longer studies the subject with the other class (back to their class's subjects)."""
+    from models.audit.log import record
+
+    key = f"{elective.teaching_class.year.name}/{elective.student.code}/{elective.subject.code}"
+    before = {"class": elective.teaching_class.name, "subject": elective.subject.code,
+              "replaces": elective.replaces.code if elective.replaces_id else None}
+    elective.delete_instance()
+    if check is not None:
+        check()
+    record("delete", "student_elective", key, before=before)
+
+
+def add_student_elective(student, teaching_class, subject, replaces=None, check=None) -> StudentElective:
     """The student studies `subject` with `teaching_class`'s teacher (instead of their class's `replaces`)."""
     from models.audit.log import record
     from models.school.structure import open_class_of
@@ -399,14 +475,16 @@ def add_student_elective(student, teaching_class, subject, replaces=None) -> Stu
     if (subject.id, teaching_class.year_id) in taken:
         raise ValueError(f"Học sinh {student.full_name} đã học môn {subject.name} với lớp khác.")
     row = StudentElective.create(student=student, teaching_class=teaching_class, subject=subject, replaces=replaces)
+    if check is not None:
+        check()
     record("create", "student_elective", f"{teaching_class.year.name}/{student.code}/{subject.code}",
            after={"class": teaching_class.name, "subject": subject.code,
                   "replaces": replaces.code if replaces else None})
     return row
 
 
-def set_topic_tx(subject, count: int) -> None:
-    """ĐĐGtx per chuyên đề of the subject (0 to MAX_TOPIC_TX)."""
+def set_topic_tx(subject, count: int, check=None) -> None:
+    """ĐĐGtx per chuyên đề of the subject (0 to MAX_TOPIC_TX); `check()` as in set_class_group."""
     from models.audit.log import record
 
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TOPIC_TX:
@@ -420,4 +498,6 @@ def set_topic_tx(subject, count: int) -> None:
     else:
         row.tx_count = count
         row.save()
+    if check is not None:
+        check()
     record("update", "subject", subject.code, before={"topic_tx": before}, after={"topic_tx": count})
