@@ -99,3 +99,13 @@ def test_the_vice_principals_pages_follow_the_groups(thpt, school, login_as):
     page = auth.client.get(f"/vice-principal/distribution?grade={grade.id}&subject={thpt['subjects']['TIN'].id}"
                            "&column=ck&semester=1").get_data(as_text=True)
     assert "Lớp 10A1" in page and "Lớp 10A2" not in page
+
+
+def test_the_teachers_own_progress_counts_the_guests_and_not_those_away(thpt, school):
+    from models.gradebook.marks import progress_for
+
+    put(thpt, school, "10A1", "TIN", "Lê Văn Bình", "8")
+    a = thpt["assignments"]
+    tin, dia = progress_for([a[("10A1", "TIN")], a[("10A2", "DIA")]], [thpt["hk1"]])
+    # Tin học 70 periods: 3 ĐĐGtx + ĐĐGgk + ĐĐGck for Hà and the guest Bình; Địa lí for Lan only
+    assert (tin.filled, tin.required) == (1, 2 * 5) and dia.required == 1 * 5
