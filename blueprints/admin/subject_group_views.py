@@ -40,7 +40,8 @@ def _thpt_classes(year: SchoolYear | None) -> list[SchoolClass]:
     return sorted(classes, key=lambda c: (c.grade.number, class_sort_key(c.name)))
 
 
-def _page(status: int = 200, error: str | None = None):
+def _page(status: int = 200, error: str | None = None, form=None):
+    """The page; `form`: the refused form to show again (the new group's and the elective's)."""
     year = SchoolYear.current()
     classes = _thpt_classes(year)
     groups = {c.id: sg.group_of(c) for c in classes}
@@ -52,7 +53,7 @@ def _page(status: int = 200, error: str | None = None):
                            states={g.id: sg.group_state(g) for g, *_ in overview},
                            class_groups=groups, all_groups=list(sg.SubjectGroup.select().order_by(sg.SubjectGroup.code)),
                            subjects=list(Subject.select().order_by(Subject.position, Subject.name)),
-                           electives=electives, error=error, year=year, form=request.form), status
+                           electives=electives, error=error, year=year, form=form or {}), status
 
 
 def _chosen(kind: str) -> list[Subject]:
@@ -72,7 +73,7 @@ def subject_group_create():
     group, error, status = _apply(group_changes.create_group, request.form.get("code", ""),
                                   request.form.get("name", ""), _chosen("elective"), _chosen("topic"))
     if error:
-        return _page(status, error)
+        return _page(status, error, request.form)
     return _done(f"Đã tạo tổ hợp {group.code}.", "admin.subject_groups")
 
 
@@ -116,12 +117,12 @@ def subject_group_elective():
     replaces_id = _id("replaces_id")
     replaces = Subject.get_or_none(Subject.id == replaces_id) if replaces_id else None
     if student is None:
-        return _page(422, "Không tìm thấy học sinh có mã định danh này.")
+        return _page(422, "Không tìm thấy học sinh có mã định danh này.", request.form)
     if teaching_class is None or subject is None:
-        return _page(422, "Vui lòng chọn lớp học ghép và môn học.")
+        return _page(422, "Vui lòng chọn lớp học ghép và môn học.", request.form)
     _, error, status = _apply(group_changes.add_student_elective, student, teaching_class, subject, replaces)
     if error:
-        return _page(status, error)
+        return _page(status, error, request.form)
     return _done(f"{student.full_name} học môn {subject.name} với lớp {teaching_class.name}.",
                  "admin.subject_groups")
 
