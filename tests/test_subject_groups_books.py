@@ -86,6 +86,14 @@ def test_two_students_of_one_class_with_different_electives_get_their_own_subjec
     assert sheet.incomplete == []
     slips = {s.student.full_name: [line.subject for line in s.lines] for s in reports.result_slips(sheet.school_class)}
     assert slips == {"Lê Văn Bình": ["Toán", "Tin học"], "Đỗ Thị Lan": ["Toán", "Địa lí"]}
+    # the sector upload: one column per subject of the class's book, empty where the student does not study it
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(reports.sector_xlsx(sheet))).active.iter_rows(values_only=True))
+    assert list(rows[1][3:6]) == ["Toán", "Tin học", "Địa lí"]
+    by_name = {r[1]: r[3:6] for r in rows[2:]}
+    assert by_name["Lê Văn Bình"][:2] == (7, 9) and by_name["Lê Văn Bình"][2] in (None, "")
+    assert by_name["Đỗ Thị Lan"][0] == 6 and by_name["Đỗ Thị Lan"][1] in (None, "") and by_name["Đỗ Thị Lan"][2] == 8
 
 
 def test_a_missing_elective_is_flagged_with_the_teacher_of_the_class_it_is_taken_with(thpt):
