@@ -8,6 +8,7 @@ an attendance month's lock), so a pair that reads differently has its own label 
 ACTIONS: dict[str, str] = {
     "create": "Tạo mới",
     "update": "Sửa",
+    "delete": "Xoá",
     "status": "Đổi trạng thái",
     "enrol": "Xếp lớp",
     "rejoin": "Trở lại lớp",
@@ -201,7 +202,8 @@ FIELDS: dict[str, str] = {
     "father_job": "Nghề nghiệp của cha", "father_phone": "Điện thoại của cha",
     "mother_job": "Nghề nghiệp của mẹ", "mother_phone": "Điện thoại của mẹ",
     "guardian_job": "Nghề nghiệp người giám hộ", "guardian_phone": "Điện thoại người giám hộ",
-    "classes": "Số lớp", "students": "Số học sinh",
+    "classes": "Số lớp", "students": "Số học sinh", "status_changes": "Số lần đổi trạng thái",
+    "enrolments": "Số lượt xếp lớp", "digest": "Mã kiểm dữ liệu mẫu",
     "file": "Tệp", "sha256": "Mã SHA-256", "size": "Dung lượng (byte)", "pruned": "Bản cũ đã xoá",
     "ok": "Thành công", "folder": "Thư mục", "created_at": "Lập lúc", "replaced": "Bản cũ giữ tại",
     "value": "Giá trị", "audit_head": "Mã băm cuối của nhật ký",

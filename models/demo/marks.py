@@ -37,7 +37,26 @@ PROFILE_MARKS = {
 PROFILE_FAIL = {"normal": 0.01, "weak": 0.25, "excellent": 0.0, "often_absent": 0.08}
 CK_MISSING = 0.10  # class × subject pairs whose final marks are not entered yet
 TX_MISSING = 0.02  # single regular marks still missing
-CHUNK = 1000
+
+
+def bulk_insert(model, rows: list[dict]) -> None:
+    """Insert many rows of the same columns with one prepared statement (executemany): peewee's insert_many
+    spends most of a demo seed building the text of its 1000-row statements."""
+    if not rows:
+        return
+    from models.core import db
+
+    columns = list(rows[0])
+    fields = [model._meta.fields[c] for c in columns]
+    database = db.obj if hasattr(db, "obj") else db
+    def quote(name: str) -> str:
+        return f'"{name}"'
+
+    sql = (f"INSERT INTO {quote(model._meta.table_name)} ({', '.join(quote(f.column_name) for f in fields)}) "
+           f"VALUES ({', '.join([database.param] * len(fields))})")
+    values = [tuple(f.db_value(row[c]) for f, c in zip(fields, columns, strict=True)) for row in rows]
+    cursor = database.cursor()
+    cursor.executemany(sql, values)
 
 
 def _mark(rng: random.Random, mean: float, spread: float) -> str:
@@ -111,6 +130,14 @@ def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
             .where(Enrolment.school_class.in_([c.id for c in classes])).tuples()):
         roster.setdefault(class_id, []).append((student_id, full_name, joined_on, left_on))
 
+    # THPT: each class's group subjects, its chuyên đề ĐĐGtx and the students who study a subject elsewhere
+    studied_by_class = subject_groups.subjects_by_class(classes)
+    topics = subject_groups.topic_tx_by_class(classes)
+    electives = list(subject_groups.StudentElective.select(
+        subject_groups.StudentElective.student, subject_groups.StudentElective.teaching_class,
+        subject_groups.StudentElective.subject, subject_groups.StudentElective.replaces)
+        .where(subject_groups.StudentElective.teaching_class.in_([c.id for c in classes])).tuples())
+    replaced = {(student_id, replaces) for student_id, _, _, replaces in electives if replaces}
     counts = {s.number: 0 for s in semesters}
     rows = []
     for semester in semesters:
@@ -119,20 +146,19 @@ def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
         for school_class in classes:
             rng = random.Random(f"sotruong-demo-marks:{seed}:{year.start_year}:{semester.number}:{school_class.name}")
             profiles = {s.full_name: s.profile for s in demo_students(school_class.name, seed, year.start_year)}
-            studied = subject_groups.class_subject_ids(school_class)  # THPT: the class's group
+            studied = studied_by_class[school_class.id]  # THPT: the class's group
             ability = {sid: rng.gauss(0, 0.5) for sid, _, _, _ in roster.get(school_class.id, [])}
             for (grade_id, subject_id), per_year in sorted(periods.items()):
                 if grade_id != school_class.grade_id or (studied is not None and subject_id not in studied):
                     continue
                 subject = subjects[subject_id]
-                tx_n = tt22.tx_count(per_year, subject.comment_only) + subject_groups.extra_tx(school_class, subject)
+                tx_n = tt22.tx_count(per_year, subject.comment_only) + topics.get((school_class.id, subject_id), 0)
                 author = teacher_of.get((school_class.id, subject_id))
                 difficulty = rng.uniform(-0.4, 0.4)
                 final_missing = rng.random() < CK_MISSING
                 moments = _entry_moments(rng, semester, tx_n)
-                away = subject_groups.away_from(school_class, subject_id) if studied is not None else set()
                 for student_id, full_name, joined_on, left_on in roster.get(school_class.id, []):
-                    if student_id in away:  # studies another elective with another class
+                    if (student_id, subject_id) in replaced:  # studies another elective with another class
                         continue
                     profile = profiles.get(full_name, "normal")
                     mean, spread = PROFILE_MARKS.get(profile, PROFILE_MARKS["normal"])
@@ -150,9 +176,32 @@ def seed_demo_marks(seed: int = 2024, today: date | None = None) -> str:
                                      "value": value, "version": 1, "updated_by": author, "updated_at": at,
                                      "corrected": False})
                         counts[semester.number] += 1
+    by_id = {c.id: c for c in classes}
+    home_of = {student_id: class_id for class_id, pupils in roster.items() for student_id, _, _, left_on in pupils
+               if left_on is None}
+    for semester in semesters:
+        # a student taking an elective with another class: marks from that class's teacher, in their own book
+        for student_id, teaching_id, subject_id, _ in sorted(electives):
+            home = by_id.get(home_of.get(student_id))
+            teaching = by_id[teaching_id]
+            per_year = periods.get((teaching.grade_id, subject_id))
+            if home is None or not per_year:
+                continue
+            rng = random.Random(f"sotruong-demo-marks:{seed}:{year.start_year}:{semester.number}:{home.name}:"
+                                f"{teaching.name}:{subject_id}:{student_id}")
+            subject = subjects[subject_id]
+            tx_n = tt22.tx_count(per_year, subject.comment_only) + topics.get((teaching_id, subject_id), 0)
+            for (kind, idx), at in _entry_moments(rng, semester, tx_n).items():
+                value = (tt22.COMMENT_PASS if subject.comment_only else _mark(rng, *PROFILE_MARKS["normal"]))
+                if at >= cutoff:
+                    continue
+                rows.append({"school_class": home.id, "subject": subject_id, "semester": semester.id,
+                             "student": student_id, "kind": kind, "idx": idx, "value": value, "version": 1,
+                             "updated_by": teacher_of.get((teaching_id, subject_id)), "updated_at": at,
+                             "corrected": False})
+                counts[semester.number] += 1
     with write_transaction():
-        for i in range(0, len(rows), CHUNK):
-            MarkCell.insert_many(rows[i:i + CHUNK]).execute()
+        bulk_insert(MarkCell, rows)
         for semester in semesters:
             if counts[semester.number]:
                 record("seed_demo_marks", "mark", f"{year.name}/HK{semester.number}",

@@ -26,7 +26,7 @@ from peewee import (
 from models.core import DeletionRefused, KeptModel, db, is_sqlite, row_id
 from models.core.prepared import Prepared
 from models.people.accounts import User
-from models.people.records import STUDENT_LEFT, Student
+from models.people.records import Student
 from models.rules import tt22
 from models.school import subject_groups
 from models.school.structure import (
@@ -626,44 +626,47 @@ class Progress:
 
 
 def progress_for(assignments: list[TeachingAssignment], semesters: list[Semester]) -> list[Progress]:
-    """Progress of each assignment in each semester: students still in the class × required columns."""
+    """Progress of each assignment in each semester: the students who study the subject with the class (still
+    in their class; THPT: less those who study it elsewhere, plus guests from other classes, whose cells are
+    in their own class's book) × required columns."""
     if not assignments or not semesters:
         return []
-    class_ids = {a.school_class_id for a in assignments}
+    classes = list({a.school_class_id: a.school_class for a in assignments}.values())
     subject_ids = {a.subject_id for a in assignments}
-    # students still in each class (not left, enrolment open)
-    active: dict[int, set[int]] = {}
-    for class_id, student_id in (Enrolment.select(Enrolment.school_class, Enrolment.student).join(Student)
-                                 .where(Enrolment.school_class.in_(class_ids) & Enrolment.left_on.is_null()
-                                        & Student.status.not_in(STUDENT_LEFT)).tuples()):
-        active.setdefault(class_id, set()).add(student_id)
+    seated = subject_groups.seats(classes, subject_ids)
+    owner = {(home, subject_id, student_id): class_id
+             for (class_id, subject_id), students in seated.items() for student_id, home in students.items()}
     periods = {(g, s): p for g, s, p in GradeSubject.select(GradeSubject.grade, GradeSubject.subject,
                                                             GradeSubject.periods_per_year).tuples()}
-    filled: dict[tuple, int] = {}
-    query = (MarkCell.select(MarkCell.school_class, MarkCell.subject, MarkCell.semester, MarkCell.student,
-                             MarkCell.kind, MarkCell.idx)
-             .where(MarkCell.school_class.in_(class_ids) & MarkCell.subject.in_(subject_ids)
-                    & MarkCell.semester.in_([s.id for s in semesters]) & MarkCell.value.is_null(False))
-             .tuples())
+    topics = subject_groups.topic_tx_by_class(classes)
     tx_limits = {}
     for a in assignments:
         per_year = periods.get((a.school_class.grade_id, a.subject_id))
         tx_limits[(a.school_class_id, a.subject_id)] = (
-            tt22.tx_count(per_year, a.subject.comment_only) + subject_groups.extra_tx(a.school_class, a.subject)
+            tt22.tx_count(per_year, a.subject.comment_only) + topics.get((a.school_class_id, a.subject_id), 0)
             if per_year else 0)
-    for class_id, subject_id, semester_id, student_id, kind, idx in query:
+    filled: dict[tuple, int] = {}
+    homes = sorted({home for home, _, _ in owner})
+    query = (MarkCell.select(MarkCell.school_class, MarkCell.subject, MarkCell.semester, MarkCell.student,
+                             MarkCell.kind, MarkCell.idx)
+             .where(MarkCell.school_class.in_(homes) & MarkCell.subject.in_(subject_ids)
+                    & MarkCell.semester.in_([s.id for s in semesters]) & MarkCell.value.is_null(False))
+             .tuples()) if homes else []
+    for home, subject_id, semester_id, student_id, kind, idx in query:
+        class_id = owner.get((home, subject_id, student_id))
+        if class_id is None:
+            continue
         limit = tx_limits.get((class_id, subject_id), 0) if kind == "tx" else 1
-        if student_id in active.get(class_id, ()) and idx <= limit:
+        if idx <= limit:
             key = (class_id, subject_id, semester_id)
             filled[key] = filled.get(key, 0) + 1
     result = []
     for a in assignments:
         columns = tx_limits[(a.school_class_id, a.subject_id)] + 2
-        size = len(active.get(a.school_class_id, ()))
+        size = len(seated.get((a.school_class_id, a.subject_id), ()))
         for s in semesters:
             result.append(Progress(a, s, filled.get((a.school_class_id, a.subject_id, s.id), 0), size * columns))
     return result
-
 
 
 def column_index(assignment: TeachingAssignment, kind: str, idx: int) -> int:

@@ -15,13 +15,13 @@ from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 from models.core import DeletionRefused, KeptModel
 from models.gradebook.marks import KIND_HEADERS, MarkCell, MarkChange, semester_today
 from models.people.accounts import User
-from models.people.records import STUDENT_LEFT, Staff, Student
+from models.people.records import Staff, Student
 from models.rules import histogram, tt22
 from models.rules import progress as rules
+from models.school import subject_groups
 from models.school.structure import (
     Department,
     DepartmentMember,
-    Enrolment,
     Grade,
     GradeSubject,
     SchoolClass,
@@ -35,33 +35,24 @@ from models.school.structure import (
 # --- the students and marks that count ----------------------------------------------------------
 
 
-def _active_students(class_ids) -> dict[int, set[int]]:
-    """Students still in each class: enrolment open and not left the school."""
-    active: dict[int, set[int]] = {}
-    if not class_ids:
-        return active
-    for class_id, student_id in (Enrolment.select(Enrolment.school_class, Enrolment.student).join(Student)
-                                 .where(Enrolment.school_class.in_(list(class_ids)) & Enrolment.left_on.is_null()
-                                        & Student.status.not_in(STUDENT_LEFT)).tuples()):
-        active.setdefault(class_id, set()).add(student_id)
-    return active
-
-
 def _tx_limits(classes: list[SchoolClass], subjects: list[Subject]) -> dict[tuple[int, int], int]:
-    """ĐĐGtx columns per (class, subject) from the grade's periods (0 when the grade lacks the subject)."""
+    """ĐĐGtx columns per (class, subject) from the grade's periods (0 when the grade lacks the subject), plus
+    the ĐĐGtx of the class's chuyên đề (THPT)."""
     periods = {(g, s): p for g, s, p in GradeSubject.select(GradeSubject.grade, GradeSubject.subject,
                                                             GradeSubject.periods_per_year).tuples()}
+    topics = subject_groups.topic_tx_by_class(classes)
     limits = {}
     for c in classes:
         for s in subjects:
             per_year = periods.get((c.grade_id, s.id))
-            limits[(c.id, s.id)] = tt22.tx_count(per_year, s.comment_only) if per_year else 0
+            limits[(c.id, s.id)] = (tt22.tx_count(per_year, s.comment_only) + topics.get((c.id, s.id), 0)
+                                    if per_year else 0)
     return limits
 
 
 @dataclass(frozen=True)
 class CellValue:
-    class_id: int
+    class_id: int  # the class the student studies the subject with (their own, or the elective's class)
     subject_id: int
     student_id: int
     kind: str
@@ -69,21 +60,31 @@ class CellValue:
     value: str
 
 
-def _counted_values(semester: Semester, classes: list[SchoolClass], subjects: list[Subject]) -> list[CellValue]:
-    """The filled cells that count: students still in the class, columns the subject has."""
+def _counted_values(semester: Semester, classes: list[SchoolClass], subjects: list[Subject],
+                    seated: dict | None = None) -> list[CellValue]:
+    """The filled cells that count: students still studying the subject with the class (THPT: the class's
+    group, less those who study it elsewhere, plus guests from other classes), columns the subject has."""
     if not classes or not subjects:
         return []
-    active = _active_students({c.id for c in classes})
+    seated = seated if seated is not None else subject_groups.seats(classes, {s.id for s in subjects})
     limits = _tx_limits(classes, subjects)
+    owner = {(home, subject_id, student_id): class_id
+             for (class_id, subject_id), students in seated.items() for student_id, home in students.items()}
+    homes = sorted({home for home, _, _ in owner})
+    if not homes:
+        return []
     query = (MarkCell.select(MarkCell.school_class, MarkCell.subject, MarkCell.student, MarkCell.kind,
                              MarkCell.idx, MarkCell.value)
-             .where((MarkCell.semester == semester) & MarkCell.school_class.in_([c.id for c in classes])
+             .where((MarkCell.semester == semester) & MarkCell.school_class.in_(homes)
                     & MarkCell.subject.in_([s.id for s in subjects]) & MarkCell.value.is_null(False))
              .tuples())
     result = []
-    for class_id, subject_id, student_id, kind, idx, value in query:
+    for home, subject_id, student_id, kind, idx, value in query:
+        class_id = owner.get((home, subject_id, student_id))
+        if class_id is None:
+            continue
         limit = limits.get((class_id, subject_id), 0) if kind == "tx" else 1
-        if student_id in active.get(class_id, ()) and 1 <= idx <= limit:
+        if 1 <= idx <= limit:
             result.append(CellValue(class_id, subject_id, student_id, kind, idx, value))
     return result
 
@@ -159,15 +160,15 @@ def progress_rows(semester: Semester, today: date | None = None, department_id: 
     assignments = _assignments(semester.year_id, department_id, teacher_id)
     classes = list({a.school_class_id: a.school_class for a in assignments}.values())
     subjects = list({a.subject_id: a.subject for a in assignments}.values())
-    active = _active_students({c.id for c in classes})
+    seated = subject_groups.seats(classes, {s.id for s in subjects})
     limits = _tx_limits(classes, subjects)
     filled: dict[tuple[int, int, str], int] = {}
-    for v in _counted_values(semester, classes, subjects):
+    for v in _counted_values(semester, classes, subjects, seated):
         key = (v.class_id, v.subject_id, v.kind)
         filled[key] = filled.get(key, 0) + 1
     rows = []
     for a in assignments:
-        students = len(active.get(a.school_class_id, ()))
+        students = len(seated.get((a.school_class_id, a.subject_id), ()))
         tx_required = limits[(a.school_class_id, a.subject_id)] * students
         counts = {k: filled.get((a.school_class_id, a.subject_id, k), 0) for k in ("tx", "gk", "ck")}
         deadlines = [*rules.tx_deadlines(counts["tx"], tx_required, semester.starts_on, semester.final_tests_on,
@@ -294,6 +295,8 @@ def distribution(semester: Semester, subject: Subject, grade: Grade, column: str
     """The grade's histogram and one per class beside it, each with the class and grade means."""
     classes = list(SchoolClass.select().where((SchoolClass.year == semester.year_id)
                                               & (SchoolClass.grade == grade)))
+    studied = subject_groups.subjects_by_class(classes)  # THPT: only the classes whose group has the subject
+    classes = [c for c in classes if studied[c.id] is None or subject.id in studied[c.id]]
     classes.sort(key=lambda c: class_sort_key(c.name))
     marks = column_marks(semester, subject, classes, column)
     pooled = [m for c in classes for m in marks[c.id]]

@@ -10,11 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.gradebook.marks import Grid, correction_count, grid_for
+from models.gradebook.marks import Grid, MarkCell, correction_count, grid_for
 from models.printing.printed_corrections import mark_corrections
 from models.printing.renderer import cached_pdf, render_pdf, render_print_html
 from models.printing.verification import canonical, page_codes, register_page_builder
-from models.school.structure import School, Semester, Subject, TeachingAssignment
+from models.school import subject_groups
+from models.school.structure import School, Semester, Subject, TeachingAssignment, class_sort_key
 
 DOCUMENT = "teacher_book"
 TITLE = "Sổ theo dõi và đánh giá học sinh (của giáo viên)"
@@ -48,6 +49,7 @@ class TeacherBook:
     class_name: str
     year_name: str
     pages: list[BookPage] = field(default_factory=list)
+    guest_classes: list[str] = field(default_factory=list)  # THPT: classes whose students take the subject here
 
     @property
     def title(self) -> str:
@@ -63,9 +65,28 @@ def _row_data(grid: Grid) -> list[dict]:
             cells["ĐTBmhk I"] = row.averages.text("first")
             if not grid.comment_only:
                 cells["ĐTBmcn"] = row.averages.text("year")
-        rows.append({"key": row.student.id, "label": row.student.full_name, "number": row.number,
-                     "cells": cells, "sửa chữa": [c.column.label for c in row.cells if c.corrected]})
+        data = {"key": row.student.id, "label": row.student.full_name, "number": row.number,
+                "cells": cells, "sửa chữa": [c.column.label for c in row.cells if c.corrected]}
+        if row.home_class is not None:  # THPT: a student of another class taking the elective here
+            data["Lớp"] = row.home_class.name
+        rows.append(data)
     return rows
+
+
+def _guest_corrections(grid: Grid, subject, semester) -> tuple[int, dict]:
+    """The corrected marks of the grid's guests: they live in their own class's book."""
+    count, fixes = 0, {}
+    by_home: dict[int, set[int]] = {}
+    for row in grid.rows:
+        if row.home_class is not None:
+            by_home.setdefault(row.home_class.id, set()).add(row.student.id)
+    for home_id, students in by_home.items():
+        count += (MarkCell.select().where((MarkCell.school_class == home_id) & (MarkCell.subject == subject)
+                                          & (MarkCell.semester == semester) & MarkCell.student.in_(list(students))
+                                          & MarkCell.corrected).count())
+        fixes.update({key: fix for key, fix in mark_corrections(home_id, subject.id, semester.id).items()
+                      if key[0] in students})
+    return count, fixes
 
 
 def build(assignment: TeachingAssignment, now: datetime | None = None) -> TeacherBook:
@@ -80,11 +101,18 @@ def build(assignment: TeachingAssignment, now: datetime | None = None) -> Teache
     base = f"teacher-book:{assignment.id}"
     cover = {"page_key": f"{base}:cover", "Trường": book.school_name, "Giáo viên": book.teacher_name,
              "Môn học": book.subject_name, "Lớp": book.class_name, "Năm học": book.year_name}
+    guests = subject_groups.guests_of(school_class, subject)
+    if guests:
+        book.guest_classes = sorted({home.name for _, home in guests}, key=class_sort_key)
+        cover["Học sinh học ghép từ lớp"] = book.guest_classes
     book.pages.append(BookPage("cover", cover, {"assignment_id": assignment.id, "page_key": cover["page_key"]}))
     for semester in Semester.select().where(Semester.year == school_class.year_id).order_by(Semester.number):
         grid = grid_for(assignment, semester, now=now)
         corrections = correction_count(school_class, subject, semester)
         fixes = mark_corrections(school_class.id, subject.id, semester.id)
+        guest_count, guest_fixes = _guest_corrections(grid, subject, semester)
+        corrections += guest_count
+        fixes.update(guest_fixes)
         fix_rows = [(row.number, row.student.full_name, fixes[(row.student.id, c.column.kind, c.column.idx)])
                     for row in grid.rows for c in row.cells if (row.student.id, c.column.kind, c.column.idx) in fixes]
         data = {"page_key": f"{base}:hk{semester.number}", "Học kì": semester.number, "Môn học": book.subject_name,

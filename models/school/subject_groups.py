@@ -220,10 +220,138 @@ def groups_overview() -> list[tuple[SubjectGroup, list[Subject], list[Subject], 
     return result
 
 
+# --- reading many classes at once (monitoring, the teacher's book, result sheets) -------------------
+
+def subjects_by_class(classes) -> dict[int, set[int] | None]:
+    """Each class's studied subject ids by its group (None: no group, every subject of its grade); a few
+    queries whatever the number of classes."""
+    classes = list(classes)
+    ids = [c.id for c in classes]
+    result: dict[int, set[int] | None] = {c.id: None for c in classes}
+    if not ids:
+        return result
+    group_of_class = dict(ClassGroup.select(ClassGroup.school_class, ClassGroup.group)
+                          .where(ClassGroup.school_class.in_(ids)).tuples())
+    if not group_of_class:
+        return result
+    electives_of: dict[int, set[int]] = {}
+    every_elective: set[int] = set()
+    for group_id, subject_id in (SubjectGroupItem.select(SubjectGroupItem.group, SubjectGroupItem.subject)
+                                 .where(SubjectGroupItem.kind == "elective").tuples()):
+        electives_of.setdefault(group_id, set()).add(subject_id)
+        every_elective.add(subject_id)
+    grades = {c.grade_id for c in classes if c.id in group_of_class}
+    grade_subjects: dict[int, set[int]] = {}
+    for grade_id, subject_id in (GradeSubject.select(GradeSubject.grade, GradeSubject.subject)
+                                 .where(GradeSubject.grade.in_(list(grades))).tuples()):
+        grade_subjects.setdefault(grade_id, set()).add(subject_id)
+    for c in classes:
+        group_id = group_of_class.get(c.id)
+        if group_id is not None:
+            own = grade_subjects.get(c.grade_id, set())
+            result[c.id] = {s for s in own if s not in every_elective} | (electives_of.get(group_id, set()) & own)
+    return result
+
+
+def topic_tx_by_class(classes) -> dict[tuple[int, int], int]:
+    """(class id, subject id) → the ĐĐGtx the class's chuyên đề of the subject add (absent: 0)."""
+    ids = [c.id for c in classes]
+    if not ids:
+        return {}
+    settings = topic_tx_by_subject()
+    return {(class_id, subject_id): settings.get(subject_id, DEFAULT_TOPIC_TX)
+            for class_id, subject_id in (ClassGroup.select(ClassGroup.school_class, SubjectGroupItem.subject)
+                                         .join(SubjectGroupItem, on=(SubjectGroupItem.group == ClassGroup.group))
+                                         .where(ClassGroup.school_class.in_(ids) & (SubjectGroupItem.kind == "topic"))
+                                         .tuples())}
+
+
+def _active_by_class(class_ids) -> dict[int, set[int]]:
+    """Students still in each class: enrolment open and not left the school."""
+    from models.people.records import STUDENT_LEFT
+
+    active: dict[int, set[int]] = {}
+    if not class_ids:
+        return active
+    for class_id, student_id in (Enrolment.select(Enrolment.school_class, Enrolment.student).join(Student)
+                                 .where(Enrolment.school_class.in_(list(class_ids)) & Enrolment.left_on.is_null()
+                                        & Student.status.not_in(STUDENT_LEFT)).tuples()):
+        active.setdefault(class_id, set()).add(student_id)
+    return active
+
+
+def seats(classes, subject_ids) -> dict[tuple[int, int], dict[int, int]]:
+    """Who studies each subject with each class's teacher, for every (class, subject) asked: (teaching class id,
+    subject id) → {student id: the class whose book holds their marks}.
+
+    The class's own students still in it when the class studies the subject (less those who replaced it with
+    an elective elsewhere), and the guests of other classes taking it here. A class without a group studies
+    every subject asked (the grade's periods decide the rest).
+    """
+    classes = list(classes)
+    subject_ids = set(subject_ids)
+    if not classes or not subject_ids:
+        return {}
+    studied = subjects_by_class(classes)
+    active = _active_by_class({c.id for c in classes})
+    year_ids = {c.year_id for c in classes}
+    class_ids = [c.id for c in classes]
+    away: dict[int, set[int]] = {}  # subject id → students of these classes who dropped it for an elective
+    for student_id, replaces_id in (StudentElective.select(StudentElective.student, StudentElective.replaces)
+                                    .join(SchoolClass, on=(StudentElective.teaching_class == SchoolClass.id))
+                                    .where(StudentElective.replaces.in_(list(subject_ids))
+                                           & SchoolClass.year.in_(list(year_ids))).tuples()):
+        away.setdefault(replaces_id, set()).add(student_id)
+    result: dict[tuple[int, int], dict[int, int]] = {}
+    for c in classes:
+        own = studied[c.id]
+        students = active.get(c.id, set())
+        for subject_id in subject_ids:
+            if own is not None and subject_id not in own:
+                continue
+            gone = away.get(subject_id, set())
+            result[(c.id, subject_id)] = {s: c.id for s in students if s not in gone}
+    guests = list(StudentElective.select(StudentElective.student, StudentElective.teaching_class,
+                                         StudentElective.subject)
+                  .where(StudentElective.teaching_class.in_(class_ids)
+                         & StudentElective.subject.in_(list(subject_ids))).tuples())
+    if guests:
+        from models.people.records import STUDENT_LEFT
+
+        homes = {(student_id, year_id): class_id for student_id, class_id, year_id in (
+            Enrolment.select(Enrolment.student, Enrolment.school_class, SchoolClass.year)
+            .join(SchoolClass).switch(Enrolment).join(Student)
+            .where(Enrolment.student.in_(list({g[0] for g in guests})) & Enrolment.left_on.is_null()
+                   & Student.status.not_in(STUDENT_LEFT)).tuples())}
+        year_of = {c.id: c.year_id for c in classes}
+        for student_id, teaching_id, subject_id in guests:
+            home = homes.get((student_id, year_of[teaching_id]))
+            if home is not None and home != teaching_id:
+                result.setdefault((teaching_id, subject_id), {})[student_id] = home
+    return result
+
+
+# --- editing: the version an edit form carries ----------------------------------------------------------
+
+class ChangedMeanwhile(ValueError):
+    """Someone else saved the same group or class first (answered with 409)."""
+
+
+def group_state(group) -> str:
+    """A short digest of the group's name, electives and chuyên đề: the version an edit form carries."""
+    import hashlib
+
+    items = sorted(f"{kind}:{subject_id}" for subject_id, kind in
+                   SubjectGroupItem.select(SubjectGroupItem.subject, SubjectGroupItem.kind)
+                   .where(SubjectGroupItem.group == group).tuples())
+    return hashlib.sha256("|".join([group.name, *items]).encode()).hexdigest()[:16]
+
+
 # --- writing (every write audited) ------------------------------------------------------------------
 
-def create_group(code: str, name: str, electives: list[Subject], topics: list[Subject]) -> SubjectGroup:
-    """A new tổ hợp; refused (ValueError, Vietnamese) without a code, a name or an elective."""
+def create_group(code: str, name: str, electives: list[Subject], topics: list[Subject], check=None) -> SubjectGroup:
+    """A new tổ hợp; refused (ValueError, Vietnamese) without a code, a name or an elective. `check()` as in
+    set_class_group (a subject made elective here leaves the classes of the other groups)."""
     from models.audit.log import record
 
     code, name = (code or "").strip().upper(), " ".join((name or "").split())
@@ -239,18 +367,28 @@ def create_group(code: str, name: str, electives: list[Subject], topics: list[Su
     for kind, subjects in (("elective", electives), ("topic", topics)):
         for subject in {s.id: s for s in subjects}.values():
             SubjectGroupItem.create(group=group, subject=subject, kind=kind)
+    if check is not None:
+        check()
     record("create", "subject_group", code, after={"name": name, "electives": sorted(s.code for s in electives),
                                                     "topics": sorted(s.code for s in topics)})
     return group
 
 
-def set_class_group(school_class, group: SubjectGroup | None) -> None:
-    """Give the class its group (None: no group)."""
+ANY_GROUP = object()  # set_class_group without a version to compare
+
+
+def set_class_group(school_class, group: SubjectGroup | None, expected=ANY_GROUP, check=None) -> None:
+    """Give the class its group (None: no group). `expected`: the group id (or None) the form showed; another
+    one stored meanwhile is refused with ChangedMeanwhile. `check()`: run after the change and before it is
+    recorded; its ValueError refuses the change (the caller's transaction rolls it back)."""
     from models.audit.log import record
 
     if group is not None and school_class.grade.level != "thpt":
         raise ValueError("Chỉ lớp trung học phổ thông (khối 10–12) mới có tổ hợp môn học.")
     row = ClassGroup.get_or_none(ClassGroup.school_class == school_class)
+    if expected is not ANY_GROUP and (row.group_id if row else None) != expected:
+        raise ChangedMeanwhile(f"Tổ hợp của lớp {school_class.name} vừa được người khác đổi; vui lòng tải lại "
+                               "trang rồi chọn lại.")
     before = row.group.code if row else None
     after = group.code if group else None
     if before == after:
@@ -262,11 +400,60 @@ def set_class_group(school_class, group: SubjectGroup | None) -> None:
     else:
         row.group = group
         row.save()
+    if check is not None:
+        check()
     record("update", "class_group", f"{school_class.year.name}/{school_class.name}",
            before={"group": before}, after={"group": after})
 
 
-def add_student_elective(student, teaching_class, subject, replaces=None) -> StudentElective:
+def update_group(group: SubjectGroup, name: str, electives: list[Subject], topics: list[Subject],
+                 expected_state: str | None = None, check=None) -> SubjectGroup:
+    """Change a group's name, electives and chuyên đề. `expected_state`: group_state() as the form showed it
+    (ChangedMeanwhile when someone saved first); `check()` as in set_class_group."""
+    from models.audit.log import record
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValueError("Vui lòng nhập tên tổ hợp.")
+    if len(name) > 120:
+        raise ValueError("Mã tổ hợp tối đa 20 ký tự, tên tối đa 120 ký tự.")
+    if not electives:
+        raise ValueError("Tổ hợp phải có ít nhất một môn lựa chọn.")
+    if expected_state is not None and expected_state != group_state(group):
+        raise ChangedMeanwhile(f"Tổ hợp {group.code} vừa được người khác sửa; vui lòng tải lại trang rồi sửa lại.")
+    items = _items(group)
+    codes = {s.id: s.code for s in Subject.select(Subject.id, Subject.code)}
+    before = {"name": group.name, "electives": sorted(codes[i] for i in items["elective"]),
+              "topics": sorted(codes[i] for i in items["topic"])}
+    after = {"name": name, "electives": sorted({s.code for s in electives}), "topics": sorted({s.code for s in topics})}
+    if before == after:
+        return group
+    group.name = name
+    group.save()
+    SubjectGroupItem.delete().where(SubjectGroupItem.group == group).execute()
+    for kind, subjects in (("elective", electives), ("topic", topics)):
+        for subject in {s.id: s for s in subjects}.values():
+            SubjectGroupItem.create(group=group, subject=subject, kind=kind)
+    if check is not None:
+        check()
+    record("update", "subject_group", group.code, before=before, after=after)
+    return group
+
+
+def remove_student_elective(elective: StudentElective, check=None) -> None:
+    """The student no longer studies the subject with the other class (back to their class's subjects)."""
+    from models.audit.log import record
+
+    key = f"{elective.teaching_class.year.name}/{elective.student.code}/{elective.subject.code}"
+    before = {"class": elective.teaching_class.name, "subject": elective.subject.code,
+              "replaces": elective.replaces.code if elective.replaces_id else None}
+    elective.delete_instance()
+    if check is not None:
+        check()
+    record("delete", "student_elective", key, before=before)
+
+
+def add_student_elective(student, teaching_class, subject, replaces=None, check=None) -> StudentElective:
     """The student studies `subject` with `teaching_class`'s teacher (instead of their class's `replaces`)."""
     from models.audit.log import record
     from models.school.structure import open_class_of
@@ -288,14 +475,16 @@ def add_student_elective(student, teaching_class, subject, replaces=None) -> Stu
     if (subject.id, teaching_class.year_id) in taken:
         raise ValueError(f"Học sinh {student.full_name} đã học môn {subject.name} với lớp khác.")
     row = StudentElective.create(student=student, teaching_class=teaching_class, subject=subject, replaces=replaces)
+    if check is not None:
+        check()
     record("create", "student_elective", f"{teaching_class.year.name}/{student.code}/{subject.code}",
            after={"class": teaching_class.name, "subject": subject.code,
                   "replaces": replaces.code if replaces else None})
     return row
 
 
-def set_topic_tx(subject, count: int) -> None:
-    """ĐĐGtx per chuyên đề of the subject (0 to MAX_TOPIC_TX)."""
+def set_topic_tx(subject, count: int, check=None) -> None:
+    """ĐĐGtx per chuyên đề of the subject (0 to MAX_TOPIC_TX); `check()` as in set_class_group."""
     from models.audit.log import record
 
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TOPIC_TX:
@@ -309,4 +498,6 @@ def set_topic_tx(subject, count: int) -> None:
     else:
         row.tx_count = count
         row.save()
+    if check is not None:
+        check()
     record("update", "subject", subject.code, before={"topic_tx": before}, after={"topic_tx": count})

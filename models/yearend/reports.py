@@ -241,7 +241,8 @@ def result_slips(school_class: SchoolClass) -> list[Slip]:
         sid = row.student.id
         one, two = by_student[1][sid], by_student[2][sid]
         lines = [SlipLine(c.subject.name, one.subject_text(c.subject.id), two.subject_text(c.subject.id),
-                          row.subject_text(c.subject.id)) for c in sheets[results.YEAR].columns]
+                          row.subject_text(c.subject.id)) for c in sheets[results.YEAR].columns
+                 if row.studies(c.subject.id)]  # THPT: the student's own subjects
         comment = comments.get(sid)
         slips.append(Slip(school_class, row.student, lines,
                           [("Học kì I", one), ("Học kì II", two), ("Cả năm", row)], row,

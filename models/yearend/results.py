@@ -12,6 +12,7 @@ from models.attendance.register import VALUES, AttendanceMark
 from models.gradebook.marks import MarkCell, semester_result
 from models.people.records import Staff, Student
 from models.rules import tt22
+from models.school import subject_groups
 from models.school.structure import (
     Enrolment,
     GradeSubject,
@@ -66,6 +67,10 @@ class StudentResult:
     summer: tt22.SummerResult | None = None
     retest_values: dict[str, str] = field(default_factory=dict)  # subject name → value as stored
     summer_conduct: str | None = None
+    studied: set[int] | None = None  # THPT: the student's subjects (class group + own electives); None: every one
+
+    def studies(self, subject_id: int) -> bool:
+        return self.studied is None or subject_id in self.studied
 
     def subject_text(self, subject_id: int) -> str:
         value = self.subjects.get(subject_id)
@@ -123,19 +128,59 @@ class ClassSheet:
 
 
 def subject_columns(school_class: SchoolClass) -> list[SubjectColumn]:
-    """The subjects of the class's grade in the book's order, with the teacher(s) of each in the class."""
+    """The subjects of the class's book in the book's order, with the teacher(s) of each in the class.
+
+    Without a subject group: every subject of the grade. THPT: the class's group subjects (ĐĐGtx with its
+    chuyên đề) and the electives its students take with another class (taught by that class's teacher).
+    """
+    return _columns(school_class, subject_groups.book_subject_ids(school_class))
+
+
+def _columns(school_class: SchoolClass, wanted: set[int] | None) -> list[SubjectColumn]:
     teachers: dict[int, list[str]] = {}
     for assignment in (TeachingAssignment.select(TeachingAssignment, Staff).join(Staff)
                        .where(TeachingAssignment.school_class == school_class)
                        .order_by(TeachingAssignment.is_coordinator.desc(), TeachingAssignment.id)):
         teachers.setdefault(assignment.subject_id, []).append(assignment.teacher.full_name)
+    own = subject_groups.class_subject_ids(school_class)
+    topics = subject_groups.topic_tx_by_class([school_class])
     columns = []
     for gs in (GradeSubject.select(GradeSubject, Subject).join(Subject)
                .where(GradeSubject.grade == school_class.grade_id).order_by(Subject.position, Subject.name)):
+        if wanted is not None and gs.subject_id not in wanted:
+            continue
         names = teachers.get(gs.subject_id)
-        columns.append(SubjectColumn(gs.subject, tt22.tx_count(gs.periods_per_year, gs.subject.comment_only),
+        if own is not None and gs.subject_id not in own:  # only taken with another class
+            names = subject_groups.teachers_elsewhere(school_class, gs.subject)
+        columns.append(SubjectColumn(gs.subject, tt22.tx_count(gs.periods_per_year, gs.subject.comment_only)
+                                     + topics.get((school_class.id, gs.subject_id), 0),
                                      ", ".join(names) if names else "chưa phân công"))
     return columns
+
+
+def _student_subjects(school_class: SchoolClass, columns: list[SubjectColumn], student_ids: list[int]
+                      ) -> tuple[dict[int, set[int]] | None, dict[tuple[int, int], int]]:
+    """THPT: each student's subjects (the class's less those replaced, plus those taken with another class) and
+    the ĐĐGtx of a subject taken elsewhere (that class's chuyên đề); (None, {}) without a group."""
+    own = subject_groups.class_subject_ids(school_class)
+    if own is None:
+        return None, {}
+    electives = list(subject_groups.StudentElective.select(subject_groups.StudentElective, SchoolClass)
+                     .join(SchoolClass, on=(subject_groups.StudentElective.teaching_class == SchoolClass.id))
+                     .where(subject_groups.StudentElective.student.in_(student_ids)
+                            & (SchoolClass.year == school_class.year_id))) if student_ids else []
+    topics = subject_groups.topic_tx_by_class({e.teaching_class.id: e.teaching_class for e in electives}.values())
+    own_topics = subject_groups.topic_tx_by_class([school_class])
+    base = {c.subject.id: c.tx_n - own_topics.get((school_class.id, c.subject.id), 0) for c in columns}
+    studied = {sid: set(own) for sid in student_ids}
+    tx_of: dict[tuple[int, int], int] = {}
+    for e in electives:
+        mine = studied[e.student_id]
+        mine.discard(e.replaces_id)
+        mine.add(e.subject_id)
+        if e.subject_id in base:
+            tx_of[(e.student_id, e.subject_id)] = base[e.subject_id] + topics.get((e.teaching_class_id, e.subject_id), 0)
+    return studied, tx_of
 
 
 def _semester_values(school_class: SchoolClass, semester: Semester | None) -> dict[tuple[int, int], dict]:
@@ -193,6 +238,7 @@ def class_sheet(school_class: SchoolClass, semester: int | None = YEAR) -> Class
     second = _semester_values(school_class, terms.get(2))
     conduct = records.conduct_levels(school_class)
     absences = _absences(school_class, [e.student.id for e in roster], terms)
+    studied, tx_of = _student_subjects(school_class, columns, [e.student.id for e in roster])
     year = semester is None
     if year:
         retests = records.retest_values(school_class)
@@ -201,10 +247,13 @@ def class_sheet(school_class: SchoolClass, semester: int | None = YEAR) -> Class
     for entry in roster:
         student = entry.student
         values: dict[int, Decimal | str | None] = {}
-        for column in columns:
+        mine = studied.get(student.id, set()) if studied is not None else None
+        own_columns = [c for c in columns if mine is None or c.subject.id in mine]
+        for column in own_columns:
             sid = column.subject.id
-            one = semester_result(first.get((student.id, sid), {}), column.tx_n, column.comment_only)
-            two = semester_result(second.get((student.id, sid), {}), column.tx_n, column.comment_only)
+            tx_n = tx_of.get((student.id, sid), column.tx_n)
+            one = semester_result(first.get((student.id, sid), {}), tx_n, column.comment_only)
+            two = semester_result(second.get((student.id, sid), {}), tx_n, column.comment_only)
             if semester == 1:
                 values[sid] = one
             elif semester == 2:
@@ -213,7 +262,7 @@ def class_sheet(school_class: SchoolClass, semester: int | None = YEAR) -> Class
                 values[sid] = two  # the year of a comment subject is semester II's (docs/rules.md §1.5)
             else:
                 values[sid] = tt22.year_average(one, two) if one is not None and two is not None else None
-        missing = [c.subject.name for c in columns if values[c.subject.id] is None]
+        missing = [c.subject.name for c in own_columns if values[c.subject.id] is None]
         ratings = (conduct.get((student.id, 1)), conduct.get((student.id, 2)))
         if year:
             levels = [r.level if r else None for r in ratings]
@@ -223,9 +272,10 @@ def class_sheet(school_class: SchoolClass, semester: int | None = YEAR) -> Class
             rating = ratings[semester - 1]
             level, comment = (rating.level, rating.comment) if rating else (None, "")
         result = StudentResult(entry.number, student, entry.has_left, values, missing, level, comment,
-                               _learning(values, columns), absences.get((student.id, semester), Absences()))
+                               _learning(values, own_columns), absences.get((student.id, semester), Absences()),
+                               studied=mine)
         if year and result.conduct and result.learning:
-            _year_outcome(result, columns, retests.get(student.id, {}), summer.get(student.id))
+            _year_outcome(result, own_columns, retests.get(student.id, {}), summer.get(student.id))
         if not entry.has_left:
             for name in missing:
                 missing_by_subject[name] = missing_by_subject.get(name, 0) + 1
