@@ -25,6 +25,8 @@ _GROUPS = [
         ("Khoá, mở sổ điểm", "admin.locks"),
         ("Áp dụng sửa điểm", "corrections.apply_queue", _count("count_waiting_apply")),
         ("Lịch học", "admin.calendar"),
+        ("Thời khoá biểu", "admin.timetable_home"),
+        ("Phân phối chương trình", "admin.ppct_home"),
         ("Khoá điểm danh", "admin.attendance_locks"),
         ("Người nhập điểm danh thay", "admin.attendance_delegates"),
         ("Bảng điểm danh đã ký", "print.sheets_overview"),

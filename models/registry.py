@@ -46,6 +46,8 @@ from models.school.subject_groups import (
     SubjectGroupItem,
     TopicTxSetting,
 )
+from models.teaching.ppct import PpctLesson
+from models.teaching.timetable import TimetableSlot, TimetableVersion
 from models.yearend.records import (
     ClassYearEnd,
     ConductRating,
@@ -72,4 +74,5 @@ ALL_MODELS = [
     PrimaryCell, PrimaryTrait, MonthlyComment,
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
+    TimetableVersion, TimetableSlot, PpctLesson,
 ]

@@ -129,6 +129,8 @@ ENTITIES: dict[str, str] = {
     "exemption": "Miễn, giảm",
     "payment": "Phiếu thu",
     "disclosure": "Công khai tài chính",
+    "timetable": "Thời khoá biểu",
+    "ppct": "Phân phối chương trình",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -155,6 +157,10 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("health_record", "create"): "Lập hồ sơ sức khỏe",
     ("health_record", "update"): "Sửa hồ sơ sức khỏe",
     ("medicine_item", "create"): "Thêm thuốc, vật tư vào danh mục",
+    ("timetable", "create"): "Tạo thời khoá biểu mới",
+    ("timetable", "update"): "Sửa thời khoá biểu của lớp",
+    ("timetable", "import"): "Nhập thời khoá biểu từ Excel",
+    ("ppct", "import"): "Nhập phân phối chương trình từ Excel",
 }
 
 # before/after field name → label
@@ -211,6 +217,7 @@ FIELDS: dict[str, str] = {
     "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
     "estimate": "Dự toán", "actual": "Thực hiện",
+    "slots": "Các tiết trong tuần", "subjects": "Số môn", "lessons": "Số tiết",
 }
 
 
