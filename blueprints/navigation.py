@@ -63,6 +63,8 @@ _GROUPS = [
     ("Giảng dạy", ("teacher", "head_of_department"), [
         ("Lớp tôi dạy", "teacher.home"),
         ("Sổ điểm", "teacher.gradebook"),
+        ("Lịch báo giảng", "teacher.teaching_schedule"),
+        ("Sổ ghi đầu bài", "teacher.class_log_day"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [

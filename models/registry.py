@@ -46,7 +46,9 @@ from models.school.subject_groups import (
     SubjectGroupItem,
     TopicTxSetting,
 )
+from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
 from models.teaching.ppct import PpctLesson
+from models.teaching.schedule import ScheduleLesson, TeachingWeek
 from models.teaching.timetable import TimetableSlot, TimetableVersion
 from models.yearend.records import (
     ClassYearEnd,
@@ -74,5 +76,5 @@ ALL_MODELS = [
     PrimaryCell, PrimaryTrait, MonthlyComment,
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
-    TimetableVersion, TimetableSlot, PpctLesson,
+    TimetableVersion, TimetableSlot, PpctLesson, TeachingWeek, ScheduleLesson, ClassLogEntry, ClassLogWeek,
 ]

@@ -74,6 +74,8 @@ ACTIONS: dict[str, str] = {
     "charge": "Lập khoản phải thu",
     "pay": "Thu tiền (lập phiếu thu)",
     "reverse": "Huỷ phiếu thu bằng bút toán đảo",
+    "submit": "Nộp",
+    "sign": "Ký duyệt",
 }
 
 # entity code → label
@@ -131,6 +133,9 @@ ENTITIES: dict[str, str] = {
     "disclosure": "Công khai tài chính",
     "timetable": "Thời khoá biểu",
     "ppct": "Phân phối chương trình",
+    "teaching_week": "Lịch báo giảng",
+    "class_log": "Sổ ghi đầu bài",
+    "class_log_week": "Tuần của sổ ghi đầu bài",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -161,6 +166,12 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("timetable", "update"): "Sửa thời khoá biểu của lớp",
     ("timetable", "import"): "Nhập thời khoá biểu từ Excel",
     ("ppct", "import"): "Nhập phân phối chương trình từ Excel",
+    ("teaching_week", "update"): "Sửa lịch báo giảng",
+    ("teaching_week", "submit"): "Nộp lịch báo giảng",
+    ("class_log", "create"): "Ghi sổ đầu bài",
+    ("class_log", "update"): "Sửa sổ đầu bài",
+    ("class_log_week", "sign"): "Ký duyệt sổ ghi đầu bài tuần",
+    ("teaching_week", "seed_demo"): "Tạo lịch báo giảng mẫu",
 }
 
 # before/after field name → label
@@ -218,6 +229,9 @@ FIELDS: dict[str, str] = {
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
     "estimate": "Dự toán", "actual": "Thực hiện",
     "slots": "Các tiết trong tuần", "subjects": "Số môn", "lessons": "Số tiết",
+    "lesson_no": "Tiết PPCT", "title": "Tên bài", "note": "Ghi chú", "absent": "Học sinh vắng",
+    "remarks": "Nhận xét", "rating": "Xếp loại tiết học", "not_taught": "Lí do không dạy",
+    "substitute": "Dạy thay", "signed_by": "Người ký", "weeks": "Số tuần", "entries": "Số tiết đã ghi",
 }
 
 

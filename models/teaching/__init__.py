@@ -2,4 +2,4 @@
 trình, PPCT), the teacher's weekly teaching schedule (lịch báo giảng), the class log (sổ ghi đầu bài).
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["timetable", "ppct"]
+__all__ = ["timetable", "ppct", "schedule", "class_log", "class_log_book"]
