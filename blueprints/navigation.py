@@ -50,10 +50,13 @@ _GROUPS = [
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
         ("Kết quả cuối năm", "vice_principal.year_end"),
+        ("Sổ ghi đầu bài", "vice_principal.class_log_overview"),
+        ("Xếp hạng thi đua tuần", "vice_principal.class_log_ranking"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
         ("Điểm danh", "homeroom.attendance_classes_list"),
+        ("Sổ ghi đầu bài của lớp", "homeroom.class_log_home"),
         ("Kết quả cuối năm", "homeroom.year_end_home"),
         ("Các khoản thu của lớp", "homeroom.fees_home"),
     ]),
@@ -65,6 +68,7 @@ _GROUPS = [
         ("Sổ điểm", "teacher.gradebook"),
         ("Lịch báo giảng", "teacher.teaching_schedule"),
         ("Sổ ghi đầu bài", "teacher.class_log_day"),
+        ("Xếp hạng thi đua tuần", "teacher.class_log_ranking"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [

@@ -58,6 +58,7 @@ def student_profile(class_id: int, student_id: int):
                            school_class=school_class, error=error), status
 from blueprints.homeroom import (  # noqa: E402,F401
     attendance_views,
+    class_log_views,
     primary_views,  # noqa: E402,F401
     yearend_views,
 )

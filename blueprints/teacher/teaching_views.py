@@ -190,3 +190,13 @@ def class_log_save(class_id: int, day: str, period: int):
     if status == 422:
         context["typed"] = values
     return render_fragment("teacher/_class_log_period.html", **context), status
+
+
+@bp.route("/class-log/ranking")
+def class_log_ranking():
+    """The weekly class ranking by lesson ratings, as the school sees it."""
+    year = current_year()
+    monday = week_arg(request.args.get("week"), year)
+    return render_template("class_log_ranking.html", monday=monday,
+                           scores=class_log.week_ranking(year, monday), ratings=log_rules.RATINGS,
+                           previous=monday - timedelta(days=7), following=monday + timedelta(days=7))

@@ -37,7 +37,7 @@ def up(migrator, db):
 
     class User(Stub):
         class Meta:
-            table_name = 'user'
+            table_name = 'account'
 
     class TimetableVersion(Stub):
         year = ForeignKeyField(SchoolYear)

@@ -258,3 +258,21 @@ def absent_names(entry_or_view, names: dict[int, str]) -> str:
     ids = entry_or_view.absent_ids
     return ", ".join(names.get(i, "?") for i in ids)
 
+
+
+def print_pages(school_class: SchoolClass, mondays: list[date]) -> list[tuple[date, list, ClassLogWeek | None]]:
+    """The weeks of the printed book: (Monday, the week's days and periods, the signature)."""
+    return [(monday, class_week(school_class, monday), signed(school_class.id, monday)) for monday in mondays]
+
+
+def weeks_of_year(school_class: SchoolClass, until: date) -> list[date]:
+    """The Mondays of the school weeks from the start of the year up to `until` that hold a school day."""
+    span = schedule.year_calendar(school_class.year).span
+    if span is None:
+        return []
+    monday, out = tt.week_start(span[0]), []
+    while monday <= min(until, span[1]):
+        if schedule.school_days(school_class.year, monday, monday + timedelta(days=6)):
+            out.append(monday)
+        monday += timedelta(days=7)
+    return out

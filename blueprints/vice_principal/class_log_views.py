@@ -1,0 +1,80 @@
+"""The heads read every class's week of the class log (sổ ghi đầu bài), sign it, and see the weekly ranking."""
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.teaching_pages import current_year, pdf_response, school_header, week_arg
+from blueprints.vice_principal import bp
+from models.printing.renderer import render_pdf
+from models.rules import class_log as log_rules
+from models.rules import timetable as tt
+from models.school.structure import SchoolClass, class_sort_key
+from models.teaching import class_log
+
+
+def _class(class_id: int) -> SchoolClass:
+    year = current_year()
+    return SchoolClass.get_or_none((SchoolClass.id == class_id) & (SchoolClass.year == year)) or abort(404)
+
+
+@bp.route("/class-log")
+def class_log_overview():
+    """Every class's week: periods written against the timetable, signed or not."""
+    year = current_year()
+    monday = week_arg(request.args.get("week"), year)
+    classes = sorted(SchoolClass.select().where(SchoolClass.year == year), key=lambda c: class_sort_key(c.name))
+    progress = class_log.week_progress(year, monday)
+    signed = {w.school_class_id: w for w in class_log.ClassLogWeek.select()
+              .where(class_log.ClassLogWeek.week_start == monday)}
+    return render_template("vice_principal/class_log_overview.html", monday=monday, classes=classes,
+                           progress=progress, signed=signed, previous=monday - timedelta(days=7),
+                           following=monday + timedelta(days=7))
+
+
+@bp.route("/class-log/<int:class_id>")
+def class_log_class(class_id: int):
+    """One class's week, to read and sign."""
+    school_class = _class(class_id)
+    monday = week_arg(request.args.get("week"), school_class.year)
+    return render_template("vice_principal/class_log_week.html", school_class=school_class, monday=monday,
+                           weeks=class_log.class_week(school_class, monday),
+                           names=class_log.student_names(school_class), weekday=tt.WEEKDAY_LABELS,
+                           signed=class_log.signed(school_class.id, monday),
+                           previous=monday - timedelta(days=7), following=monday + timedelta(days=7))
+
+
+@bp.route("/class-log/<int:class_id>/sign", methods=["POST"])
+def class_log_sign(class_id: int):
+    """Sign the class's week (ký duyệt); nothing in it changes afterwards."""
+    school_class = _class(class_id)
+    monday = week_arg(request.form.get("week"), school_class.year)
+    try:
+        class_log.sign_week(school_class, monday, current_user)
+    except ValueError as wrong:
+        flash(str(wrong), "error")
+    else:
+        flash(f"Đã ký duyệt sổ ghi đầu bài lớp {school_class.name} tuần từ {monday:%d/%m/%Y}.", "success")
+    return redirect(url_for("vice_principal.class_log_class", class_id=class_id, week=monday.isoformat()), 303)
+
+
+@bp.route("/class-log/<int:class_id>/pdf")
+def class_log_pdf(class_id: int):
+    """The class's book up to the week shown (one week per A4 page), or one week with ?only=1."""
+    school_class = _class(class_id)
+    monday = week_arg(request.args.get("week"), school_class.year)
+    mondays = [monday] if request.args.get("only") else class_log.weeks_of_year(school_class, monday)
+    data = render_pdf("print/class_log.html", school_class=school_class,
+                      pages=class_log.print_pages(school_class, mondays), names=class_log.student_names(school_class),
+                      weekday=tt.WEEKDAY_LABELS, one_week=timedelta(days=6), **school_header())
+    return pdf_response(data, f"Sổ ghi đầu bài {school_class.name}.pdf")
+
+
+@bp.route("/class-log/ranking")
+def class_log_ranking():
+    """The weekly class ranking by the ratings of the lessons."""
+    year = current_year()
+    monday = week_arg(request.args.get("week"), year)
+    return render_template("class_log_ranking.html", monday=monday,
+                           scores=class_log.week_ranking(year, monday), ratings=log_rules.RATINGS,
+                           previous=monday - timedelta(days=7), following=monday + timedelta(days=7))
