@@ -232,6 +232,7 @@ FIELDS: dict[str, str] = {
     "lesson_no": "Tiết PPCT", "title": "Tên bài", "note": "Ghi chú", "absent": "Học sinh vắng",
     "remarks": "Nhận xét", "rating": "Xếp loại tiết học", "not_taught": "Lí do không dạy",
     "substitute": "Dạy thay", "signed_by": "Người ký", "weeks": "Số tuần", "entries": "Số tiết đã ghi",
+    "unplaced": "Số tiết chưa xếp được",
 }
 
 
