@@ -260,9 +260,16 @@ def absent_names(entry_or_view, names: dict[int, str]) -> str:
 
 
 
-def print_pages(school_class: SchoolClass, mondays: list[date]) -> list[tuple[date, list, ClassLogWeek | None]]:
-    """The weeks of the printed book: (Monday, the week's days and periods, the signature)."""
-    return [(monday, class_week(school_class, monday), signed(school_class.id, monday)) for monday in mondays]
+def print_pages(school_class: SchoolClass, mondays: list[date]) -> list[tuple[date, int, list, ClassLogWeek | None]]:
+    """The pages of the printed book, one week per spread: (Monday, 1 for the left page with Monday to
+    Wednesday or 2 for the right page with Thursday to Saturday, those days with their periods, the signature)."""
+    pages = []
+    for monday in mondays:
+        week = class_week(school_class, monday)
+        mark = signed(school_class.id, monday)
+        pages.append((monday, 1, [(d, p) for d, p in week if d.weekday() < 3], mark))
+        pages.append((monday, 2, [(d, p) for d, p in week if d.weekday() >= 3], mark))
+    return pages
 
 
 def weeks_of_year(school_class: SchoolClass, until: date) -> list[date]:
