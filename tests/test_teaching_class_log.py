@@ -154,3 +154,15 @@ def test_confirmed_at_is_kept(planned):
     at = datetime(2024, 12, 2, 7, 50)
     entry = class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(), 0, now=at)
     assert entry.confirmed_at == at and entry.confirmed_by_id == users["giaovien"].id
+
+
+def test_the_year_end_archive_keeps_the_class_log(app, planned):
+    from models.printing import archive, class_log_book
+
+    c6a1, staff, users = planned["classes"]["6A1"], planned["staff"], planned["users"]
+    assert class_log_book.year_pdf(c6a1) is None  # nothing logged: no book in the archive
+    class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(), 0)
+    with app.app_context():
+        names = [name for name, _ in archive.class_files(c6a1.id)]
+    assert "6A1/So-ghi-dau-bai-6A1-2024-2025.pdf" in names
+    assert class_log.weeks_of_year(c6a1, date(2024, 9, 20)) == [date(2024, 9, 2), date(2024, 9, 9), date(2024, 9, 16)]

@@ -5,8 +5,8 @@ from flask import render_template, request
 
 from blueprints.guards import own_homeroom_class
 from blueprints.homeroom import bp
-from blueprints.teaching_pages import current_year, pdf_response, school_header, week_arg
-from models.printing.renderer import render_pdf
+from blueprints.teaching_pages import current_year, pdf_response, week_arg
+from models.printing import class_log_book
 from models.rules import timetable as tt
 from models.teaching import class_log
 
@@ -28,9 +28,7 @@ def class_log_pdf(class_id: int):
     """The class's week as the printed A4 page of the book."""
     school_class = own_homeroom_class(class_id)
     monday = week_arg(request.args.get("week"), current_year())
-    data = render_pdf("print/class_log.html", school_class=school_class,
-                      pages=class_log.print_pages(school_class, [monday]), names=class_log.student_names(school_class),
-                      weekday=tt.WEEKDAY_LABELS, one_week=timedelta(days=6), **school_header())
+    data = class_log_book.pdf(school_class, [monday])
     return pdf_response(data, f"Sổ ghi đầu bài {school_class.name} tuần {monday:%d-%m-%Y}.pdf")
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.teaching_pages import current_year, pdf_response, school_header, week_arg
+from blueprints.teaching_pages import current_year, pdf_response, week_arg
 from blueprints.vice_principal import bp
-from models.printing.renderer import render_pdf
+from models.printing import class_log_book
 from models.rules import class_log as log_rules
 from models.rules import timetable as tt
 from models.school.structure import SchoolClass, class_sort_key
@@ -64,9 +64,7 @@ def class_log_pdf(class_id: int):
     school_class = _class(class_id)
     monday = week_arg(request.args.get("week"), school_class.year)
     mondays = [monday] if request.args.get("only") else class_log.weeks_of_year(school_class, monday)
-    data = render_pdf("print/class_log.html", school_class=school_class,
-                      pages=class_log.print_pages(school_class, mondays), names=class_log.student_names(school_class),
-                      weekday=tt.WEEKDAY_LABELS, one_week=timedelta(days=6), **school_header())
+    data = class_log_book.pdf(school_class, mondays)
     return pdf_response(data, f"Sổ ghi đầu bài {school_class.name}.pdf")
 
 

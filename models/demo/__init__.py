@@ -1,1 +1,1 @@
-__all__ = ["school", "marks", "attendance", "data", "previous_year", "thpt", "primary", "health", "finance"]
+__all__ = ["school", "marks", "attendance", "data", "previous_year", "thpt", "primary", "health", "finance", "teaching"]
