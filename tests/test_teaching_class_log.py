@@ -166,3 +166,21 @@ def test_the_year_end_archive_keeps_the_class_log(app, planned):
         names = [name for name, _ in archive.class_files(c6a1.id)]
     assert "6A1/So-ghi-dau-bai-6A1-2024-2025.pdf" in names
     assert class_log.weeks_of_year(c6a1, date(2024, 9, 20)) == [date(2024, 9, 2), date(2024, 9, 9), date(2024, 9, 16)]
+
+
+def test_the_audit_log_says_what_was_written(planned):
+    from models.audit_check.entities import describe
+
+    c6a1, staff, users = planned["classes"]["6A1"], planned["staff"], planned["users"]
+    class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(), 0)
+    class_log.sign_week(c6a1, MONDAY, users["phohieutruong"])
+    schedule.save_lesson(staff["giaovien"].id, MONDAY, MONDAY, 2, "30", "", "", 1)
+    entry = AuditEntry.get(AuditEntry.entity == "class_log")
+    assert describe(entry.entity, entry.entity_id) == "Sổ ghi đầu bài lớp 6A1 năm học 2024-2025, Tiết 1 (sáng) ngày 02/12/2024"
+    week = AuditEntry.get(AuditEntry.entity == "class_log_week")
+    assert describe(week.entity, week.entity_id) == "Tuần của sổ ghi đầu bài lớp 6A1 năm học 2024-2025, tuần từ 02/12/2024"
+    lesson = AuditEntry.get(AuditEntry.entity == "teaching_week")
+    assert describe(lesson.entity, lesson.entity_id) == (
+        f"Lịch báo giảng của {staff['giaovien'].full_name}, tuần từ 02/12/2024, Tiết 2 (sáng) ngày 02/12/2024")
+    version = AuditEntry.get(AuditEntry.entity == "timetable")
+    assert describe(version.entity, version.entity_id) == "Thời khoá biểu năm học 2024-2025, áp dụng từ 05/09/2024"

@@ -226,9 +226,11 @@ def sign_week(school_class: SchoolClass, monday: date, user: User, now: datetime
     return week
 
 
-def week_progress(year: SchoolYear, monday: date) -> dict[int, tuple[int, int]]:
-    """class id → (periods written, periods in the timetable) for the school days of the week up to today."""
-    days = schedule.school_days(year, monday, min(monday + timedelta(days=6), date.today()))
+def week_progress(year: SchoolYear, monday: date, today: date | None = None) -> dict[int, tuple[int, int]]:
+    """class id → (periods written, periods in the timetable) for the school days of the week up to today
+    (the teaching day of the year: the demo's own day for the demo school)."""
+    today = today or schedule.teaching_day(year)
+    days = schedule.school_days(year, monday, min(monday + timedelta(days=6), today))
     timetables = schedule._Timetables(year)
     planned: dict[int, int] = defaultdict(int)
     for day in days:
