@@ -67,6 +67,25 @@ def lesson_title(subject: Subject, n: int, total: int) -> str:
     return f"Bài {index + 1}. {name} (tiết {part})" if part > 1 else f"Bài {index + 1}. {name}"
 
 
+def _place(lessons: list, free: list[tuple[int, int]], busy: set) -> tuple[list, int]:
+    """One class's week: each lesson in the first free slot where its teacher is free, at most two periods of
+    a subject a day and spread over the week first; returns (lesson, slot) pairs and how many found no slot."""
+    taken: set[tuple[int, int]] = set()
+    per_day: dict[tuple[int, int], int] = defaultdict(int)
+    placed, missed = [], 0
+    for a in lessons:
+        choices = [s for s in free if s not in taken and (a.teacher_id, *s) not in busy
+                   and per_day[(a.subject_id, s[0])] < 2]
+        if not choices:
+            missed += 1
+            continue
+        slot = min(choices, key=lambda s: (per_day[(a.subject_id, s[0])], s[1] == 5))
+        taken.add(slot)
+        per_day[(a.subject_id, slot[0])] += 1
+        placed.append((a, slot))
+    return placed, missed
+
+
 def seed_timetable_and_ppct(year: SchoolYear, seed: int = 2024) -> dict:
     """A clash-free timetable (mornings, Monday–Saturday) for every class of the year, from its first day,
     and a PPCT of every grade's subjects; call inside write_transaction()."""
@@ -89,22 +108,19 @@ def seed_timetable_and_ppct(year: SchoolYear, seed: int = 2024) -> dict:
         for a in by_class[school_class.id]:
             lessons += [a] * weekly_periods(periods.get((school_class.grade_id, a.subject_id), 35), rand)
         lessons.sort(key=lambda a: -sum(1 for x in lessons if x.id == a.id))
-        free = all_slots[:]
-        rand.shuffle(free)
-        taken: dict[tuple[int, int], int] = {}
-        per_day = defaultdict(int)
-        for a in lessons:
-            choices = [s for s in free if s not in taken and (a.teacher_id, *s) not in busy]
-            # at most two periods of a subject a day, spread over the week first
-            choices.sort(key=lambda s: (per_day[(a.subject_id, s[0])], s[1] == 5))
-            choices = [s for s in choices if per_day[(a.subject_id, s[0])] < 2]
-            if not choices:
-                unplaced += 1
-                continue
-            weekday, period = choices[0]
-            taken[(weekday, period)] = a.id
+        best = None
+        for _attempt in range(40):  # a few shuffles of the week; keep the one placing the most lessons
+            free = all_slots[:]
+            rand.shuffle(free)
+            placed, missed = _place(lessons, free, busy)
+            if best is None or missed < best[1]:
+                best = (placed, missed)
+            if missed == 0:
+                break
+        placed, missed = best
+        unplaced += missed
+        for a, (weekday, period) in placed:
             busy.add((a.teacher_id, weekday, period))
-            per_day[(a.subject_id, weekday)] += 1
             slots.append({"timetable": version.id, "school_class": school_class.id, "weekday": weekday,
                           "period": period, "assignment": a.id})
     for i in range(0, len(slots), 500):
