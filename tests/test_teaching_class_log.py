@@ -184,3 +184,19 @@ def test_the_audit_log_says_what_was_written(planned):
         f"Lịch báo giảng của {staff['giaovien'].full_name}, tuần từ 02/12/2024, Tiết 2 (sáng) ngày 02/12/2024")
     version = AuditEntry.get(AuditEntry.entity == "timetable")
     assert describe(version.entity, version.entity_id) == "Thời khoá biểu năm học 2024-2025, áp dụng từ 05/09/2024"
+
+
+def test_a_signed_week_is_corrected_after_the_heads_reopen_it(planned, login_as):
+    c6a1, staff, users = planned["classes"]["6A1"], planned["staff"], planned["users"]
+    class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(), 0)
+    class_log.sign_week(c6a1, MONDAY, users["phohieutruong"])
+    auth = login_as("hieutruong")
+    url = f"/vice-principal/class-log/{c6a1.id}/reopen"
+    auth.post(url, data={"week": MONDAY.isoformat(), "reason": ""})
+    assert class_log.signed(c6a1.id, MONDAY) is not None  # no reason, nothing changes
+    assert auth.post(url, data={"week": MONDAY.isoformat(), "reason": "Ghi nhầm tên bài"}).status_code == 303
+    assert class_log.signed(c6a1.id, MONDAY) is None
+    entry = AuditEntry.get((AuditEntry.entity == "class_log_week") & (AuditEntry.action == "reopen"))
+    assert entry.reason == "Ghi nhầm tên bài" and "signed_by" in entry.before
+    fixed = class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(title="Bài 26"), 1)
+    assert fixed.title == "Bài 26" and fixed.version == 2

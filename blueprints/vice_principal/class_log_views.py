@@ -58,6 +58,21 @@ def class_log_sign(class_id: int):
     return redirect(url_for("vice_principal.class_log_class", class_id=class_id, week=monday.isoformat()), 303)
 
 
+@bp.route("/class-log/<int:class_id>/reopen", methods=["POST"])
+def class_log_reopen(class_id: int):
+    """Withdraw the week's signature, with a reason, so that a period can be corrected; then sign again."""
+    school_class = _class(class_id)
+    monday = week_arg(request.form.get("week"), school_class.year)
+    try:
+        class_log.reopen_week(school_class, monday, current_user, request.form.get("reason", ""))
+    except ValueError as wrong:
+        flash(str(wrong), "error")
+    else:
+        flash(f"Đã mở lại tuần từ {monday:%d/%m/%Y} của lớp {school_class.name}: giáo viên sửa xong thì ký duyệt lại.",
+              "success")
+    return redirect(url_for("vice_principal.class_log_class", class_id=class_id, week=monday.isoformat()), 303)
+
+
 @bp.route("/class-log/<int:class_id>/pdf")
 def class_log_pdf(class_id: int):
     """The class's book up to the week shown (one week per A4 page), or one week with ?only=1."""

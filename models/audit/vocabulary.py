@@ -76,6 +76,7 @@ ACTIONS: dict[str, str] = {
     "reverse": "Huỷ phiếu thu bằng bút toán đảo",
     "submit": "Nộp",
     "sign": "Ký duyệt",
+    "reopen": "Mở lại để sửa",
 }
 
 # entity code → label
@@ -171,6 +172,7 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("class_log", "create"): "Ghi sổ đầu bài",
     ("class_log", "update"): "Sửa sổ đầu bài",
     ("class_log_week", "sign"): "Ký duyệt sổ ghi đầu bài tuần",
+    ("class_log_week", "reopen"): "Mở lại tuần đã ký của sổ ghi đầu bài để sửa",
     ("teaching_week", "seed_demo"): "Tạo lịch báo giảng mẫu",
 }
 

@@ -5,9 +5,11 @@ the vice-principal or principal.
 
 Who writes: the teacher of the period in the timetable, or a teacher who taught it instead (dạy thay),
 recorded as such; the first of them to write the period owns it. A period not taught carries its reason
-instead of a rating. After the week is signed nothing in it changes here: the correction workflow
-(models/gradebook/corrections.py) covers marks and attendance only, so such a change is refused with a
-message saying to ask the signer to reopen the week (left for a later issue).
+instead of a rating. After the week is signed nothing in it changes; to correct it the vice-principal or
+principal reopens the week with a reason (audited with who had signed), the teacher corrects the period and
+the week is signed again. The correction workflow of marks and attendance (models/gradebook/corrections.py,
+with evidence and the office applying it) is not used for the class log: gradebook sits below teaching in
+tests/test_layers.py AREA_ORDER, so it cannot point at a class-log entry.
 """
 from __future__ import annotations
 
@@ -159,7 +161,7 @@ def save_entry(school_class: SchoolClass, day: date, period: int, staff: Staff, 
         raise PermissionError("Đây không phải tiết của thầy/cô; nếu dạy thay, hãy chọn “Ghi tiết dạy thay”.")
     if signed(school_class.id, day):
         raise ValueError("Tuần này của sổ ghi đầu bài đã được ký duyệt; không sửa được nữa. "
-                         "Muốn sửa, hãy báo Ban giám hiệu.")
+                         "Muốn sửa, hãy đề nghị Ban giám hiệu mở lại tuần (ghi rõ lí do).")
     reason = " ".join((values.get("not_taught") or "").split())
     remarks = (values.get("remarks") or "").strip()
     title = " ".join((values.get("title") or "").split())
@@ -224,6 +226,25 @@ def sign_week(school_class: SchoolClass, monday: date, user: User, now: datetime
         record("sign", "class_log_week", f"{school_class.year.name}/{school_class.name}/{monday.isoformat()}",
                after={"signed_by": user.full_name})
     return week
+
+
+def reopen_week(school_class: SchoolClass, monday: date, user: User, reason: str) -> None:
+    """The heads' way to let a signed week be corrected: the signature is withdrawn with a reason (kept in the
+    audit log with who had signed); the teacher corrects the period and the week is signed again."""
+    monday = tt.week_start(monday)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValueError("Hãy ghi lí do mở lại tuần để sửa.")
+    if len(reason) > rules.MAX_REASON:
+        raise ValueError(f"Lí do tối đa {rules.MAX_REASON} kí tự.")
+    with write_transaction():
+        week = signed(school_class.id, monday)
+        if week is None:
+            raise ValueError(f"Tuần từ {format_date(monday)} của lớp {school_class.name} chưa được ký duyệt.")
+        before = {"signed_by": week.signed_by.full_name, "at": week.signed_at}
+        week.delete_instance()
+        record("reopen", "class_log_week", f"{school_class.year.name}/{school_class.name}/{monday.isoformat()}",
+               before=before, after={"signed_by": ""}, reason=reason)
 
 
 def week_progress(year: SchoolYear, monday: date, today: date | None = None) -> dict[int, tuple[int, int]]:
