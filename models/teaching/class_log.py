@@ -96,17 +96,24 @@ def class_day(school_class: SchoolClass, day: date, prefill: bool = True) -> lis
                                 entry))
     views.sort(key=lambda v: v.period)
     if prefill:
+        weeks: dict = {}
         for view in views:
-            _prefill(view)
+            _prefill(view, weeks)
     return views
 
 
-def _prefill(view: PeriodView) -> None:
+def _prefill(view: PeriodView, weeks: dict | None = None) -> None:
+    """The entry's values, or the planned teacher's schedule and the day's attendance; `weeks` keeps each
+    teacher's week once per page (generating one walks the year's timetable)."""
     if view.entry is not None:
         view.lesson_no, view.title, view.absent_ids = view.entry.lesson_no, view.entry.title, view.entry.absent_ids
         return
     if view.planned_teacher is not None:
-        for lesson in schedule.week_lessons(view.planned_teacher, view.day):
+        weeks = {} if weeks is None else weeks
+        key = (view.planned_teacher.id, tt.week_start(view.day))
+        if key not in weeks:
+            weeks[key] = schedule.week_lessons(view.planned_teacher, view.day)
+        for lesson in weeks[key]:
             if lesson.day == view.day and lesson.period == view.period:
                 view.lesson_no, view.title = lesson.lesson_no, lesson.title
                 break
@@ -121,13 +128,13 @@ def teacher_day(staff: Staff, day: date, year: SchoolYear | None = None) -> list
                  .where((TeachingAssignment.teacher == staff) & (SchoolClass.year == year))}
     class_ids |= {e.school_class_id for e in ClassLogEntry.select(ClassLogEntry.school_class)
                   .where((ClassLogEntry.teacher == staff) & (ClassLogEntry.day == day))}
-    out = []
+    out, weeks = [], {}
     for school_class in SchoolClass.select().where(SchoolClass.id.in_(list(class_ids) or [0])):
         for view in class_day(school_class, day, prefill=False):
             mine = (view.planned_teacher is not None and view.planned_teacher.id == staff.id) or (
                 view.entry is not None and view.entry.teacher_id == staff.id)
             if mine:
-                _prefill(view)
+                _prefill(view, weeks)
                 out.append(view)
     out.sort(key=lambda v: (v.period, v.school_class.name))
     return out
