@@ -1,4 +1,5 @@
 """The timetable (thời khoá biểu) and the programme plan (PPCT): rules, grid saves, Excel imports, admin pages."""
+import re
 from datetime import date
 from io import BytesIO
 
@@ -70,26 +71,32 @@ def test_grid_save_and_clash_refused(app, school):
     version = _version(school)
     c6a1, c6a2 = school["classes"]["6A1"], school["classes"]["6A2"]
     math_6a1 = school["assignment"]
-    timetable.save_class_grid(version, c6a1, {(0, 1): math_6a1.id, (0, 2): math_6a1.id}, 1)
+    timetable.save_class_grid(version, c6a1, {(0, 1): math_6a1.id, (0, 2): math_6a1.id},
+                              timetable.grid_token(version, c6a1))
+    stale = timetable.grid_token(version, school["classes"]["7A1"])  # 7A1's page, opened before
     assert {k: a.id for k, a in timetable.class_grid(version, c6a1).items()} == {(0, 1): math_6a1.id,
                                                                                  (0, 2): math_6a1.id}
     # giaovien teaches 6A1 at Monday period 1; give 6A2 a lesson by giaovien at the same time: refused
     clash = TeachingAssignment.create(school_class=c6a2, subject=school["subjects"]["GDTC"],
                                       teacher=school["staff"]["giaovien"])
     with pytest.raises(ValueError, match="dạy cùng lúc nhiều lớp"):
-        timetable.save_class_grid(version, c6a2, {(0, 1): clash.id}, 2)
+        timetable.save_class_grid(version, c6a2, {(0, 1): clash.id}, timetable.grid_token(version, c6a2))
     assert timetable.class_grid(version, c6a2) == {}
-    # a stale page: someone saved since it was opened
+    # a stale page of the same class: someone saved since it was opened
+    empty = timetable.grid_token(version, timetable.SchoolClass.get_by_id(c6a2.id))
     with pytest.raises(timetable.Conflict):
-        timetable.save_class_grid(version, c6a1, {(0, 1): None}, 1)
+        timetable.save_class_grid(version, c6a1, {(0, 1): None}, empty)
     assert len(timetable.class_grid(version, c6a1)) == 2
+    # another class's page opened before 6A1 was saved still saves
+    timetable.save_class_grid(version, school["classes"]["7A1"], {}, stale)
 
 
 def test_an_assignment_of_another_class_is_refused(app, school):
     version = _version(school)
     other = TeachingAssignment.get(TeachingAssignment.school_class == school["classes"]["6A2"])
     with pytest.raises(ValueError, match="không được phân công"):
-        timetable.save_class_grid(version, school["classes"]["6A1"], {(1, 1): other.id}, 1)
+        timetable.save_class_grid(version, school["classes"]["6A1"], {(1, 1): other.id},
+                                  timetable.grid_token(version, school["classes"]["6A1"]))
 
 
 def test_version_in_force_on_a_day(app, school):
@@ -155,11 +162,13 @@ def test_admin_grid_page_saves(app, school, login_as):
     version = _version(school)
     c6a1 = school["classes"]["6A1"]
     url = f"/admin/timetable/{version.id}/class/{c6a1.id}"
-    assert "Thời khoá biểu lớp 6A1" in auth.client.get(url).get_data(as_text=True)
-    resp = auth.post(url, data={"version": "1", "c2_3": str(school["assignment"].id)})
+    page = auth.client.get(url).get_data(as_text=True)
+    assert "Thời khoá biểu lớp 6A1" in page
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    resp = auth.post(url, data={"token": token, "c2_3": str(school["assignment"].id)})
     assert resp.status_code == 303
     assert {k: a.id for k, a in timetable.class_grid(version, c6a1).items()} == {(2, 3): school["assignment"].id}
-    stale = auth.post(url, data={"version": "1", "c2_4": str(school["assignment"].id)})
+    stale = auth.post(url, data={"token": token, "c2_4": str(school["assignment"].id)})
     assert stale.status_code == 409 and "vừa được người khác sửa" in stale.get_data(as_text=True)
 
 

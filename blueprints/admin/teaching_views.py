@@ -65,7 +65,7 @@ def timetable_class(version_id: int, class_id: int):
     if request.method == "POST":
         cells = {}
         try:
-            expected = int(request.form.get("version", ""))
+            expected = request.form.get("token", "")
             for weekday in rules.WEEKDAYS:
                 for period in rules.periods_of(2):
                     raw = request.form.get(f"c{weekday}_{period}", "")
@@ -81,9 +81,8 @@ def timetable_class(version_id: int, class_id: int):
         else:
             flash(f"Đã lưu thời khoá biểu lớp {school_class.name}.", "success")
             return redirect(url_for("admin.timetable_class", version_id=version.id, class_id=class_id), 303)
-        version = timetable.TimetableVersion.get_by_id(version.id) if status == 409 else version
     grid = {k: a.id for k, a in timetable.class_grid(version, school_class).items()}
-    if status != 200:  # show what was typed, not what is stored
+    if status == 422:  # show what was typed beside the reason; after a 409, what the other person saved
         grid = {k: v for k, v in cells.items() if v is not None}
     from models.school.calendar import settings_for
 
@@ -91,6 +90,7 @@ def timetable_class(version_id: int, class_id: int):
     if any(p not in periods for _, p in grid):
         periods = rules.periods_of(2)
     return render_template("admin/timetable_class.html", year=year, version=version, school_class=school_class,
+                           token=timetable.grid_token(version, school_class),
                            assignments=assignments, grid=grid, periods=periods, error=error,
                            weekdays=rules.WEEKDAY_LABELS, period_label=rules.period_label), status
 

@@ -134,11 +134,20 @@ def create_version(year: SchoolYear, effective_on: date, note: str = "",
     return created
 
 
+def grid_token(timetable: TimetableVersion, school_class: SchoolClass) -> str:
+    """The class's grid as it stands, in a few characters: the page sends it back, and a save is refused when
+    the grid changed since (two people on two classes never stop each other)."""
+    import hashlib
+
+    cells = sorted((w, p, a.id) for (w, p), a in class_grid(timetable, school_class).items())
+    return hashlib.sha256(repr(cells).encode()).hexdigest()[:16]
+
+
 def save_class_grid(timetable: TimetableVersion, school_class: SchoolClass,
-                    cells: dict[tuple[int, int], int | None], expected_version: int) -> list[str]:
+                    cells: dict[tuple[int, int], int | None], expected: str) -> list[str]:
     """Replace one class's grid: (weekday, period) → assignment id (None: no lesson). Refused (ValueError)
     when an assignment is not the class's or a teacher would be in two classes at once; Conflict when the
-    version was saved by someone else since the page was opened. Returns nothing to warn about ([])."""
+    class's grid was saved by someone else since the page was opened (`expected`: its grid_token then)."""
     own = {a.id: a for a in TeachingAssignment.select().where(TeachingAssignment.school_class == school_class)}
     for (weekday, period), assignment_id in cells.items():
         if weekday not in rules.WEEKDAYS:
@@ -150,7 +159,7 @@ def save_class_grid(timetable: TimetableVersion, school_class: SchoolClass,
     wanted = {k: v for k, v in cells.items() if v is not None}
     with write_transaction():
         current = TimetableVersion.get_by_id(timetable.id)
-        if current.version != expected_version:
+        if grid_token(current, school_class) != expected:
             raise Conflict("Thời khoá biểu này vừa được người khác sửa. Hãy tải lại trang rồi sửa lại.")
         before = {f"{w}/{p}": a.id for (w, p), a in class_grid(current, school_class).items()}
         after = {f"{w}/{p}": a for (w, p), a in sorted(wanted.items())}
