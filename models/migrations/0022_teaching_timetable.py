@@ -43,7 +43,6 @@ def up(migrator, db):
         year = ForeignKeyField(SchoolYear)
         effective_on = DateField()
         note = TextField(default="")
-        version = IntegerField(default=1)
         created_at = DateTimeField(default=datetime.now)
 
         class Meta:

@@ -31,7 +31,6 @@ class TimetableVersion(BaseModel):
     year = ForeignKeyField(SchoolYear, backref="+")
     effective_on = DateField()
     note = TextField(default="")
-    version = IntegerField(default=1)  # optimistic: bumped by every save of any class's grid
     created_at = DateTimeField(default=datetime.now)
 
     class Meta:
@@ -172,8 +171,6 @@ def save_class_grid(timetable: TimetableVersion, school_class: SchoolClass,
         mine = _clash_messages(_all_slots(current), school_class.name)
         if mine:
             raise ValueError(" ".join(mine))  # rolls the transaction back
-        current.version += 1
-        current.save()
         record("update", "timetable", f"{current.year.name}/{current.effective_on.isoformat()}/{school_class.name}",
                before={"slots": before}, after={"slots": after})
     return []
@@ -304,8 +301,6 @@ def import_timetable(year: SchoolYear, effective_on: date, data: bytes, filename
                 for (c, w, p), a in result.cells.items()]
         for i in range(0, len(rows), 500):
             TimetableSlot.insert_many(rows[i:i + 500]).execute()
-        version.version += 1
-        version.save()
         record("import", "timetable", f"{year.name}/{effective_on.isoformat()}",
                after={"classes": len(class_ids), "slots": len(rows), "file": filename})
     return result
