@@ -52,6 +52,7 @@ _GROUPS = [
         ("Kết quả cuối năm", "vice_principal.year_end"),
         ("Sổ ghi đầu bài", "vice_principal.class_log_overview"),
         ("Xếp hạng thi đua tuần", "vice_principal.class_log_ranking"),
+        ("Lịch báo giảng của giáo viên", "vice_principal.teaching_schedules"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),

@@ -20,7 +20,8 @@ def planned(app, school):
     math = school["assignment"].id
     pe = TeachingAssignment.get((TeachingAssignment.school_class == school["classes"]["6A1"])
                                 & (TeachingAssignment.subject == school["subjects"]["GDTC"])).id
-    timetable.save_class_grid(version, school["classes"]["6A1"], {(0, 1): math, (0, 2): math, (0, 3): pe}, 1)
+    timetable.save_class_grid(version, school["classes"]["6A1"], {(0, 1): math, (0, 2): math, (0, 3): pe},
+                              timetable.grid_token(version, school["classes"]["6A1"]))
     with write_transaction():
         for n in range(1, 60):
             ppct.PpctLesson.create(year=school["year"], grade=school["classes"]["6A1"].grade,

@@ -16,7 +16,8 @@ def planned(app, school):
     """giaovien teaches 6A1 Toán on Monday periods 1, 2 and Wednesday period 3; a 5-lesson PPCT for grade 6."""
     version = timetable.create_version(school["year"], date(2024, 9, 5))
     a = school["assignment"].id
-    timetable.save_class_grid(version, school["classes"]["6A1"], {(0, 1): a, (0, 2): a, (2, 3): a}, 1)
+    c6a1 = school["classes"]["6A1"]
+    timetable.save_class_grid(version, c6a1, {(0, 1): a, (0, 2): a, (2, 3): a}, timetable.grid_token(version, c6a1))
     with write_transaction():
         for n in range(1, 200):
             ppct.PpctLesson.create(year=school["year"], grade=school["classes"]["6A1"].grade,
@@ -95,4 +96,15 @@ def test_schedule_pages(planned, login_as):
     assert resp.status_code == 303
     assert schedule.stored_week(planned["staff"]["giaovien"].id, MONDAY).state == "submitted"
     pdf = auth.client.get(f"/teacher/schedule/{MONDAY.isoformat()}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_the_heads_see_who_submitted(planned, login_as):
+    staff = planned["staff"]["giaovien"]
+    assert [(p.id, w, n) for p, w, n in schedule.week_status(planned["year"], MONDAY)] == [(staff.id, None, 3)]
+    schedule.submit_week(staff.id, MONDAY, 1)
+    auth = login_as("phohieutruong")
+    page = auth.client.get(f"/vice-principal/schedules?week={MONDAY.isoformat()}").get_data(as_text=True)
+    assert "đã nộp 1/1 giáo viên" in page and staff.full_name in page
+    pdf = auth.client.get(f"/vice-principal/schedules/{staff.id}/pdf?week={MONDAY.isoformat()}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

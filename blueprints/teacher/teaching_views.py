@@ -8,9 +8,9 @@ from flask_login import current_user
 from blueprints.fragments import render_fragment
 from blueprints.guards import refuse
 from blueprints.teacher import bp
-from blueprints.teaching_pages import current_year, day_arg, pdf_response, school_header, week_arg
+from blueprints.teaching_pages import current_year, day_arg, pdf_response, week_arg
 from models.people.records import Staff
-from models.printing.renderer import render_pdf
+from models.printing import teaching_schedule as schedule_print
 from models.rules import class_log as log_rules
 from models.rules import timetable as tt
 from models.school.structure import SchoolClass, class_roster, class_sort_key
@@ -107,13 +107,7 @@ def teaching_schedule_pdf(week: str):
     """The week's schedule as an A4 PDF."""
     staff = _staff()
     monday = tt.week_start(_iso(week))
-    lessons = schedule.week_lessons(staff, monday)
-    stored = schedule.stored_week(staff.id, monday)
-    notes = {(r.day, r.period): r.note for r in schedule.stored_rows(stored)} if stored else {}
-    days = schedule.school_days(current_year(), monday, monday + timedelta(days=6))
-    data = render_pdf("print/teaching_schedule.html", staff=staff, monday=monday, sunday=monday + timedelta(days=6),
-                      days=days, lessons=lessons, notes=notes, week=stored, period_label=tt.period_label,
-                      weekday=tt.WEEKDAY_LABELS, **school_header())
+    data = schedule_print.pdf(staff, monday, current_year())
     return pdf_response(data, f"Lịch báo giảng {staff.full_name} tuần {monday:%d-%m-%Y}.pdf")
 
 

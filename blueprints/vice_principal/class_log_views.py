@@ -1,4 +1,5 @@
-"""The heads read every class's week of the class log (sổ ghi đầu bài), sign it, and see the weekly ranking."""
+"""The heads read every class's week of the class log (sổ ghi đầu bài), sign it, see the weekly ranking and
+who has submitted the teaching schedule (lịch báo giảng)."""
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -6,11 +7,12 @@ from flask_login import current_user
 
 from blueprints.teaching_pages import current_year, pdf_response, week_arg
 from blueprints.vice_principal import bp
-from models.printing import class_log_book
+from models.people.records import Staff
+from models.printing import class_log_book, teaching_schedule
 from models.rules import class_log as log_rules
 from models.rules import timetable as tt
 from models.school.structure import SchoolClass, class_sort_key
-from models.teaching import class_log
+from models.teaching import class_log, schedule
 
 
 def _class(class_id: int) -> SchoolClass:
@@ -91,3 +93,25 @@ def class_log_ranking():
     return render_template("class_log_ranking.html", monday=monday,
                            scores=class_log.week_ranking(year, monday), ratings=log_rules.RATINGS,
                            previous=monday - timedelta(days=7), following=monday + timedelta(days=7))
+
+
+@bp.route("/schedules")
+def teaching_schedules():
+    """Who has submitted the week's teaching schedule (lịch báo giảng); next week by default."""
+    year = current_year()
+    monday = week_arg(request.args.get("week"), year) if request.args.get("week") else \
+        tt.week_start(schedule.teaching_day(year)) + timedelta(days=7)
+    rows = schedule.week_status(year, monday)
+    return render_template("vice_principal/teaching_schedules.html", monday=monday, rows=rows,
+                           states=schedule.STATES, submitted=sum(1 for _, w, _ in rows if w and w.state == "submitted"),
+                           previous=monday - timedelta(days=7), following=monday + timedelta(days=7))
+
+
+@bp.route("/schedules/<int:staff_id>/pdf")
+def teaching_schedule_pdf(staff_id: int):
+    """A teacher's week as its A4 print."""
+    year = current_year()
+    person = Staff.get_or_none(Staff.id == staff_id) or abort(404)
+    monday = week_arg(request.args.get("week"), year)
+    return pdf_response(teaching_schedule.pdf(person, monday, year),
+                        f"Lịch báo giảng {person.full_name} tuần {monday:%d-%m-%Y}.pdf", inline=True)

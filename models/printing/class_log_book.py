@@ -9,6 +9,7 @@ from models.teaching import class_log
 
 
 def _header() -> dict:
+    """The school's header lines of a print (the teaching schedule's too)."""
     school = School.current()
     return {"school_name": school.name if school else "", "header_line_1": school.header_line_1 if school else "",
             "header_line_2": school.header_line_2 if school else "", "place_name": school.place_name if school else ""}

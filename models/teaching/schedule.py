@@ -307,3 +307,17 @@ def submit_week(teacher_id: int, monday: date, expected_version: int, now: datet
         record("submit", "teaching_week", _key(teacher_id, monday), before={"state": "draft"},
                after={"state": "submitted"})
     return week
+
+
+def week_status(year: SchoolYear, monday: date) -> list[tuple[Staff, TeachingWeek | None, int]]:
+    """Every teacher with lessons in the week's timetable: their kept week (None: not started) and how many
+    lessons the timetable gives them, by name."""
+    timetables = _Timetables(year)
+    load: dict[int, int] = defaultdict(int)
+    for day in school_days(year, monday, monday + timedelta(days=6)):
+        for _period, _class, _subject, teacher_id in timetables.on(day):
+            load[teacher_id] += 1
+    weeks = {w.teacher_id: w for w in TeachingWeek.select().where(TeachingWeek.week_start == monday)}
+    people = sorted(Staff.select().where(Staff.id.in_(list(load) or [0])),
+                    key=lambda s: (s.name_fold.split(" ")[-1], s.name_fold))
+    return [(person, weeks.get(person.id), load[person.id]) for person in people]
