@@ -67,6 +67,11 @@ def register_commands(app: Flask) -> None:
             attendance = seed_demo_attendance(today=today)
             # the previous year, complete and not yet approved, for trying the year end (lower secondary)
             previous = f" Có {seed_previous_year(today=today)}." if level == "thcs" else ""
+            teaching = ""
+            if level == "thcs":  # the schedules and the class log follow the calendar and attendance
+                from models.demo.teaching import seed_demo_teaching
+
+                teaching = " " + seed_demo_teaching(today=today)
             from models.demo.health import seed_demo_health
 
             health = seed_demo_health(today=today)
@@ -79,7 +84,7 @@ def register_commands(app: Flask) -> None:
             from models.demo.families import seed_demo_families
 
             families = seed_demo_families(today=today)
-        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous} "
+        click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; {marks}. {attendance} {health}{previous}{teaching} "
                    f"Thu: {finance}. {discipline} Có {families}.")
         click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
 

@@ -50,6 +50,10 @@ from models.school.subject_groups import (
     SubjectGroupItem,
     TopicTxSetting,
 )
+from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
+from models.teaching.ppct import PpctLesson
+from models.teaching.schedule import ScheduleLesson, TeachingWeek
+from models.teaching.timetable import TimetableSlot, TimetableVersion
 from models.yearend.primary_year import PrimaryAward
 from models.yearend.records import (
     ClassYearEnd,
@@ -80,4 +84,5 @@ ALL_MODELS = [
     PrimaryAward,
     ConductItem, ConductRecord, HomeroomBookSection, HomeroomNote,
     FamilySettings, NoticeTemplate, FamilyPreference, FamilyNotice,
+    TimetableVersion, TimetableSlot, PpctLesson, TeachingWeek, ScheduleLesson, ClassLogEntry, ClassLogWeek,
 ]

@@ -12,8 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # lowest first: an area may import only the areas before it
-AREA_ORDER = ["rules", "core", "audit", "people", "school", "attendance", "gradebook", "discipline", "homeroom_book",
-              "primary", "yearend", "health", "finance", "families", "printing", "audit_check", "backup", "demo"]
+AREA_ORDER = ["rules", "core", "audit", "people", "school", "attendance", "gradebook", "teaching", "discipline",
+              "homeroom_book", "primary", "yearend", "health", "finance", "families", "printing", "audit_check", "backup",
+              "demo"]
 ROLE_BLUEPRINTS = {"accountant", "admin", "auth", "homeroom", "nurse", "teacher", "vice_principal", "print",
                    "corrections", "discipline"}
 

@@ -36,5 +36,6 @@ from blueprints.admin import (  # noqa: E402,F401
     register_views,
     structure_views,
     subject_group_views,
+    teaching_views,
     yearend_views,
 )

@@ -59,6 +59,7 @@ def student_profile(class_id: int, student_id: int):
 from blueprints.homeroom import (  # noqa: E402,F401
     attendance_views,
     book_views,
+    class_log_views,
     conduct_views,
     family_views,
     primary_views,  # noqa: E402,F401

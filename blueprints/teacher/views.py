@@ -52,4 +52,5 @@ from blueprints.teacher import (  # noqa: E402,F401
     family_views,
     gradebook_views,
     primary_views,  # noqa: E402,F401
+    teaching_views,
 )

@@ -46,4 +46,4 @@ def teachers():
     staff = [s for s in Staff.select() if s.id in counts]
     staff.sort(key=lambda s: (s.name_fold.split(" ")[-1], s.name_fold))
     return render_template("vice_principal/teachers.html", rows=[(s, counts[s.id]) for s in staff])
-from blueprints.vice_principal import family_views, monitoring_views, yearend_views  # noqa: E402,F401
+from blueprints.vice_principal import class_log_views, family_views, monitoring_views, yearend_views  # noqa: E402,F401

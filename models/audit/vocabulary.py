@@ -84,6 +84,9 @@ ACTIONS: dict[str, str] = {
     "notice_delivered": "Gia đình đã nhận thông báo",
     "notice_retry": "Gửi lại thông báo sau",
     "notice_failed": "Gửi thông báo bị lỗi",
+    "submit": "Nộp",
+    "sign": "Ký duyệt",
+    "reopen": "Mở lại để sửa",
 }
 
 # entity code → label
@@ -148,6 +151,11 @@ ENTITIES: dict[str, str] = {
     "family_settings": "Cài đặt gửi thông báo gia đình",
     "notice_template": "Mẫu tin thông báo gia đình",
     "family_preference": "Nguyện vọng nhận tin của gia đình",
+    "timetable": "Thời khoá biểu",
+    "ppct": "Phân phối chương trình",
+    "teaching_week": "Lịch báo giảng",
+    "class_log": "Sổ ghi đầu bài",
+    "class_log_week": "Tuần của sổ ghi đầu bài",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -181,6 +189,17 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("homeroom_note", "create"): "Thêm ghi chép sổ chủ nhiệm",
     ("conduct_record", "seed_demo"): "Tạo ghi nhận nề nếp mẫu",
     ("homeroom_book", "seed_demo"): "Tạo sổ chủ nhiệm mẫu",
+    ("timetable", "create"): "Tạo thời khoá biểu mới",
+    ("timetable", "update"): "Sửa thời khoá biểu của lớp",
+    ("timetable", "import"): "Nhập thời khoá biểu từ Excel",
+    ("ppct", "import"): "Nhập phân phối chương trình từ Excel",
+    ("teaching_week", "update"): "Sửa lịch báo giảng",
+    ("teaching_week", "submit"): "Nộp lịch báo giảng",
+    ("class_log", "create"): "Ghi sổ đầu bài",
+    ("class_log", "update"): "Sửa sổ đầu bài",
+    ("class_log_week", "sign"): "Ký duyệt sổ ghi đầu bài tuần",
+    ("class_log_week", "reopen"): "Mở lại tuần đã ký của sổ ghi đầu bài để sửa",
+    ("teaching_week", "seed_demo"): "Tạo lịch báo giảng mẫu",
 }
 
 # before/after field name → label
@@ -244,6 +263,11 @@ FIELDS: dict[str, str] = {
     "channel": "Cách gửi", "gateway_url": "Địa chỉ máy chủ SMS", "gateway_login": "Tên đăng nhập máy chủ SMS",
     "rate_per_minute": "Số tin mỗi phút", "password_set": "Đã đặt mật khẩu máy chủ SMS",
     "opted_out": "Không nhận tin nhắn", "note": "Ghi chú", "key": "Mã chống gửi trùng", "error": "Lỗi",
+    "slots": "Các tiết trong tuần", "subjects": "Số môn", "lessons": "Số tiết",
+    "lesson_no": "Tiết PPCT", "title": "Tên bài", "absent": "Học sinh vắng",
+    "remarks": "Nhận xét", "rating": "Xếp loại tiết học", "not_taught": "Lí do không dạy",
+    "substitute": "Dạy thay", "signed_by": "Người ký", "weeks": "Số tuần", "entries": "Số tiết đã ghi",
+    "unplaced": "Số tiết chưa xếp được",
 }
 
 

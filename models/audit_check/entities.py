@@ -194,6 +194,32 @@ def _describe(entity: str, key: str) -> str | None:
         return key  # the archive's file name
     if entity == "student_import":
         return f"lần nhập {key[:8]}"
+    if entity in ("timetable", "ppct", "teaching_week", "class_log", "class_log_week"):
+        return _teaching(entity, parts)
+    return None
+
+
+def _teaching(entity: str, parts: list[str]) -> str | None:
+    """Teaching records (issue #16): a timetable version or a class's grid, a teacher's week or one of its
+    lessons, a class-log period or week; a seed or an import names the year only."""
+    from models.rules.timetable import period_label
+
+    if len(parts) == 1:
+        return f"năm học {parts[0]}"
+    if entity == "timetable":
+        where = f", lớp {parts[2]}" if len(parts) == 3 else ""
+        return f"năm học {parts[0]}, áp dụng từ {_day(parts[1])}{where}"
+    if entity == "teaching_week":
+        from models.people.records import Staff
+
+        person = Staff.get_or_none(Staff.code == parts[0])
+        who = person.full_name if person else parts[0]
+        lesson = f", {period_label(int(parts[3]))} ngày {_day(parts[2])}" if len(parts) == 4 else ""
+        return f"của {who}, tuần từ {_day(parts[1])}{lesson}"
+    if entity == "class_log" and len(parts) == 4:
+        return f"lớp {parts[1]} năm học {parts[0]}, {period_label(int(parts[3]))} ngày {_day(parts[2])}"
+    if entity == "class_log_week" and len(parts) == 3:
+        return f"lớp {parts[1]} năm học {parts[0]}, tuần từ {_day(parts[2])}"
     return None
 
 

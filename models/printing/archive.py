@@ -91,6 +91,11 @@ def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, b
     book = builder(school_class, now) if builder else fallback_class_book(school_class, now)
     name = "So-theo-doi" if builder else "So-theo-doi-diem-danh-va-diem-mon"
     files = [(f"{folder}/{name}-{folder}-{year}.pdf", book), _homeroom_book_file(school_class, folder, year)]
+    from models.printing import class_log_book
+
+    log = class_log_book.year_pdf(school_class)
+    if log is not None:  # the sổ ghi đầu bài, when the class's lessons were logged in SổTrường
+        files.append((f"{folder}/So-ghi-dau-bai-{folder}-{year}.pdf", log))
     pages = hoc_ba.class_pages(school_class)
     numbers = {entry.student.id: entry.number for entry in class_roster(school_class)}
     for page, data in zip(pages, hoc_ba.student_pdfs(pages, now), strict=True):
