@@ -223,3 +223,55 @@ def require_principal(entity: str, entity_id) -> None:
     """Only the principal approves a class's year results (seed 000 Điều 15.4); others are refused and logged."""
     if not current_user.has_role("principal"):
         refuse(entity, entity_id, "chỉ hiệu trưởng được duyệt kết quả cuối năm")
+
+
+# --- teaching plans (issue #16 part B) --------------------------------------------------------------------------
+
+def headed_department_id(user) -> int | None:
+    """The department the user heads (tổ trưởng), if they hold the role."""
+    from models.gradebook.monitoring import headed_department
+
+    if not user.has_role("head_of_department"):
+        return None
+    department = headed_department(user.staff_id)
+    return department.id if department else None
+
+
+def _lesson_plan(plan_id: int):
+    from models.teaching.lesson_plans import get_plan
+
+    plan = get_plan(plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def own_lesson_plan(plan_id: int):
+    """A lesson plan the current user wrote (the teacher of its assignment); 403 otherwise."""
+    plan = _lesson_plan(plan_id)
+    if current_user.staff_id is None or plan.assignment.teacher_id != current_user.staff_id:
+        refuse("lesson_plan", plan.id, "không phải kế hoạch bài dạy của người dùng")
+    return plan
+
+
+def reviewable_lesson_plan(plan_id: int):
+    """A lesson plan of the department the current user heads; 403 otherwise."""
+    from models.teaching.lesson_plans import department_of
+
+    plan = _lesson_plan(plan_id)
+    head_of = headed_department_id(current_user)
+    if head_of is None or department_of(plan) != head_of:
+        refuse("lesson_plan", plan.id, "không phải kế hoạch bài dạy của tổ do người dùng làm tổ trưởng")
+    return plan
+
+
+def readable_lesson_plan(plan_id: int):
+    """Its teacher or the head of its department (the file download serves both)."""
+    from models.teaching.lesson_plans import department_of
+
+    plan = _lesson_plan(plan_id)
+    own = current_user.staff_id is not None and plan.assignment.teacher_id == current_user.staff_id
+    head_of = headed_department_id(current_user)
+    if not own and (head_of is None or head_of != department_of(plan)):
+        refuse("lesson_plan", plan.id, "không được xem kế hoạch bài dạy này")
+    return plan

@@ -61,11 +61,13 @@ _GROUPS = [
     ("Giảng dạy", ("teacher", "head_of_department"), [
         ("Lớp tôi dạy", "teacher.home"),
         ("Sổ điểm", "teacher.gradebook"),
+        ("Kế hoạch bài dạy", "teacher.lesson_plans"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
         ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
+        ("Duyệt kế hoạch bài dạy", "teacher.department_lesson_plans"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
     ]),
     ("Y tế", ("nurse",), [

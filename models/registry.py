@@ -46,6 +46,7 @@ from models.school.subject_groups import (
     SubjectGroupItem,
     TopicTxSetting,
 )
+from models.teaching.lesson_plans import LessonPlan, LessonPlanVersion
 from models.yearend.records import (
     ClassYearEnd,
     ConductRating,
@@ -72,4 +73,5 @@ ALL_MODELS = [
     PrimaryCell, PrimaryTrait, MonthlyComment,
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
+    LessonPlan, LessonPlanVersion,
 ]

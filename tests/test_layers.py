@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # lowest first: an area may import only the areas before it
-AREA_ORDER = ["rules", "core", "audit", "people", "school", "attendance", "gradebook", "primary", "yearend",
+AREA_ORDER = ["rules", "core", "audit", "people", "school", "attendance", "gradebook", "teaching", "primary", "yearend",
               "health", "finance", "printing", "audit_check", "backup", "demo"]
 ROLE_BLUEPRINTS = {"accountant", "admin", "auth", "homeroom", "nurse", "teacher", "vice_principal", "print",
                    "corrections"}

@@ -50,5 +50,7 @@ from blueprints.teacher import (  # noqa: E402,F401
     comment_views,
     department_views,
     gradebook_views,
+    lesson_plan_views,
+    plan_review_views,
     primary_views,  # noqa: E402,F401
 )

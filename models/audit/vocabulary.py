@@ -74,6 +74,9 @@ ACTIONS: dict[str, str] = {
     "charge": "Lập khoản phải thu",
     "pay": "Thu tiền (lập phiếu thu)",
     "reverse": "Huỷ phiếu thu bằng bút toán đảo",
+    "submit": "Nộp",
+    "send_agenda": "Gửi dự kiến nội dung họp",
+    "close_minutes": "Chốt biên bản họp",
 }
 
 # entity code → label
@@ -129,6 +132,10 @@ ENTITIES: dict[str, str] = {
     "exemption": "Miễn, giảm",
     "payment": "Phiếu thu",
     "disclosure": "Công khai tài chính",
+    "lesson_plan": "Kế hoạch bài dạy",
+    "teacher_year_plan": "Kế hoạch giáo dục của giáo viên",
+    "department_plan": "Kế hoạch giáo dục của tổ chuyên môn",
+    "department_meeting": "Buổi sinh hoạt chuyên môn",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -155,6 +162,19 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("health_record", "create"): "Lập hồ sơ sức khỏe",
     ("health_record", "update"): "Sửa hồ sơ sức khỏe",
     ("medicine_item", "create"): "Thêm thuốc, vật tư vào danh mục",
+    ("lesson_plan", "create"): "Soạn kế hoạch bài dạy",
+    ("lesson_plan", "update"): "Sửa kế hoạch bài dạy",
+    ("lesson_plan", "submit"): "Nộp kế hoạch bài dạy cho tổ trưởng",
+    ("lesson_plan", "approve"): "Tổ trưởng duyệt kế hoạch bài dạy",
+    ("lesson_plan", "return"): "Tổ trưởng trả lại kế hoạch bài dạy",
+    ("teacher_year_plan", "submit"): "Nộp kế hoạch giáo dục cho tổ trưởng",
+    ("teacher_year_plan", "approve"): "Tổ trưởng xác nhận kế hoạch giáo dục",
+    ("teacher_year_plan", "return"): "Tổ trưởng trả lại kế hoạch giáo dục",
+    ("department_plan", "submit"): "Trình hiệu trưởng kế hoạch giáo dục của tổ",
+    ("department_plan", "approve"): "Hiệu trưởng duyệt kế hoạch giáo dục của tổ",
+    ("department_plan", "return"): "Hiệu trưởng trả lại kế hoạch giáo dục của tổ",
+    ("department_meeting", "create"): "Lập buổi sinh hoạt chuyên môn",
+    ("department_meeting", "update"): "Ghi biên bản sinh hoạt chuyên môn",
 }
 
 # before/after field name → label
@@ -211,6 +231,14 @@ FIELDS: dict[str, str] = {
     "payer": "Người nộp", "lines": "Các khoản đã nộp", "reversal": "Bút toán đảo",
     "charges": "Số khoản phải thu lập mới", "pay_method": "Hình thức nộp",
     "estimate": "Dự toán", "actual": "Thực hiện",
+    "assignment": "Phân công giảng dạy", "lesson_date": "Ngày dạy", "lesson_number": "Tiết theo PPCT",
+    "title": "Tên bài", "version": "Lần nộp", "late": "Nộp muộn", "objectives": "Mục tiêu",
+    "materials": "Thiết bị dạy học và học liệu", "activities": "Tiến trình dạy học",
+    "situation": "Đặc điểm tình hình", "targets": "Chỉ tiêu", "measures": "Biện pháp thực hiện",
+    "emulation_title": "Danh hiệu thi đua đăng kí", "content": "Nội dung",
+    "meeting_date": "Ngày họp", "attendees": "Người dự", "agenda": "Dự kiến nội dung",
+    "discussion": "Nội dung thảo luận", "conclusions": "Kết luận của chủ trì", "agreed": "Nội dung đã thống nhất",
+    "chair": "Chủ trì",
 }
 
 

@@ -1,0 +1,6 @@
+"""Teaching records (issue #16): lesson plans (kế hoạch bài dạy) with their versions and the head of department's
+review, the teacher's and the department's year plans, the department's minutes book (sổ ghi chép sinh hoạt
+chuyên môn).
+
+The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
+__all__ = ["lesson_plans"]
