@@ -48,6 +48,7 @@ _GROUPS = [
         ("Bảng điểm danh đã ký", "print.sheets_overview"),
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
         ("Kết quả cuối năm", "vice_principal.year_end"),
+        ("Kế hoạch bài dạy", "vice_principal.lesson_plans"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),

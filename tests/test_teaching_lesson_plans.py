@@ -149,6 +149,9 @@ def test_missing_and_late_show_per_teacher(client, login_as, school):
     row = re.search(r"Giáo Viên Giaovien</td>(.*?)</tr>", html, re.S).group(1)
     assert re.findall(r">(\d+)<", row)[-1] == "1"  # quá hạn chưa nộp
     assert "Quá hạn nộp" in html
+    department = client.get("/teacher/department").get_data(as_text=True)
+    warnings = department[department.index('id="plan-warnings"'):]
+    assert "Giáo Viên Giaovien" in warnings
 
 
 def test_settings_change_the_due_day(app, client, login_as, school):
@@ -156,3 +159,19 @@ def test_settings_change_the_due_day(app, client, login_as, school):
     auth = login_as("giaovien")
     _new(auth, school, PDF, lesson_date=(date.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
     assert not LessonPlan.get().late  # submitted three days ahead: on time under a 2-day rule
+
+
+def test_the_vice_principal_sees_counts_per_teacher(client, login_as, school):
+    from models.core import write_transaction
+
+    auth = login_as("giaovien")
+    _new(auth, school, PDF, lesson_date=(date.today() + timedelta(days=2)).strftime("%d/%m/%Y"))  # late
+    _new(auth, school, PDF, action="draft", lesson_number="13")
+    with write_transaction():
+        LessonPlan.update(lesson_date=date.today() - timedelta(days=1)).where(LessonPlan.lesson_number == 13).execute()
+    auth.logout()
+    login_as("phohieutruong")
+    html = client.get("/vice-principal/lesson-plans").get_data(as_text=True)
+    row = re.search(r"<td>Tổ Toán – Tin học</td>\s*<td>Giáo Viên Giaovien</td>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r">(\d+)<", row) == ["2", "1", "1", "0", "0", "1", "1"]
+    assert ">1 / 1<" in client.get("/vice-principal/").get_data(as_text=True)

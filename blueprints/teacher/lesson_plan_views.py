@@ -6,18 +6,11 @@ from flask_login import current_user
 
 from blueprints.guards import own_assignment, own_lesson_plan, readable_lesson_plan
 from blueprints.teacher import bp
+from blueprints.teaching_settings import due_days, max_bytes
 from models.rules import teaching_plans as rules
 from models.rules.dates import parse_date
 from models.school.structure import SchoolYear, assignments_of
 from models.teaching import lesson_plans as lp
-
-
-def due_days() -> int:
-    return int(current_app.config.get("LESSON_PLAN_DUE_DAYS", rules.DUE_DAYS))
-
-
-def max_bytes() -> int:
-    return int(current_app.config.get("LESSON_PLAN_MAX_MB", rules.MAX_FILE_MB)) * 1024 * 1024
 
 
 def _form_values(plan=None, version=None) -> dict:

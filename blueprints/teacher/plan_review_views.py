@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from blueprints.guards import need_role, reviewable_lesson_plan
 from blueprints.teacher import bp
-from blueprints.teacher.lesson_plan_views import due_days
+from blueprints.teaching_settings import due_days
 from models.gradebook.monitoring import headed_department
 from models.people.records import Staff
 from models.rules import teaching_plans as rules

@@ -1,6 +1,9 @@
 """The vice-principal's (and principal's) overview of classes and teachers."""
+from datetime import date
+
 from flask import render_template
 
+from blueprints.teaching_settings import due_days
 from blueprints.vice_principal import bp
 from models.people.records import Staff, Student
 from models.school.structure import (
@@ -11,6 +14,7 @@ from models.school.structure import (
     class_size,
     class_sort_key,
 )
+from models.teaching import lesson_plans
 
 
 @bp.route("/")
@@ -18,7 +22,10 @@ def home():
     """School overview: classes, students, teachers this year."""
     year = SchoolYear.current()
     classes = list(SchoolClass.select().where(SchoolClass.year == year)) if year else []
+    plan_tallies = lesson_plans.tallies(year, date.today(), due_days()) if year else []
     return render_template("vice_principal/home.html", year=year, class_count=len(classes),
+                           plans_late=sum(t.counts["late"] for t in plan_tallies),
+                           plans_overdue=sum(t.counts["overdue"] for t in plan_tallies),
                            student_count=Student.select().where(Student.status.in_(["dang_hoc", "chuyen_den"])).count(),
                            teacher_count=Staff.select().where(Staff.status == "dang_cong_tac").count(),
                            assignment_count=(TeachingAssignment.select().join(SchoolClass)
@@ -46,4 +53,4 @@ def teachers():
     staff = [s for s in Staff.select() if s.id in counts]
     staff.sort(key=lambda s: (s.name_fold.split(" ")[-1], s.name_fold))
     return render_template("vice_principal/teachers.html", rows=[(s, counts[s.id]) for s in staff])
-from blueprints.vice_principal import monitoring_views, yearend_views  # noqa: E402,F401
+from blueprints.vice_principal import monitoring_views, teaching_views, yearend_views  # noqa: E402,F401
