@@ -49,6 +49,7 @@ _GROUPS = [
         ("Duyệt sửa điểm", "corrections.approval_queue", _count("count_waiting_decision")),
         ("Kết quả cuối năm", "vice_principal.year_end"),
         ("Kế hoạch bài dạy", "vice_principal.lesson_plans"),
+        ("Kế hoạch giáo dục của tổ", "vice_principal.department_plans"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
@@ -63,12 +64,14 @@ _GROUPS = [
         ("Lớp tôi dạy", "teacher.home"),
         ("Sổ điểm", "teacher.gradebook"),
         ("Kế hoạch bài dạy", "teacher.lesson_plans"),
+        ("Kế hoạch giáo dục của tôi", "teacher.year_plan"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
         ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
         ("Duyệt kế hoạch bài dạy", "teacher.department_lesson_plans"),
+        ("Kế hoạch giáo dục của tổ", "teacher.department_year_plans"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
     ]),
     ("Y tế", ("nurse",), [

@@ -47,6 +47,8 @@ from models.school.subject_groups import (
     TopicTxSetting,
 )
 from models.teaching.lesson_plans import LessonPlan, LessonPlanVersion
+from models.teaching.minutes import DepartmentMeeting, MeetingAttendance
+from models.teaching.plans import DepartmentPlan, TeacherYearPlan
 from models.yearend.records import (
     ClassYearEnd,
     ConductRating,
@@ -73,5 +75,5 @@ ALL_MODELS = [
     PrimaryCell, PrimaryTrait, MonthlyComment,
     HealthRecord, HealthCheck, MedicineItem, MedicineBatch, ClinicVisit, StockMove, DailyHealth,
     FeeItem, Exemption, Charge, ReceiptCounter, Payment, PaymentLine, DisclosureLine,
-    LessonPlan, LessonPlanVersion,
+    LessonPlan, LessonPlanVersion, TeacherYearPlan, DepartmentPlan, DepartmentMeeting, MeetingAttendance,
 ]

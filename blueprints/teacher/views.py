@@ -60,4 +60,5 @@ from blueprints.teacher import (  # noqa: E402,F401
     lesson_plan_views,
     plan_review_views,
     primary_views,  # noqa: E402,F401
+    year_plan_views,
 )

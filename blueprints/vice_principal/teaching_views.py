@@ -1,12 +1,17 @@
 """The vice-principal's and principal's view of lesson plans across the school."""
 from datetime import date
 
-from flask import render_template
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from blueprints.guards import principal_only
 from blueprints.teaching_settings import due_days
 from blueprints.vice_principal import bp
+from models.people.records import Staff
 from models.school.structure import SchoolYear
 from models.teaching import lesson_plans as lp
+from models.teaching import plans
+from models.teaching.lesson_plans import Conflict
 
 
 @bp.route("/lesson-plans")
@@ -17,3 +22,36 @@ def lesson_plans():
     flagged = [t for t in tallies if t.counts["late"] or t.counts["overdue"]]
     return render_template("vice_principal/lesson_plans.html", year=year, tallies=tallies, flagged=flagged,
                            due_days=due_days())
+
+
+@bp.route("/department-plans")
+def department_plans():
+    """Every department's plan per subject; the principal approves, the vice-principals read."""
+    year = SchoolYear.current()
+    return render_template("vice_principal/department_plans.html", year=year,
+                           rows=plans.plans_for_principal(year) if year else [])
+
+
+@bp.route("/department-plans/<int:plan_id>", methods=["GET", "POST"])
+def department_plan(plan_id: int):
+    """One department's plan of a subject; the principal approves it or returns it with a comment."""
+    plan = plans.DepartmentPlan.get_or_none(plans.DepartmentPlan.id == plan_id)
+    if plan is None:
+        abort(404)
+    error, status = None, 200
+    if request.method == "POST":
+        principal_only("department_plan", plan.id, "chỉ hiệu trưởng duyệt kế hoạch giáo dục của tổ")
+        revision = request.form.get("revision", "")
+        try:
+            plans.review_department_plan(plan, request.form.get("action", ""), request.form.get("comment", ""),
+                                         Staff.get_by_id(current_user.staff_id),
+                                         int(revision) if revision.isdigit() else None)
+            return redirect(url_for("vice_principal.department_plans"))
+        except Conflict as e:
+            error, status = str(e), 409
+        except ValueError as e:
+            error, status = str(e), 422
+        plan = plans.DepartmentPlan.get_by_id(plan_id)
+    return render_template("vice_principal/department_plan.html", plan=plan, error=error,
+                           comment=request.form.get("comment", ""),
+                           may_decide=current_user.has_role("principal")), status

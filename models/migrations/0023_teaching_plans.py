@@ -73,9 +73,75 @@ def up(migrator, db):
             table_name = 'lesson_plan_version'
             indexes = ((("plan", "number"), True),)
 
-    db.create_tables([LessonPlan, LessonPlanVersion])
+    class TeacherYearPlan(Stub):
+        state = CharField(max_length=12, default="draft")
+        comment = TextField(default="")
+        reviewed_by = ForeignKeyField(Staff, null=True)
+        reviewed_at = DateTimeField(null=True)
+        submitted_at = DateTimeField(null=True)
+        revision = IntegerField(default=1)
+        updated_at = DateTimeField(default=datetime.now)
+        staff = ForeignKeyField(Staff)
+        year = ForeignKeyField(SchoolYear)
+        situation = TextField(default="")
+        targets = TextField(default="")
+        measures = TextField(default="")
+        emulation_title = CharField(max_length=200, default="")
+
+        class Meta:
+            table_name = 'teacher_year_plan'
+            indexes = ((("staff", "year"), True),)
+
+    class DepartmentPlan(Stub):
+        state = CharField(max_length=12, default="draft")
+        comment = TextField(default="")
+        reviewed_by = ForeignKeyField(Staff, null=True)
+        reviewed_at = DateTimeField(null=True)
+        submitted_at = DateTimeField(null=True)
+        revision = IntegerField(default=1)
+        updated_at = DateTimeField(default=datetime.now)
+        department = ForeignKeyField(Department)
+        subject = ForeignKeyField(Subject)
+        year = ForeignKeyField(SchoolYear)
+        content = TextField(default="")
+        written_by = ForeignKeyField(Staff, null=True)
+
+        class Meta:
+            table_name = 'department_plan'
+            indexes = ((("department", "subject", "year"), True),)
+
+    class DepartmentMeeting(Stub):
+        department = ForeignKeyField(Department)
+        year = ForeignKeyField(SchoolYear)
+        meeting_date = DateField()
+        chair = ForeignKeyField(Staff, null=True)
+        agenda = TextField(default="")
+        agenda_sent_at = DateTimeField(null=True)
+        discussion = TextField(default="")
+        conclusions = TextField(default="")
+        agreed = TextField(default="")
+        state = CharField(max_length=12, default="draft")
+        closed_at = DateTimeField(null=True)
+        revision = IntegerField(default=1)
+        created_at = DateTimeField(default=datetime.now)
+
+        class Meta:
+            table_name = 'department_meeting'
+            indexes = ((("department", "meeting_date"), False),)
+
+    class MeetingAttendance(Stub):
+        meeting = ForeignKeyField(DepartmentMeeting)
+        staff = ForeignKeyField(Staff)
+
+        class Meta:
+            table_name = 'meeting_attendance'
+            indexes = ((("meeting", "staff"), True),)
+
+    db.create_tables([LessonPlan, LessonPlanVersion, TeacherYearPlan, DepartmentPlan, DepartmentMeeting,
+                      MeetingAttendance])
 
 
 def down(migrator, db):
-    for table in ('lesson_plan_version', 'lesson_plan'):
+    for table in ('meeting_attendance', 'department_meeting', 'department_plan', 'teacher_year_plan',
+                  'lesson_plan_version', 'lesson_plan'):
         migrator.migrate(migrator.drop_table(table))

@@ -3,4 +3,4 @@ review, the teacher's and the department's year plans, the department's minutes 
 chuyên môn).
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["lesson_plans"]
+__all__ = ["lesson_plans", "plans", "minutes"]
