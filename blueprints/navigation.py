@@ -65,6 +65,7 @@ _GROUPS = [
         ("Sổ điểm", "teacher.gradebook"),
         ("Kế hoạch bài dạy", "teacher.lesson_plans"),
         ("Kế hoạch giáo dục của tôi", "teacher.year_plan"),
+        ("Sinh hoạt chuyên môn", "teacher.meetings"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
@@ -72,6 +73,7 @@ _GROUPS = [
         ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
         ("Duyệt kế hoạch bài dạy", "teacher.department_lesson_plans"),
         ("Kế hoạch giáo dục của tổ", "teacher.department_year_plans"),
+        ("Sổ sinh hoạt chuyên môn", "teacher.department_minutes"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
     ]),
     ("Y tế", ("nurse",), [

@@ -58,6 +58,7 @@ from blueprints.teacher import (  # noqa: E402,F401
     department_views,
     gradebook_views,
     lesson_plan_views,
+    minutes_views,
     plan_review_views,
     primary_views,  # noqa: E402,F401
     year_plan_views,
