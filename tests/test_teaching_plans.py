@@ -82,3 +82,19 @@ def test_department_plan_approved_by_the_principal_only(client, login_as, school
     assert auth.post(page, data={"action": "approve", "revision": _revision(client, page)}).status_code == 302
     assert DepartmentPlan.get_by_id(plan.id).state == "approved"
     assert "Đã duyệt" in client.get("/vice-principal/department-plans").get_data(as_text=True)
+
+
+def test_the_audit_log_reads_the_plans_in_words(client, login_as, school):
+    from models.audit_check.entities import describe
+
+    auth = login_as("giaovien")
+    auth.post("/teacher/year-plan", data={**PLAN, "action": "submit"})
+    plan = TeacherYearPlan.get()
+    assert describe("teacher_year_plan", str(plan.id)) == (
+        "Kế hoạch giáo dục của giáo viên của Giáo Viên Giaovien năm học 2024-2025")
+    entry = AuditEntry.select().where(AuditEntry.action == "submit").get()
+    auth.logout()
+    login_as("admin")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Nộp kế hoạch giáo dục cho tổ trưởng" in html and entry.entity_id
+    assert "submitted" not in html  # the state reads "Đã nộp"
