@@ -161,4 +161,8 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
     # as a real school's would be (the admin can still open or lock it in "Khoá, mở sổ điểm")
     for semester in semesters:
         fill_default_windows(semester)
+    if current:  # lesson plans, year plans and the department's minutes (issue #16 part B)
+        from models.demo.teaching_plans import seed_demo_teaching_plans
+
+        seed_demo_teaching_plans(year, today)
     return {"classes": len(classes), "students": student_count, "staff": len(staff)}
