@@ -15,14 +15,17 @@ from models.school.structure import SchoolYear
 from models.teaching import lesson_plans as lp
 
 
-def chosen_week(weeks: list[date], today: date) -> date:
-    """The week asked for (?week=dd/mm/yyyy), else this week if it holds plans, else the latest week with plans."""
+def chosen_week(weeks: list[date], waiting: list[date], today: date) -> date:
+    """The week asked for (?week=dd/mm/yyyy), else the first week with plans waiting for review, else this week if it
+    holds plans, else the latest week with plans before it."""
     asked = request.args.get("week", "")
     if asked:
         try:
             return rules.week_start(parse_date(asked))
         except ValueError:
             pass
+    if waiting:
+        return min(waiting)
     this_week = rules.week_start(today)
     if this_week in weeks or not weeks:
         return this_week
@@ -40,9 +43,10 @@ def department_lesson_plans():
     if department is None or year is None:
         return render_template("teacher/department_lesson_plans.html", department=None)
     weeks = lp.weeks_with_plans(department, year)
-    week = chosen_week(weeks, today)
+    week = chosen_week(weeks, lp.weeks_with_plans(department, year, rules.SUBMITTED), today)
     plans = lp.plans_of_department(department, year, week)
     return render_template("teacher/department_lesson_plans.html", department=department, week=week,
+                           waiting_weeks=lp.weeks_with_plans(department, year, rules.SUBMITTED),
                            week_label=rules.week_label(week), weeks=weeks, plans=plans, today=today,
                            due_days=due_days(), tallies=lp.tallies(year, today, due_days(), department),
                            rules=rules)

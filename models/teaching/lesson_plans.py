@@ -185,9 +185,12 @@ def plans_of_department(department: Department, year: SchoolYear, monday: date |
                                         p.lesson_number))
 
 
-def weeks_with_plans(department: Department, year: SchoolYear) -> list[date]:
-    days = (_with_joins().select(LessonPlan.lesson_date)
-            .where((Subject.department == department) & (SchoolClass.year == year)).distinct().tuples())
+def weeks_with_plans(department: Department, year: SchoolYear, state: str | None = None) -> list[date]:
+    """The Mondays of the weeks holding the department's plans (in `state`, when given)."""
+    where = (Subject.department == department) & (SchoolClass.year == year)
+    if state is not None:
+        where &= LessonPlan.state == state
+    days = _with_joins().select(LessonPlan.lesson_date).where(where).distinct().tuples()
     return sorted({rules.week_start(d) for (d,) in days})
 
 
