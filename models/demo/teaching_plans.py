@@ -95,6 +95,9 @@ def seed_demo_teaching_plans(year: SchoolYear, today: date) -> dict:
     if membership is None or teacher is None:
         return {"lesson_plans": 0}
     department = membership.department
+    # in summer the story stays in the last weeks of teaching: no lesson is planned for the holidays
+    last_day = max((s.ends_on for s in year.semesters), default=today)
+    today = min(today, last_day - timedelta(days=10))
     monday = rules.week_start(today)
     count = 0
 
