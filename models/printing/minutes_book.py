@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from models.printing import verification
-from models.school.structure import Department, School, SchoolYear
+from models.school.structure import Department, School, SchoolYear, department_head
 from models.teaching import minutes
 
 DOCUMENT = "minutes_book"
@@ -28,6 +28,8 @@ class MinutesBook:
     year: SchoolYear
     generated_at: datetime
     meetings: list[MeetingPage] = field(default_factory=list)
+    head: str = ""
+    members: int = 0
 
 
 def _params(department_id: int, year_id: int, meeting_id: int) -> dict:
@@ -55,7 +57,9 @@ def _pages(department: Department, year: SchoolYear) -> list[MeetingPage]:
 def build(department: Department, year: SchoolYear, now: datetime | None = None) -> MinutesBook:
     """The book as printed now: each meeting's code recorded with the data it prints."""
     now = now or datetime.now()
-    book = MinutesBook(School.current(), department, year, now, _pages(department, year))
+    head = department_head(department)
+    book = MinutesBook(School.current(), department, year, now, _pages(department, year),
+                       head.full_name if head else "", len(minutes.members(department)))
     codes = verification.page_codes(DOCUMENT, [(_params(department.id, year.id, p.meeting.id), p.data)
                                                for p in book.meetings], now=now)
     for page, code in zip(book.meetings, codes, strict=True):
