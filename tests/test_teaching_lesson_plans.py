@@ -172,6 +172,21 @@ def test_the_vice_principal_sees_counts_per_teacher(client, login_as, school):
     auth.logout()
     login_as("phohieutruong")
     html = client.get("/vice-principal/lesson-plans").get_data(as_text=True)
-    row = re.search(r"<td>Tổ Toán – Tin học</td>\s*<td>Giáo Viên Giaovien</td>(.*?)</tr>", html, re.S).group(1)
+    row = re.search(r"<td>Tổ Toán – Tin học</td>\s*<td><a [^>]*>Giáo Viên Giaovien</a></td>(.*?)</tr>", html,
+                    re.S).group(1)
     assert re.findall(r">(\d+)<", row) == ["2", "1", "1", "0", "0", "1", "1"]
     assert ">1 / 1<" in client.get("/vice-principal/").get_data(as_text=True)
+
+
+def test_the_board_reads_any_plan(client, login_as, school):
+    auth = login_as("giaovien")
+    _new(auth, school, PDF)
+    plan = LessonPlan.get()
+    auth.logout()
+    login_as("hieutruong")
+    teacher = school["staff"]["giaovien"]
+    listing = client.get(f"/vice-principal/lesson-plans?teacher={teacher.id}").get_data(as_text=True)
+    assert f"/vice-principal/lesson-plans/{plan.id}" in listing
+    page = client.get(f"/vice-principal/lesson-plans/{plan.id}").get_data(as_text=True)
+    assert "Phép cộng phân số" in page and "Duyệt</button>" not in page  # read only
+    assert client.get(f"/vice-principal/lesson-plans/{plan.id}/versions/1/file").data == PDF

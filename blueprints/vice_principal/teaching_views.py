@@ -1,7 +1,7 @@
 """The vice-principal's and principal's view of lesson plans across the school."""
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from blueprints.guards import principal_only
@@ -16,12 +16,38 @@ from models.teaching.lesson_plans import Conflict
 
 @bp.route("/lesson-plans")
 def lesson_plans():
-    """Per teacher, grouped by department: the year's lesson plans by state, late ones and overdue (missing) ones."""
+    """Per teacher, grouped by department: the year's lesson plans by state, late ones and overdue (missing) ones;
+    with ?teacher=<id>, that teacher's plans."""
     year = SchoolYear.current()
     tallies = lp.tallies(year, date.today(), due_days()) if year else []
     flagged = [t for t in tallies if t.counts["late"] or t.counts["overdue"]]
+    teacher_id = request.args.get("teacher", "")
+    teacher = next((t.staff for t in tallies if str(t.staff.id) == teacher_id), None)
     return render_template("vice_principal/lesson_plans.html", year=year, tallies=tallies, flagged=flagged,
-                           due_days=due_days())
+                           due_days=due_days(), teacher=teacher, today=date.today(),
+                           plans=lp.plans_of_teacher(teacher.id, year) if teacher else [])
+
+
+@bp.route("/lesson-plans/<int:plan_id>")
+def lesson_plan(plan_id: int):
+    """One lesson plan, read only: its content, versions and the head of department's answers."""
+    plan = lp.get_plan(plan_id)
+    if plan is None:
+        abort(404)
+    return render_template("vice_principal/lesson_plan.html", plan=plan, version=lp.current_version(plan),
+                           versions=lp.versions_of(plan), today=date.today(), due_days=due_days(),
+                           file_endpoint="vice_principal.lesson_plan_file")
+
+
+@bp.route("/lesson-plans/<int:plan_id>/versions/<int:number>/file")
+def lesson_plan_file(plan_id: int, number: int):
+    """A version's file as stored: the vice-principals and the principal read every plan."""
+    plan = lp.get_plan(plan_id)
+    version = next((v for v in lp.versions_of(plan) if v.number == number), None) if plan else None
+    path = lp.file_path(version, current_app.config["UPLOAD_DIR"]) if version else None
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=version.file_type, download_name=version.file_name, as_attachment=True)
 
 
 @bp.route("/department-plans")
