@@ -11,6 +11,12 @@ def _count(name: str):
     return count
 
 
+def _waiting_lesson_plans(user) -> int:
+    from models.teaching.lesson_plans import count_waiting_review
+
+    return count_waiting_review(user)
+
+
 # (group title, role test, [(label, endpoint) or (label, endpoint, count(user) -> int)])
 _GROUPS = [
     ("Quản trị", ("admin",), [
@@ -71,7 +77,7 @@ _GROUPS = [
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
         ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
-        ("Duyệt kế hoạch bài dạy", "teacher.department_lesson_plans"),
+        ("Duyệt kế hoạch bài dạy", "teacher.department_lesson_plans", _waiting_lesson_plans),
         ("Kế hoạch giáo dục của tổ", "teacher.department_year_plans"),
         ("Sổ sinh hoạt chuyên môn", "teacher.department_minutes"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),

@@ -43,6 +43,7 @@ def test_upload_return_new_version_approve(app, client, login_as, school):
     auth = login_as("totruong")
     week = client.get(f"/teacher/department/lesson-plans?week={plan.lesson_date:%d/%m/%Y}").get_data(as_text=True)
     assert "Phép cộng phân số" in week and "Đã nộp" in week
+    assert re.search(r"Duyệt kế hoạch bài dạy\s*<span[^>]*>1</span>", week)  # the menu's badge
     assert client.get(f"/teacher/lesson-plans/{plan.id}/versions/1/file").data == PDF
     url = f"/teacher/department/lesson-plans/{plan.id}"
     resp = auth.post(url, data={"action": "return", "comment": "", "revision": _revision(client, url)})

@@ -185,6 +185,21 @@ def plans_of_department(department: Department, year: SchoolYear, monday: date |
                                         p.lesson_number))
 
 
+def count_waiting_review(user) -> int:
+    """How many of the department's plans wait for the head's answer (the navigation's badge)."""
+    from models.school.structure import DepartmentMember
+
+    if user.staff_id is None or not user.has_role("head_of_department"):
+        return 0
+    head = DepartmentMember.get_or_none((DepartmentMember.staff == user.staff_id) & DepartmentMember.is_head)
+    if head is None:
+        return 0
+    year = SchoolYear.current()
+    return (LessonPlan.select().join(TeachingAssignment).join(Subject).switch(TeachingAssignment).join(SchoolClass)
+            .where((Subject.department == head.department_id) & (LessonPlan.state == rules.SUBMITTED)
+                   & (SchoolClass.year == year)).count())
+
+
 def weeks_with_plans(department: Department, year: SchoolYear, state: str | None = None) -> list[date]:
     """The Mondays of the weeks holding the department's plans (in `state`, when given)."""
     where = (Subject.department == department) & (SchoolClass.year == year)
