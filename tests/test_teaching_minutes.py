@@ -37,9 +37,11 @@ def test_agenda_before_agreed_points_after(client, login_as, school):
     auth = login_as("totruong")
     members = {s.full_name: s.id for s in [school["staff"]["totruong"], school["staff"]["giaovien"]]}
     form = {**MINUTES, "revision": _revision(client, url), "action": "close"}
-    resp = auth.post(url, data=form)  # nobody ticked: not closed, the text is kept
+    resp = auth.post(url, data=form)  # nobody ticked: not closed, nothing written, the typed text shown again
     assert resp.status_code == 422 and "người dự họp" in resp.get_data(as_text=True)
-    assert DepartmentMeeting.get_by_id(meeting.id).state == "agenda_sent"
+    assert MINUTES["discussion"] in resp.get_data(as_text=True)
+    refused = DepartmentMeeting.get_by_id(meeting.id)
+    assert refused.state == "agenda_sent" and refused.discussion == ""
     form = {**MINUTES, "revision": _revision(client, url), "action": "close",
             "attendee": [str(i) for i in members.values()] + [str(school["staff"]["chunhiem"].id)]}
     assert auth.post(url, data=form).status_code == 302

@@ -67,11 +67,8 @@ def department_meeting(meeting_id: int):
         try:
             present = [int(v) for v in request.form.getlist("attendee") if v.isdigit()]
             meeting = minutes.save(meeting, parse_date(request.form.get("meeting_date", "").strip()),
-                                   request.form, present, _revision())
-            if action == "send_agenda":
-                minutes.send_agenda(meeting, meeting.revision)
-            elif action == "close":
-                minutes.close(meeting, meeting.revision)
+                                   request.form, present, _revision(),
+                                   then=action if action in ("send_agenda", "close") else None)
             return redirect(url_for("teacher.department_meeting", meeting_id=meeting.id))
         except Conflict as e:
             error, status = str(e), 409

@@ -112,8 +112,9 @@ def create(department: Department, year: SchoolYear, meeting_date: date, texts: 
 
 
 def save(meeting: DepartmentMeeting, meeting_date: date, texts: dict, present: list[int], revision: int | None,
-         now: datetime | None = None) -> DepartmentMeeting:
-    """Write the minutes and who attended (only members of the department may be ticked)."""
+         then: str | None = None, now: datetime | None = None) -> DepartmentMeeting:
+    """Write the minutes and who attended (only members of the department may be ticked); then, in the same
+    transaction, send the agenda (then="send_agenda") or close the minutes (then="close"): a refusal writes nothing."""
     values = _values(meeting_date, texts)
     allowed = {s.id for s in members(meeting.department)}
     present = sorted({p for p in present if p in allowed})
@@ -129,6 +130,10 @@ def save(meeting: DepartmentMeeting, meeting_date: date, texts: dict, present: l
         for staff_id in present:
             MeetingAttendance.create(meeting=meeting, staff=staff_id)
         record("update", "department_meeting", meeting.id, before=before, after=_snapshot(meeting, present))
+        if then == "send_agenda":
+            _send_agenda(meeting, now)
+        elif then == "close":
+            _close(meeting, now)
     return meeting
 
 
@@ -137,13 +142,17 @@ def send_agenda(meeting: DepartmentMeeting, revision: int | None, now: datetime 
     with write_transaction():
         meeting = DepartmentMeeting.get_by_id(meeting.id)
         _check(meeting, revision)
-        if not meeting.agenda:
-            raise ValueError("Hãy viết dự kiến nội dung họp trước khi gửi.")
-        meeting.state, meeting.agenda_sent_at = AGENDA_SENT, now or datetime.now()
-        meeting.revision += 1
-        meeting.save()
-        record("send_agenda", "department_meeting", meeting.id, after={"agenda": meeting.agenda})
+        _send_agenda(meeting, now)
     return meeting
+
+
+def _send_agenda(meeting: DepartmentMeeting, now: datetime | None) -> None:
+    if not meeting.agenda:
+        raise ValueError("Hãy viết dự kiến nội dung họp trước khi gửi.")
+    meeting.state, meeting.agenda_sent_at = AGENDA_SENT, now or datetime.now()
+    meeting.revision += 1
+    meeting.save()
+    record("send_agenda", "department_meeting", meeting.id, after={"agenda": meeting.agenda})
 
 
 def close(meeting: DepartmentMeeting, revision: int | None, now: datetime | None = None) -> DepartmentMeeting:
@@ -151,16 +160,20 @@ def close(meeting: DepartmentMeeting, revision: int | None, now: datetime | None
     with write_transaction():
         meeting = DepartmentMeeting.get_by_id(meeting.id)
         _check(meeting, revision)
-        missing = [label for key, label in (("discussion", "nội dung thảo luận"), ("conclusions", "kết luận"),
-                                            ("agreed", "nội dung đã thống nhất")) if not getattr(meeting, key)]
-        if missing:
-            raise ValueError("Chưa chốt được biên bản: còn thiếu " + ", ".join(missing) + ".")
-        if not MeetingAttendance.select().where(MeetingAttendance.meeting == meeting).exists():
-            raise ValueError("Chưa chốt được biên bản: hãy đánh dấu những người dự họp.")
-        before = {"state": meeting.state}
-        meeting.state, meeting.closed_at = CLOSED, now or datetime.now()
-        meeting.revision += 1
-        meeting.save()
-        record("close_minutes", "department_meeting", meeting.id, before=before,
-               after={"state": meeting.state, "agreed": meeting.agreed})
+        _close(meeting, now)
     return meeting
+
+
+def _close(meeting: DepartmentMeeting, now: datetime | None) -> None:
+    missing = [label for key, label in (("discussion", "nội dung thảo luận"), ("conclusions", "kết luận"),
+                                        ("agreed", "nội dung đã thống nhất")) if not getattr(meeting, key)]
+    if missing:
+        raise ValueError("Chưa chốt được biên bản: còn thiếu " + ", ".join(missing) + ".")
+    if not MeetingAttendance.select().where(MeetingAttendance.meeting == meeting).exists():
+        raise ValueError("Chưa chốt được biên bản: hãy đánh dấu những người dự họp.")
+    before = {"state": meeting.state}
+    meeting.state, meeting.closed_at = CLOSED, now or datetime.now()
+    meeting.revision += 1
+    meeting.save()
+    record("close_minutes", "department_meeting", meeting.id, before=before,
+           after={"state": meeting.state, "agreed": meeting.agreed})
