@@ -97,7 +97,7 @@ def seed_demo_teaching_plans(year: SchoolYear, today: date) -> dict:
     department = membership.department
     # in summer the story stays in the last weeks of teaching: no lesson is planned for the holidays
     last_day = max((s.ends_on for s in year.semesters), default=today)
-    today = min(today, last_day - timedelta(days=10))
+    today = min(today, last_day - timedelta(days=21))  # the story reaches two weeks ahead
     monday = rules.week_start(today)
     count = 0
 
