@@ -3,18 +3,28 @@ returns with a comment; a returned plan is sent again as a new version; counts o
 import hashlib
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from models.audit.log import AuditEntry
 from models.teaching.lesson_plans import LessonPlan, LessonPlanVersion
 from tests.test_rules_teaching_plans import DOCX
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TODAY = date(2024, 12, 2)  # inside the small school's year, whatever the machine's clock says
+
+
+@pytest.fixture(autouse=True)
+def _the_day(monkeypatch):
+    from blueprints import teaching_settings
+
+    monkeypatch.setattr(teaching_settings, "now", lambda: datetime(2024, 12, 2, 10, 0))
 
 
 def _new(auth, school, data=None, **overrides):
-    lesson = date.today() + timedelta(days=14)
+    lesson = TODAY + timedelta(days=14)
     form = {"assignment": str(school["assignment"].id), "lesson_date": lesson.strftime("%d/%m/%Y"),
             "lesson_number": "12", "title": "Phép cộng phân số", "objectives": "", "materials": "",
             "activities": "", "action": "submit"}
@@ -78,6 +88,14 @@ def test_upload_return_new_version_approve(app, client, login_as, school):
     assert actions == ["create", "submit", "return", "update", "submit", "approve"]
 
 
+def test_a_lesson_outside_the_school_year_is_refused(client, login_as, school):
+    auth = login_as("giaovien")
+    resp = _new(auth, school, PDF, lesson_date="01/08/2025")
+    assert resp.status_code == 422 and "không thuộc năm học của lớp (05/09/2024 – 25/05/2025)" in resp.get_data(
+        as_text=True)
+    assert LessonPlan.select().count() == 0
+
+
 def test_a_file_is_checked_by_its_content(client, login_as, school):
     auth = login_as("giaovien")
     resp = _new(auth, school, b"\x89PNG\r\n\x1a\nnot a plan")
@@ -98,7 +116,7 @@ def test_the_written_form_and_its_minimum(client, login_as, school):
 
 def test_late_when_submitted_after_the_due_day(client, login_as, school):
     auth = login_as("giaovien")
-    resp = _new(auth, school, PDF, lesson_date=(date.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
+    resp = _new(auth, school, PDF, lesson_date=(TODAY + timedelta(days=3)).strftime("%d/%m/%Y"))
     assert resp.status_code == 302
     assert LessonPlan.get().late
 
@@ -143,7 +161,7 @@ def test_missing_and_late_show_per_teacher(client, login_as, school):
     auth = login_as("giaovien")
     _new(auth, school, PDF, action="draft")
     with write_transaction():  # its lesson came and went: the draft is overdue
-        LessonPlan.update(lesson_date=date.today() - timedelta(days=1)).execute()
+        LessonPlan.update(lesson_date=TODAY - timedelta(days=1)).execute()
     auth.logout()
     login_as("totruong")
     html = client.get("/teacher/department/lesson-plans").get_data(as_text=True)
@@ -158,7 +176,7 @@ def test_missing_and_late_show_per_teacher(client, login_as, school):
 def test_settings_change_the_due_day(app, client, login_as, school):
     app.config["LESSON_PLAN_DUE_DAYS"] = 2
     auth = login_as("giaovien")
-    _new(auth, school, PDF, lesson_date=(date.today() + timedelta(days=3)).strftime("%d/%m/%Y"))
+    _new(auth, school, PDF, lesson_date=(TODAY + timedelta(days=3)).strftime("%d/%m/%Y"))
     assert not LessonPlan.get().late  # submitted three days ahead: on time under a 2-day rule
 
 
@@ -166,10 +184,10 @@ def test_the_vice_principal_sees_counts_per_teacher(client, login_as, school):
     from models.core import write_transaction
 
     auth = login_as("giaovien")
-    _new(auth, school, PDF, lesson_date=(date.today() + timedelta(days=2)).strftime("%d/%m/%Y"))  # late
+    _new(auth, school, PDF, lesson_date=(TODAY + timedelta(days=2)).strftime("%d/%m/%Y"))  # late
     _new(auth, school, PDF, action="draft", lesson_number="13")
     with write_transaction():
-        LessonPlan.update(lesson_date=date.today() - timedelta(days=1)).where(LessonPlan.lesson_number == 13).execute()
+        LessonPlan.update(lesson_date=TODAY - timedelta(days=1)).where(LessonPlan.lesson_number == 13).execute()
     auth.logout()
     login_as("phohieutruong")
     html = client.get("/vice-principal/lesson-plans").get_data(as_text=True)

@@ -1,12 +1,10 @@
 """The teacher's lesson plans (kế hoạch bài dạy): write or upload, submit, see the head's answer; the file download."""
-from datetime import date
-
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from blueprints import teaching_settings as settings
 from blueprints.guards import own_assignment, own_lesson_plan, readable_lesson_plan
 from blueprints.teacher import bp
-from blueprints.teaching_settings import due_days, max_bytes
 from models.rules import teaching_plans as rules
 from models.rules.dates import parse_date
 from models.school.structure import SchoolYear, assignments_of
@@ -44,7 +42,7 @@ def _parse(plan=None):
     upload = request.files.get("plan_file")
     plan_file = None
     if upload is not None and upload.filename:
-        plan_file = lp.check_file(upload.read(max_bytes() + 1), upload.filename, max_bytes())
+        plan_file = lp.check_file(upload.read(settings.max_bytes() + 1), upload.filename, settings.max_bytes())
     content = lp.PlanContent(plan_file, form.get("objectives", ""), form.get("materials", ""),
                              form.get("activities", ""))
     return assignment, lesson_date, int(number), form.get("title", ""), content
@@ -60,7 +58,7 @@ def lesson_plans():
     """The teacher's plans of the year: state, due day, late, the head's comment."""
     year = SchoolYear.current()
     plans = lp.plans_of_teacher(current_user.staff_id, year) if year and current_user.staff_id else []
-    return render_template("teacher/lesson_plans.html", plans=plans, today=date.today(), due_days=due_days())
+    return render_template("teacher/lesson_plans.html", plans=plans, today=settings.today(), due_days=settings.due_days())
 
 
 @bp.route("/lesson-plans/new", methods=["GET", "POST"])
@@ -73,13 +71,14 @@ def lesson_plan_new():
         try:
             assignment, lesson_date, number, title, content = _parse()
             plan = lp.save(assignment, lesson_date, number, title, content, current_app.config["UPLOAD_DIR"],
-                           submit=request.form.get("action") == "submit", due_days=due_days())
+                           submit=request.form.get("action") == "submit", due_days=settings.due_days(),
+                           now=settings.now())
             return redirect(url_for("teacher.lesson_plan", plan_id=plan.id))
         except ValueError as e:
             error, status = str(e), 422
     return render_template("teacher/lesson_plan_form.html", plan=None, version=None, assignments=assignments,
-                           values=_form_values(), error=error, due_days=due_days(),
-                           max_mb=max_bytes() // (1024 * 1024)), status
+                           values=_form_values(), error=error, due_days=settings.due_days(),
+                           max_mb=settings.max_bytes() // (1024 * 1024)), status
 
 
 @bp.route("/lesson-plans/<int:plan_id>", methods=["GET", "POST"])
@@ -90,12 +89,12 @@ def lesson_plan(plan_id: int):
     if request.method == "POST":
         try:
             if request.form.get("action") == "submit_only":
-                lp.submit(plan, _revision(), due_days=due_days())
+                lp.submit(plan, _revision(), due_days=settings.due_days(), now=settings.now())
             else:
                 _, lesson_date, number, title, content = _parse(plan)
                 lp.save(plan.assignment, lesson_date, number, title, content, current_app.config["UPLOAD_DIR"],
                         plan=plan, revision=_revision(), submit=request.form.get("action") == "submit",
-                        due_days=due_days())
+                        due_days=settings.due_days(), now=settings.now())
             return redirect(url_for("teacher.lesson_plan", plan_id=plan.id))
         except lp.Conflict as e:
             error, status = str(e), 409
@@ -104,8 +103,8 @@ def lesson_plan(plan_id: int):
         plan = own_lesson_plan(plan_id)
     version = lp.current_version(plan)
     return render_template("teacher/lesson_plan.html", plan=plan, version=version, versions=lp.versions_of(plan),
-                           values=_form_values(plan, version), error=error, today=date.today(),
-                           due_days=due_days(), max_mb=max_bytes() // (1024 * 1024),
+                           values=_form_values(plan, version), error=error, today=settings.today(),
+                           due_days=settings.due_days(), max_mb=settings.max_bytes() // (1024 * 1024),
                            editable=plan.state in (rules.DRAFT, rules.RETURNED)), status
 
 

@@ -4,9 +4,9 @@ from datetime import date
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints import teaching_settings as settings
 from blueprints.guards import need_role, reviewable_lesson_plan
 from blueprints.teacher import bp
-from blueprints.teaching_settings import due_days
 from models.gradebook.monitoring import headed_department
 from models.people.records import Staff
 from models.rules import teaching_plans as rules
@@ -39,7 +39,7 @@ def department_lesson_plans():
     need_role("head_of_department")
     department = headed_department(current_user.staff_id)
     year = SchoolYear.current()
-    today = date.today()
+    today = settings.today()
     if department is None or year is None:
         return render_template("teacher/department_lesson_plans.html", department=None)
     weeks = lp.weeks_with_plans(department, year)
@@ -48,7 +48,7 @@ def department_lesson_plans():
     return render_template("teacher/department_lesson_plans.html", department=department, week=week,
                            waiting_weeks=lp.weeks_with_plans(department, year, rules.SUBMITTED),
                            week_label=rules.week_label(week), weeks=weeks, plans=plans, today=today,
-                           due_days=due_days(), tallies=lp.tallies(year, today, due_days(), department),
+                           due_days=settings.due_days(), tallies=lp.tallies(year, today, settings.due_days(), department),
                            rules=rules)
 
 
@@ -62,7 +62,8 @@ def review_lesson_plan(plan_id: int):
         revision = request.form.get("revision", "")
         try:
             lp.review(plan, request.form.get("action", ""), request.form.get("comment", ""),
-                      Staff.get_by_id(current_user.staff_id), int(revision) if revision.isdigit() else None)
+                      Staff.get_by_id(current_user.staff_id), int(revision) if revision.isdigit() else None,
+                      now=settings.now())
             return redirect(url_for("teacher.department_lesson_plans",
                                     week=f"{rules.week_start(plan.lesson_date):%d/%m/%Y}"))
         except lp.Conflict as e:
@@ -72,5 +73,5 @@ def review_lesson_plan(plan_id: int):
         plan = reviewable_lesson_plan(plan_id)
     return render_template("teacher/review_lesson_plan.html", plan=plan, version=lp.current_version(plan),
                            versions=lp.versions_of(plan), error=error, comment=request.form.get("comment", ""),
-                           today=date.today(), due_days=due_days(),
+                           today=settings.today(), due_days=settings.due_days(),
                            week=f"{rules.week_start(plan.lesson_date):%d/%m/%Y}"), status

@@ -1,6 +1,4 @@
 """The subject teacher's pages: their teaching assignments; the head of department's department."""
-from datetime import date
-
 from flask import render_template
 from flask_login import current_user
 
@@ -46,10 +44,10 @@ def department():
         load = list(assignments_of(staff, year))
         # Số lớp: classes, not class × subject assignments (Toán and Tin in 6A1 is one class)
         teachers.append((staff, load, len({a.school_class_id for a in load})))
-    from blueprints.teaching_settings import due_days
+    from blueprints import teaching_settings as settings
     from models.teaching.lesson_plans import tallies
 
-    plan_tallies = [t for t in tallies(year, date.today(), due_days(), membership.department)
+    plan_tallies = [t for t in tallies(year, settings.today(), settings.due_days(), membership.department)
                     if t.counts["late"] or t.counts["overdue"]] if year else []
     return render_template("teacher/department.html", department=membership.department, teachers=teachers,
                            assignment_count=TeachingAssignment.select().count(), tallies=plan_tallies)

@@ -1,11 +1,9 @@
 """The vice-principal's and principal's view of lesson plans across the school."""
-from datetime import date
-
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from blueprints import teaching_settings as settings
 from blueprints.guards import principal_only
-from blueprints.teaching_settings import due_days
 from blueprints.vice_principal import bp
 from models.people.records import Staff
 from models.school.structure import SchoolYear
@@ -19,12 +17,12 @@ def lesson_plans():
     """Per teacher, grouped by department: the year's lesson plans by state, late ones and overdue (missing) ones;
     with ?teacher=<id>, that teacher's plans."""
     year = SchoolYear.current()
-    tallies = lp.tallies(year, date.today(), due_days()) if year else []
+    tallies = lp.tallies(year, settings.today(), settings.due_days()) if year else []
     flagged = [t for t in tallies if t.counts["late"] or t.counts["overdue"]]
     teacher_id = request.args.get("teacher", "")
     teacher = next((t.staff for t in tallies if str(t.staff.id) == teacher_id), None)
     return render_template("vice_principal/lesson_plans.html", year=year, tallies=tallies, flagged=flagged,
-                           due_days=due_days(), teacher=teacher, today=date.today(),
+                           due_days=settings.due_days(), teacher=teacher, today=settings.today(),
                            plans=lp.plans_of_teacher(teacher.id, year) if teacher else [])
 
 
@@ -35,7 +33,7 @@ def lesson_plan(plan_id: int):
     if plan is None:
         abort(404)
     return render_template("vice_principal/lesson_plan.html", plan=plan, version=lp.current_version(plan),
-                           versions=lp.versions_of(plan), today=date.today(), due_days=due_days(),
+                           versions=lp.versions_of(plan), today=settings.today(), due_days=settings.due_days(),
                            file_endpoint="vice_principal.lesson_plan_file")
 
 

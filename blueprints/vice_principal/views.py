@@ -1,9 +1,7 @@
 """The vice-principal's (and principal's) overview of classes and teachers."""
-from datetime import date
-
 from flask import render_template
 
-from blueprints.teaching_settings import due_days
+from blueprints import teaching_settings as settings
 from blueprints.vice_principal import bp
 from models.people.records import Staff, Student
 from models.school.structure import (
@@ -22,7 +20,7 @@ def home():
     """School overview: classes, students, teachers this year."""
     year = SchoolYear.current()
     classes = list(SchoolClass.select().where(SchoolClass.year == year)) if year else []
-    plan_tallies = lesson_plans.tallies(year, date.today(), due_days()) if year else []
+    plan_tallies = lesson_plans.tallies(year, settings.today(), settings.due_days()) if year else []
     return render_template("vice_principal/home.html", year=year, class_count=len(classes),
                            plans_late=sum(t.counts["late"] for t in plan_tallies),
                            plans_overdue=sum(t.counts["overdue"] for t in plan_tallies),

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
 
 from models.audit.log import record
 from models.core import KeptModel, write_transaction
@@ -251,6 +260,17 @@ def _lesson_values(lesson_date: date, lesson_number: int, title: str) -> dict:
     return {"lesson_date": lesson_date, "lesson_number": lesson_number, "title": title}
 
 
+def _check_in_year(assignment: TeachingAssignment, lesson_date: date) -> None:
+    """A lesson is taught between the first day of the class's school year and its last."""
+    from models.school.structure import Semester
+
+    bounds = (Semester.select(fn.MIN(Semester.starts_on), fn.MAX(Semester.ends_on))
+              .where(Semester.year == assignment.school_class.year_id).tuples().first())
+    if bounds and bounds[0] and not bounds[0] <= lesson_date <= bounds[1]:
+        raise ValueError(f"Ngày dạy {lesson_date:%d/%m/%Y} không thuộc năm học của lớp "
+                         f"({bounds[0]:%d/%m/%Y} – {bounds[1]:%d/%m/%Y}).")
+
+
 def _content_values(content: PlanContent) -> dict:
     values = {k: text_block(getattr(content, k)) for k in ("objectives", "materials", "activities")}
     for key, text in values.items():
@@ -271,6 +291,7 @@ def save(assignment: TeachingAssignment, lesson_date: date, lesson_number: int, 
     A new file replaces the version's file; without one the version keeps the file it has."""
     now = now or datetime.now()
     lesson = _lesson_values(lesson_date, lesson_number, title)
+    _check_in_year(assignment, lesson_date)
     text = _content_values(content)
     if plan is not None:
         rules.check_editable(plan.state)
