@@ -269,3 +269,98 @@ def require_principal(entity: str, entity_id) -> None:
     """Only the principal approves a class's year results (seed 000 Điều 15.4); others are refused and logged."""
     if not current_user.has_role("principal"):
         refuse(entity, entity_id, "chỉ hiệu trưởng được duyệt kết quả cuối năm")
+
+
+# --- teaching plans (issue #16 part B) --------------------------------------------------------------------------
+
+def headed_department_id(user) -> int | None:
+    """The department the user heads (tổ trưởng), if they hold the role."""
+    from models.gradebook.monitoring import headed_department
+
+    if not user.has_role("head_of_department"):
+        return None
+    department = headed_department(user.staff_id)
+    return department.id if department else None
+
+
+def _lesson_plan(plan_id: int):
+    from models.teaching.lesson_plans import get_plan
+
+    plan = get_plan(plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def own_lesson_plan(plan_id: int):
+    """A lesson plan the current user wrote (the teacher of its assignment); 403 otherwise."""
+    plan = _lesson_plan(plan_id)
+    if current_user.staff_id is None or plan.assignment.teacher_id != current_user.staff_id:
+        refuse("lesson_plan", plan.id, "không phải kế hoạch bài dạy của người dùng")
+    return plan
+
+
+def reviewable_lesson_plan(plan_id: int):
+    """A lesson plan of the department the current user heads; 403 otherwise."""
+    from models.teaching.lesson_plans import department_of
+
+    plan = _lesson_plan(plan_id)
+    head_of = headed_department_id(current_user)
+    if head_of is None or department_of(plan) != head_of:
+        refuse("lesson_plan", plan.id, "không phải kế hoạch bài dạy của tổ do người dùng làm tổ trưởng")
+    return plan
+
+
+def readable_lesson_plan(plan_id: int):
+    """Its teacher or the head of its department (the file download serves both)."""
+    from models.teaching.lesson_plans import department_of
+
+    plan = _lesson_plan(plan_id)
+    own = current_user.staff_id is not None and plan.assignment.teacher_id == current_user.staff_id
+    head_of = headed_department_id(current_user)
+    if not own and (head_of is None or head_of != department_of(plan)):
+        refuse("lesson_plan", plan.id, "không được xem kế hoạch bài dạy này")
+    return plan
+
+
+def headed_department_or_refuse():
+    """The department the current user heads; an audited 403 for anyone else."""
+    from models.school.structure import Department
+
+    head_of = headed_department_id(current_user)
+    if head_of is None:
+        refuse("page", request.path, "không phải tổ trưởng chuyên môn")
+    return Department.get_by_id(head_of)
+
+
+def reviewable_year_plan(plan_id: int):
+    """A teacher's year plan in the department the current user heads; 403 otherwise."""
+    from models.school.structure import DepartmentMember
+    from models.teaching.plans import TeacherYearPlan
+
+    plan = TeacherYearPlan.get_or_none(TeacherYearPlan.id == plan_id)
+    if plan is None:
+        abort(404)
+    member = DepartmentMember.get_or_none(DepartmentMember.staff == plan.staff_id)
+    head_of = headed_department_id(current_user)
+    if head_of is None or member is None or member.department_id != head_of:
+        refuse("teacher_year_plan", plan.id, "không phải kế hoạch của giáo viên trong tổ do người dùng làm tổ trưởng")
+    return plan
+
+
+def headed_meeting(meeting_id: int):
+    """A meeting of the department the current user heads; 403 otherwise."""
+    from models.teaching.minutes import DepartmentMeeting
+
+    meeting = DepartmentMeeting.get_or_none(DepartmentMeeting.id == meeting_id)
+    if meeting is None:
+        abort(404)
+    if headed_department_id(current_user) != meeting.department_id:
+        refuse("department_meeting", meeting.id, "không phải buổi sinh hoạt của tổ do người dùng làm tổ trưởng")
+    return meeting
+
+
+def principal_only(entity: str, entity_id, why: str) -> None:
+    """Only the principal (hiệu trưởng) takes this decision; others are refused and logged."""
+    if not current_user.has_role("principal"):
+        refuse(entity, entity_id, why)

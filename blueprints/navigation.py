@@ -11,6 +11,12 @@ def _count(name: str):
     return count
 
 
+def _waiting_lesson_plans(user) -> int:
+    from models.teaching.lesson_plans import count_waiting_review
+
+    return count_waiting_review(user)
+
+
 # (group title, role test, [(label, endpoint) or (label, endpoint, count(user) -> int)])
 _GROUPS = [
     ("Quản trị", ("admin",), [
@@ -55,6 +61,8 @@ _GROUPS = [
         ("Sổ ghi đầu bài", "vice_principal.class_log_overview"),
         ("Xếp hạng thi đua tuần", "vice_principal.class_log_ranking"),
         ("Lịch báo giảng của giáo viên", "vice_principal.teaching_schedules"),
+        ("Kế hoạch bài dạy", "vice_principal.lesson_plans"),
+        ("Kế hoạch giáo dục của tổ", "vice_principal.department_plans"),
     ]),
     ("Chủ nhiệm", "homeroom", [
         ("Lớp chủ nhiệm", "homeroom.home"),
@@ -78,12 +86,18 @@ _GROUPS = [
         ("Lịch báo giảng", "teacher.teaching_schedule"),
         ("Sổ ghi đầu bài", "teacher.class_log_day"),
         ("Xếp hạng thi đua tuần", "teacher.class_log_ranking"),
+        ("Kế hoạch bài dạy", "teacher.lesson_plans"),
+        ("Kế hoạch giáo dục của tôi", "teacher.year_plan"),
+        ("Sinh hoạt chuyên môn", "teacher.meetings"),
         ("Đề nghị sửa điểm", "corrections.mine", _count("count_open_of")),
         ("Thông báo gia đình đã lập", "teacher.my_notices"),
     ]),
     ("Tổ chuyên môn", ("head_of_department",), [
         ("Tổ của tôi", "teacher.department"),
         ("Tiến độ nhập điểm của tổ", "teacher.department_progress"),
+        ("Duyệt kế hoạch bài dạy", "teacher.department_lesson_plans", _waiting_lesson_plans),
+        ("Kế hoạch giáo dục của tổ", "teacher.department_year_plans"),
+        ("Sổ sinh hoạt chuyên môn", "teacher.department_minutes"),
         ("Xác nhận sửa điểm", "corrections.head_queue", _count("count_waiting_head")),
         ("Thông báo gia đình của tổ", "teacher.department_notices"),
     ]),

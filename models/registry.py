@@ -51,6 +51,9 @@ from models.school.subject_groups import (
     TopicTxSetting,
 )
 from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
+from models.teaching.lesson_plans import LessonPlan, LessonPlanVersion
+from models.teaching.minutes import DepartmentMeeting, MeetingAttendance
+from models.teaching.plans import DepartmentPlan, TeacherYearPlan
 from models.teaching.ppct import PpctLesson
 from models.teaching.schedule import ScheduleLesson, TeachingWeek
 from models.teaching.timetable import TimetableSlot, TimetableVersion
@@ -85,4 +88,5 @@ ALL_MODELS = [
     ConductItem, ConductRecord, HomeroomBookSection, HomeroomNote,
     FamilySettings, NoticeTemplate, FamilyPreference, FamilyNotice,
     TimetableVersion, TimetableSlot, PpctLesson, TeachingWeek, ScheduleLesson, ClassLogEntry, ClassLogWeek,
+    LessonPlan, LessonPlanVersion, TeacherYearPlan, DepartmentPlan, DepartmentMeeting, MeetingAttendance,
 ]

@@ -44,13 +44,22 @@ def department():
         load = list(assignments_of(staff, year))
         # Số lớp: classes, not class × subject assignments (Toán and Tin in 6A1 is one class)
         teachers.append((staff, load, len({a.school_class_id for a in load})))
+    from blueprints import teaching_settings as settings
+    from models.teaching.lesson_plans import tallies
+
+    plan_tallies = [t for t in tallies(year, settings.today(), settings.due_days(), membership.department)
+                    if t.counts["late"] or t.counts["overdue"]] if year else []
     return render_template("teacher/department.html", department=membership.department, teachers=teachers,
-                           assignment_count=TeachingAssignment.select().count())
+                           assignment_count=TeachingAssignment.select().count(), tallies=plan_tallies)
 from blueprints.teacher import (  # noqa: E402,F401
     comment_views,
     department_views,
     family_views,
     gradebook_views,
+    lesson_plan_views,
+    minutes_views,
+    plan_review_views,
     primary_views,  # noqa: E402,F401
     teaching_views,
+    year_plan_views,
 )

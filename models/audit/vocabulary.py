@@ -87,6 +87,8 @@ ACTIONS: dict[str, str] = {
     "submit": "Nộp",
     "sign": "Ký duyệt",
     "reopen": "Mở lại để sửa",
+    "send_agenda": "Gửi dự kiến nội dung họp",
+    "close_minutes": "Chốt biên bản họp",
 }
 
 # entity code → label
@@ -156,6 +158,10 @@ ENTITIES: dict[str, str] = {
     "teaching_week": "Lịch báo giảng",
     "class_log": "Sổ ghi đầu bài",
     "class_log_week": "Tuần của sổ ghi đầu bài",
+    "lesson_plan": "Kế hoạch bài dạy",
+    "teacher_year_plan": "Kế hoạch giáo dục của giáo viên",
+    "department_plan": "Kế hoạch giáo dục của tổ chuyên môn",
+    "department_meeting": "Buổi sinh hoạt chuyên môn",
 }
 
 # (entity, action) → label, where the action's own label would read wrong on that entity
@@ -200,6 +206,19 @@ PAIR_LABELS: dict[tuple[str, str], str] = {
     ("class_log_week", "sign"): "Ký duyệt sổ ghi đầu bài tuần",
     ("class_log_week", "reopen"): "Mở lại tuần đã ký của sổ ghi đầu bài để sửa",
     ("teaching_week", "seed_demo"): "Tạo lịch báo giảng mẫu",
+    ("lesson_plan", "create"): "Soạn kế hoạch bài dạy",
+    ("lesson_plan", "update"): "Sửa kế hoạch bài dạy",
+    ("lesson_plan", "submit"): "Nộp kế hoạch bài dạy cho tổ trưởng",
+    ("lesson_plan", "approve"): "Tổ trưởng duyệt kế hoạch bài dạy",
+    ("lesson_plan", "return"): "Tổ trưởng trả lại kế hoạch bài dạy",
+    ("teacher_year_plan", "submit"): "Nộp kế hoạch giáo dục cho tổ trưởng",
+    ("teacher_year_plan", "approve"): "Tổ trưởng xác nhận kế hoạch giáo dục",
+    ("teacher_year_plan", "return"): "Tổ trưởng trả lại kế hoạch giáo dục",
+    ("department_plan", "submit"): "Trình hiệu trưởng kế hoạch giáo dục của tổ",
+    ("department_plan", "approve"): "Hiệu trưởng duyệt kế hoạch giáo dục của tổ",
+    ("department_plan", "return"): "Hiệu trưởng trả lại kế hoạch giáo dục của tổ",
+    ("department_meeting", "create"): "Lập buổi sinh hoạt chuyên môn",
+    ("department_meeting", "update"): "Ghi biên bản sinh hoạt chuyên môn",
 }
 
 # before/after field name → label
@@ -268,6 +287,14 @@ FIELDS: dict[str, str] = {
     "remarks": "Nhận xét", "rating": "Xếp loại tiết học", "not_taught": "Lí do không dạy",
     "substitute": "Dạy thay", "signed_by": "Người ký", "weeks": "Số tuần", "entries": "Số tiết đã ghi",
     "unplaced": "Số tiết chưa xếp được",
+    "assignment": "Phân công giảng dạy", "lesson_date": "Ngày dạy", "lesson_number": "Tiết theo PPCT",
+    "version": "Lần nộp", "late": "Nộp muộn", "objectives": "Mục tiêu",
+    "materials": "Thiết bị dạy học và học liệu", "activities": "Tiến trình dạy học",
+    "situation": "Đặc điểm tình hình", "targets": "Chỉ tiêu", "measures": "Biện pháp thực hiện",
+    "emulation_title": "Danh hiệu thi đua đăng kí", "content": "Nội dung",
+    "meeting_date": "Ngày họp", "attendees": "Người dự", "agenda": "Dự kiến nội dung",
+    "discussion": "Nội dung thảo luận", "conclusions": "Kết luận của chủ trì", "agreed": "Nội dung đã thống nhất",
+    "chair": "Chủ trì",
 }
 
 

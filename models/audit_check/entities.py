@@ -194,6 +194,8 @@ def _describe(entity: str, key: str) -> str | None:
         return key  # the archive's file name
     if entity == "student_import":
         return f"lần nhập {key[:8]}"
+    if entity in ("lesson_plan", "teacher_year_plan", "department_plan", "department_meeting") and key.isdigit():
+        return _teaching_plans(entity, int(key))
     if entity in ("timetable", "ppct", "teaching_week", "class_log", "class_log_week"):
         return _teaching(entity, parts)
     return None
@@ -223,6 +225,24 @@ def _teaching(entity: str, parts: list[str]) -> str | None:
     return None
 
 
+def _teaching_plans(entity: str, key: int) -> str | None:
+    """Lesson plans, year plans and meetings (issue #16 part B) by what they are about."""
+    from models.teaching import lesson_plans, minutes, plans
+
+    if entity == "lesson_plan":
+        p = lesson_plans.get_plan(key)
+        return (f"tiết {p.lesson_number} “{p.title}” môn {p.assignment.subject.name} lớp {p.assignment.school_class.name} "
+                f"ngày {p.lesson_date:%d/%m/%Y} ({p.assignment.teacher.full_name})") if p else None
+    if entity == "teacher_year_plan":
+        p = plans.TeacherYearPlan.get_or_none(plans.TeacherYearPlan.id == key)
+        return f"của {p.staff.full_name} năm học {p.year.name}" if p else None
+    if entity == "department_plan":
+        p = plans.DepartmentPlan.get_or_none(plans.DepartmentPlan.id == key)
+        return f"môn {p.subject.name}, {p.department.name}, năm học {p.year.name}" if p else None
+    m = minutes.DepartmentMeeting.get_or_none(minutes.DepartmentMeeting.id == key)
+    return f"{m.department.name} ngày {m.meeting_date:%d/%m/%Y}" if m else None
+
+
 def describe(entity: str, entity_id: str) -> str:
     """The entity's label and what it is, e.g. "Bảng điểm danh lớp 6A1 năm học 2024-2025 tháng 12/2024"."""
     try:
@@ -247,7 +267,9 @@ def _value_labels(key: str) -> dict:
         return {**STUDENT_STATUSES, **STAFF_STATUSES}
     if key == "state":
         from models.gradebook.corrections import STATES
-        return STATES
+        from models.rules.teaching_plans import STATES as PLAN_STATES
+        from models.teaching.minutes import STATES as MEETING_STATES
+        return {**MEETING_STATES, **PLAN_STATES, **STATES}
     if key == "target":
         from models.gradebook.corrections import TARGETS
         return TARGETS

@@ -179,8 +179,11 @@ def build_year(start_year: int, today: date, *, seed: int = 2024, rand: random.R
     # as a real school's would be (the admin can still open or lock it in "Khoá, mở sổ điểm")
     for semester in semesters:
         fill_default_windows(semester)
-    if current:  # the teaching records of the year being tried: a timetable and a PPCT (issue #16)
+    if current:  # the teaching records of the year being tried (issue #16): a timetable and a PPCT; lesson plans,
+        # year plans and the department's minutes
         from models.demo.teaching import seed_timetable_and_ppct
+        from models.demo.teaching_plans import seed_demo_teaching_plans
 
         seed_timetable_and_ppct(year, seed)
+        seed_demo_teaching_plans(year, today)
     return {"classes": len(classes), "students": student_count, "staff": len(staff)}

@@ -243,6 +243,14 @@ def build_archive(year: SchoolYear, out_path: Path, now: datetime | None = None,
                     done += sizes[school_class.id] + 1
                     if progress:
                         progress(done, total)
+                if class_ids is None:  # the whole year: its lesson plans as stored, year plans, minutes books
+                    from models.printing.teaching_archive import teaching_files
+
+                    for name, data, extra in teaching_files(year, current_app.config["UPLOAD_DIR"]):
+                        if data is not None:
+                            archive.writestr(name, data)
+                        manifest.append({"path": name, "sha256": hashlib.sha256(data).hexdigest() if data else "",
+                                         "bytes": len(data) if data else 0, **extra})
                 head = AuditEntry.head()
                 builder = class_book_builder()
                 archive.writestr(MANIFEST, json.dumps({

@@ -38,7 +38,7 @@ IGNORED = frozenset({"key", "page_key"})
 EMPTY = "(trống)"
 # modules that register page builders when imported; check_code imports them so /verify works in any process
 BUILDER_MODULES = ("models.printing.class_book", "models.printing.teacher_book", "models.printing.hoc_ba", "models.printing.attendance_sheet",
-                   "models.printing.registers")
+                   "models.printing.registers", "models.printing.minutes_book")
 
 _builders: dict[str, object] = {}
 _labels: dict[str, str] = {
