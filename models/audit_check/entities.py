@@ -280,10 +280,11 @@ def _value_labels(key: str) -> dict:
         from models.gradebook.locks import SCOPE_LABELS
         return SCOPE_LABELS
     if key == "kind":
+        from models.families.settings import KINDS as NOTICE_KINDS
         from models.gradebook.locks import KIND_LABELS
         from models.printing.jobs import KINDS
         from models.school.structure import ASSESSMENT_KINDS
-        return {**KIND_LABELS, **ASSESSMENT_KINDS, **KINDS}
+        return {**NOTICE_KINDS, **KIND_LABELS, **ASSESSMENT_KINDS, **KINDS}
     if key == "level":
         from models.school.structure import LEVELS
         return LEVELS
