@@ -209,3 +209,31 @@ def test_the_board_reads_any_plan(client, login_as, school):
     page = client.get(f"/vice-principal/lesson-plans/{plan.id}").get_data(as_text=True)
     assert "Phép cộng phân số" in page and "Duyệt</button>" not in page  # read only
     assert client.get(f"/vice-principal/lesson-plans/{plan.id}/versions/1/file").data == PDF
+
+
+def test_next_weeks_scheduled_lessons_without_a_plan_are_listed_to_write(app, client, login_as, school):
+    """The teacher's page lists the coming week's lessons of the lịch báo giảng that have no plan; "Soạn" opens
+    the form filled with the lesson; once planned, the lesson leaves the list."""
+    from models.core import write_transaction
+    from models.demo.teaching import seed_timetable_and_ppct
+    from models.teaching import lesson_plans as lp
+
+    with write_transaction():
+        seed_timetable_and_ppct(school["year"])
+    giaovien = school["staff"]["giaovien"]
+    unplanned = lp.unplanned_lessons(giaovien, school["year"], TODAY + timedelta(days=7))
+    assert unplanned and all(u.lesson.day >= date(2024, 12, 9) and u.assignment.teacher_id == giaovien.id
+                             for u in unplanned)
+    first = unplanned[0]
+    auth = login_as("giaovien")
+    page = client.get("/teacher/lesson-plans").get_data(as_text=True)
+    assert "Tiết tuần tới chưa có kế hoạch" in page and first.lesson.title in page
+    form = client.get(f"/teacher/lesson-plans/new?assignment={first.assignment.id}"
+                      f"&lesson_date={first.lesson.day:%d/%m/%Y}&lesson_number={first.lesson.lesson_no}"
+                      f"&title={first.lesson.title}").get_data(as_text=True)
+    assert f'value="{first.lesson.day:%d/%m/%Y}"' in form
+    resp = _new(auth, school, PDF, assignment=str(first.assignment.id), lesson_date=f"{first.lesson.day:%d/%m/%Y}",
+                lesson_number=str(first.lesson.lesson_no), title=first.lesson.title)
+    assert resp.status_code == 302
+    left = lp.unplanned_lessons(giaovien, school["year"], TODAY + timedelta(days=7))
+    assert len(left) == len(unplanned) - 1 and first.lesson not in [u.lesson for u in left]

@@ -1,4 +1,6 @@
 """The teacher's lesson plans (kế hoạch bài dạy): write or upload, submit, see the head's answer; the file download."""
+from datetime import timedelta
+
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -16,9 +18,9 @@ def _form_values(plan=None, version=None) -> dict:
     if request.method == "POST":
         return {k: request.form.get(k, "") for k in ("assignment", "lesson_date", "lesson_number", "title",
                                                       "objectives", "materials", "activities")}
-    if plan is None:
-        return {"assignment": request.args.get("assignment", ""), "lesson_date": "", "lesson_number": "",
-                "title": "", "objectives": "", "materials": "", "activities": ""}
+    if plan is None:  # a lesson of the weekly schedule arrives with its class, day, number and title
+        return {**{k: request.args.get(k, "") for k in ("assignment", "lesson_date", "lesson_number", "title")},
+                "objectives": "", "materials": "", "activities": ""}
     return {"assignment": str(plan.assignment_id), "lesson_date": f"{plan.lesson_date:%d/%m/%Y}",
             "lesson_number": str(plan.lesson_number), "title": plan.title,
             "objectives": version.objectives if version else "", "materials": version.materials if version else "",
@@ -55,10 +57,15 @@ def _revision() -> int | None:
 
 @bp.route("/lesson-plans")
 def lesson_plans():
-    """The teacher's plans of the year: state, due day, late, the head's comment."""
+    """The teacher's plans of the year: state, due day, late, the head's comment; next week's scheduled lessons
+    without a plan yet."""
     year = SchoolYear.current()
-    plans = lp.plans_of_teacher(current_user.staff_id, year) if year and current_user.staff_id else []
-    return render_template("teacher/lesson_plans.html", plans=plans, today=settings.today(), due_days=settings.due_days())
+    staff = current_user.staff if year and current_user.staff_id else None
+    plans = lp.plans_of_teacher(staff.id, year) if staff else []
+    next_week = settings.today() + timedelta(days=7)
+    unplanned = lp.unplanned_lessons(staff, year, next_week) if staff else []
+    return render_template("teacher/lesson_plans.html", plans=plans, unplanned=unplanned, today=settings.today(),
+                           due_days=settings.due_days())
 
 
 @bp.route("/lesson-plans/new", methods=["GET", "POST"])

@@ -27,7 +27,15 @@ from models.core import KeptModel, write_transaction
 from models.people.records import Staff
 from models.rules import teaching_plans as rules
 from models.rules.text import nfc, nfc_raw
-from models.school.structure import Department, SchoolClass, SchoolYear, Subject, TeachingAssignment
+from models.school.structure import (
+    Department,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingAssignment,
+    assignments_of,
+)
+from models.teaching.schedule import WeekLesson, week_lessons
 
 FOLDER = "lesson_plans"  # under UPLOAD_DIR (the instance folder)
 FORM_LABELS = {"objectives": "Mục tiêu", "materials": "Thiết bị dạy học và học liệu",
@@ -216,6 +224,31 @@ def weeks_with_plans(department: Department, year: SchoolYear, state: str | None
         where &= LessonPlan.state == state
     days = _with_joins().select(LessonPlan.lesson_date).where(where).distinct().tuples()
     return sorted({rules.week_start(d) for (d,) in days})
+
+
+@dataclass
+class UnplannedLesson:
+    """A lesson of the teacher's weekly schedule (lịch báo giảng) that has no plan yet."""
+
+    lesson: WeekLesson
+    assignment: TeachingAssignment
+
+
+def unplanned_lessons(staff: Staff, year: SchoolYear, week_start: date) -> list[UnplannedLesson]:
+    """The lessons of the teacher's schedule for the week of `week_start` without a lesson plan in any state, in
+    the schedule's order: what is still to be written before its due day."""
+    assignments = {(a.school_class_id, a.subject_id): a for a in assignments_of(staff, year)}
+    scheduled = [(lesson, assignments.get((lesson.school_class.id, lesson.subject.id)))
+                 for lesson in week_lessons(staff, week_start)]
+    scheduled = [(lesson, a) for lesson, a in scheduled if a is not None and lesson.lesson_no is not None]
+    if not scheduled:
+        return []
+    days = [lesson.day for lesson, _ in scheduled]
+    planned = set(LessonPlan.select(LessonPlan.assignment, LessonPlan.lesson_date, LessonPlan.lesson_number)
+                  .where(LessonPlan.assignment.in_([a.id for _, a in scheduled])
+                         & LessonPlan.lesson_date.between(min(days), max(days))).tuples())
+    missing = set(rules.missing_lessons([(a.id, lesson.day, lesson.lesson_no) for lesson, a in scheduled], planned))
+    return [UnplannedLesson(lesson, a) for lesson, a in scheduled if (a.id, lesson.day, lesson.lesson_no) in missing]
 
 
 @dataclass
