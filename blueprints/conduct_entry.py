@@ -10,21 +10,20 @@ from blueprints import htmx, message_response
 from models.discipline import conduct
 from models.people.records import Student
 from models.rules.dates import parse_date
+from models.school.calendar import page_day
 from models.school.structure import SchoolClass, SchoolYear, class_roster
 
 
 def day_of_request() -> date:
-    """The day in ?day= (dd/mm/yyyy or ISO); when absent or unreadable, today, or the current school year's last
-    day once that year is over (a school still working in last year's book)."""
+    """The day in ?day= (dd/mm/yyyy or ISO); when absent or unreadable, the school's working day
+    (models.school.calendar.page_day: today inside the year, the demo's own day, or the year's nearer end)."""
     try:
         if request.values.get("day"):
             return parse_date(request.values.get("day", ""))
     except ValueError:
         pass
-    today = date.today()
     year = SchoolYear.current()
-    bounds = conduct.year_bounds(year) if year else None
-    return min(today, bounds[1]) if bounds else today
+    return page_day(year) if year else date.today()
 
 
 def entry_context(school_class: SchoolClass, day: date, post_url: str, withdraw_endpoint: str) -> dict:

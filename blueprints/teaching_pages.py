@@ -8,8 +8,8 @@ from flask import abort, send_file
 
 from models.printing.renderer import ascii_name
 from models.rules import timetable as tt
+from models.school.calendar import page_day
 from models.school.structure import School, SchoolYear
-from models.teaching.schedule import teaching_day
 
 
 def current_year() -> SchoolYear:
@@ -22,7 +22,7 @@ def current_year() -> SchoolYear:
 def day_arg(text: str | None, year: SchoolYear) -> date:
     """A day from the URL (ISO), or the teaching day of the year; a bad one is a 404."""
     if not text:
-        return teaching_day(year)
+        return page_day(year)
     try:
         return date.fromisoformat(text)
     except ValueError:

@@ -26,6 +26,11 @@ SHOTS = [
     ("gradebook-grid.png", "giaovien", "/teacher/gradebook", "text=Mở sổ >> nth=0"),
     ("attendance-grid.png", "chunhiem", "/homeroom/attendance", None),
     ("vp-distribution.png", "phohieutruong", "/vice-principal/distribution", None),
+    ("class-log-day.png", "giaovien", "/teacher/class-log", None),
+    ("lesson-plans-review.png", "totruong", "/teacher/department/lesson-plans", None),
+    ("discipline-entry.png", "giamthi", "/discipline/", None),
+    ("family-notices.png", "chunhiem", "/homeroom/notices", None),
+    ("emulation-week.png", "phohieutruong", "/print/emulation", None),
 ]
 
 

@@ -10,6 +10,7 @@ from models.attendance.register import AttendanceMark
 from models.core import write_transaction
 from models.families import notices, settings
 from models.families.notices import FamilyNotice
+from models.school.calendar import page_day
 
 DAY = date(2024, 12, 2)
 
@@ -167,7 +168,7 @@ def test_the_accountant_reminds_owing_families_and_the_nurse_tells_a_finding(cli
     resp = auth.post(f"/accountant/class/{c.id}/remind", follow_redirects=True)
     assert "Đã lập 7 thông báo nhắc nộp" in resp.get_data(as_text=True)
     reminder = FamilyNotice.get(FamilyNotice.kind == "fee")
-    assert "còn 100.000 đ chưa nộp" in reminder.text and reminder.day == date.today()
+    assert "còn 100.000 đ chưa nộp" in reminder.text and reminder.day == page_day(reminder.school_class.year)
     again = auth.post(f"/accountant/class/{c.id}/remind", follow_redirects=True)  # once a day
     assert "Không có thông báo mới" in again.get_data(as_text=True)
     assert FamilyNotice.select().where(FamilyNotice.kind == "fee").count() == 7

@@ -11,6 +11,7 @@ from models.people.records import Student
 from models.printing.renderer import PrintError, ascii_name, render_pdf, render_print_html
 from models.rules.dates import parse_date
 from models.rules.money import parse_percent, parse_vnd, vnd_in_words
+from models.school.calendar import page_day
 from models.school.structure import Grade, SchoolClass, SchoolYear, class_size, current_class_of
 
 
@@ -132,7 +133,7 @@ def remind_families(class_id: int):
     if school_class is None:
         abort(404)
     try:
-        made = create_fee_reminders(school_class, date.today(), current_user)
+        made = create_fee_reminders(school_class, page_day(school_class.year), current_user)
     except ValueError as refused:
         flash(str(refused), "error")
     else:

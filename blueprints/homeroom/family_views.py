@@ -17,14 +17,16 @@ from models.printing.family_slips import slips_pdf
 from models.printing.renderer import ascii_name
 from models.rules.dates import format_date, parse_date
 from models.rules.family_sms import GSM7_LIMIT
-from models.school.structure import class_roster
+from models.school.calendar import page_day
+from models.school.structure import SchoolYear, class_roster
 
 HAND_KINDS = ("urgent", "monthly_comment", "result")  # what a homeroom teacher writes by hand
 
 
 def _day(text: str | None) -> date:
-    if not text:
-        return date.today()
+    if not text:  # the school's working day (today, or the demo's own day)
+        year = SchoolYear.current()
+        return page_day(year) if year else date.today()
     try:
         return parse_date(text)
     except ValueError:

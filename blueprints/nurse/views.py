@@ -8,6 +8,7 @@ from blueprints.nurse import bp
 from models.health import checks, clinic, daily, records
 from models.people.records import Student, search_students
 from models.rules.text import vietnamese_sort_key
+from models.school.calendar import page_day
 from models.school.structure import current_class_of
 
 
@@ -37,7 +38,8 @@ def family_notice(student_id: int):
     try:
         if school_class is None:
             raise ValueError("Học sinh không còn học ở lớp nào: không gửi thông báo được.")
-        create_notice("health", school_class, [student], date.today(), request.form.get("content", ""), current_user)
+        create_notice("health", school_class, [student], page_day(school_class.year), request.form.get("content", ""),
+                      current_user)
     except ValueError as refused:
         flash(str(refused), "error")
     else:

@@ -13,6 +13,7 @@ from models.people.records import Staff
 from models.printing import teaching_schedule as schedule_print
 from models.rules import class_log as log_rules
 from models.rules import timetable as tt
+from models.school.calendar import page_day
 from models.school.structure import SchoolClass, class_roster, class_sort_key
 from models.teaching import class_log, schedule
 
@@ -45,7 +46,7 @@ def teaching_schedule():
     year = current_year()
     staff = _staff()
     monday = week_arg(request.args.get("week"), year) if request.args.get("week") else \
-        tt.week_start(schedule.teaching_day(year)) + timedelta(days=7)
+        tt.week_start(page_day(year)) + timedelta(days=7)
     return render_template("teacher/schedule.html", **_week_context(staff, monday),
                            previous=monday - timedelta(days=7), following=monday + timedelta(days=7))
 

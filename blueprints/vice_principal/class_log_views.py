@@ -11,6 +11,7 @@ from models.people.records import Staff
 from models.printing import class_log_book, teaching_schedule
 from models.rules import class_log as log_rules
 from models.rules import timetable as tt
+from models.school.calendar import page_day
 from models.school.structure import SchoolClass, class_sort_key
 from models.teaching import class_log, schedule
 
@@ -100,7 +101,7 @@ def teaching_schedules():
     """Who has submitted the week's teaching schedule (lịch báo giảng); next week by default."""
     year = current_year()
     monday = week_arg(request.args.get("week"), year) if request.args.get("week") else \
-        tt.week_start(schedule.teaching_day(year)) + timedelta(days=7)
+        tt.week_start(page_day(year)) + timedelta(days=7)
     rows = schedule.week_status(year, monday)
     return render_template("vice_principal/teaching_schedules.html", monday=monday, rows=rows,
                            states=schedule.STATES, submitted=sum(1 for _, w, _ in rows if w and w.state == "submitted"),

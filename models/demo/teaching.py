@@ -17,10 +17,11 @@ from models.audit.log import record
 from models.core import write_transaction
 from models.people.accounts import User
 from models.rules import timetable as tt
+from models.school.calendar import page_day
 from models.school.structure import GradeSubject, SchoolClass, SchoolYear, Subject, TeachingAssignment
 from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
 from models.teaching.ppct import PpctLesson
-from models.teaching.schedule import ScheduleLesson, TeachingWeek, school_days, teaching_day
+from models.teaching.schedule import ScheduleLesson, TeachingWeek, school_days
 from models.teaching.timetable import TimetableSlot, TimetableVersion
 
 WEEKS = 35
@@ -153,7 +154,7 @@ def seed_demo_teaching(seed: int = 2024, today: date | None = None) -> str:
     """Two weeks of submitted teaching schedules (the current and the previous week) and the class log of
     every school day before `today`; the weeks before the current one signed by the vice-principal."""
     year = SchoolYear.current()
-    today = teaching_day(year, today or date.today())
+    today = page_day(year, today or date.today())
     rand = random.Random(f"sotruong-demo-class-log:{seed}:{today.isoformat()}")
     version = TimetableVersion.select().where(TimetableVersion.year == year).first()
     if version is None:

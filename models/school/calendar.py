@@ -3,15 +3,17 @@
 The pure rules are in models/rules/calendar.py; this file stores the school's choices and turns
 them into rule objects for a year.
 """
+import json
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
+from models.audit.log import AuditEntry
 from models.core import BaseModel, reference_cache
 from models.rules import calendar as rules
-from models.school.structure import SchoolYear, Semester
+from models.school.structure import School, SchoolYear, Semester
 
 
 class SchoolCalendar(BaseModel):
@@ -223,3 +225,23 @@ def holidays_of(year: SchoolYear) -> list[Holiday]:
 
 def makeups_of(year: SchoolYear) -> list[MakeUpDay]:
     return list(MakeUpDay.select().where(MakeUpDay.year == year).order_by(MakeUpDay.day))
+
+
+def page_day(year: SchoolYear, today: date | None = None) -> date:
+    """The day a page of the school's daily work opens on (the class log, nề nếp, the day's notices): today
+    inside the school year; for the demo school built for another day, the day it was built for; otherwise
+    the nearer end of the year."""
+    today = today or date.today()
+    span = year_calendar(year).span
+    if span is None or span[0] <= today <= span[1]:
+        return today
+    school = School.current()
+    if school is not None and school.is_demo:
+        entry = (AuditEntry.select().where((AuditEntry.action == "seed_demo") & (AuditEntry.entity == "school"))
+                 .order_by(AuditEntry.id.desc()).first())
+        built = json.loads(entry.after).get("today") if entry and entry.after else None
+        if built:
+            day = date.fromisoformat(built)
+            if span[0] <= day <= span[1]:
+                return day
+    return span[0] if today < span[0] else span[1]

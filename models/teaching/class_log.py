@@ -25,6 +25,7 @@ from models.people.records import Staff
 from models.rules import class_log as rules
 from models.rules import timetable as tt
 from models.rules.dates import format_date
+from models.school.calendar import page_day
 from models.school.structure import SchoolClass, SchoolYear, Subject, TeachingAssignment, class_roster
 from models.teaching import ppct, schedule
 from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
@@ -257,7 +258,7 @@ def reopen_week(school_class: SchoolClass, monday: date, user: User, reason: str
 def week_progress(year: SchoolYear, monday: date, today: date | None = None) -> dict[int, tuple[int, int]]:
     """class id → (periods written, periods in the timetable) for the school days of the week up to today
     (the teaching day of the year: the demo's own day for the demo school)."""
-    today = today or schedule.teaching_day(year)
+    today = today or page_day(year)
     days = schedule.school_days(year, monday, min(monday + timedelta(days=6), today))
     timetables = schedule._Timetables(year)
     planned: dict[int, int] = defaultdict(int)

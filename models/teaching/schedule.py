@@ -12,20 +12,19 @@ and later changes of the timetable no longer move them.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from models.audit.log import AuditEntry, record
+from models.audit.log import record
 from models.core import BaseModel, write_transaction
 from models.people.records import Staff
 from models.rules import timetable as rules
 from models.rules.dates import format_date
 from models.school.calendar import year_calendar
-from models.school.structure import School, SchoolClass, SchoolYear, Subject, TeachingAssignment
+from models.school.structure import SchoolClass, SchoolYear, Subject, TeachingAssignment
 from models.teaching import ppct
 from models.teaching.class_log_book import ClassLogEntry
 from models.teaching.timetable import TimetableSlot, TimetableVersion, versions
@@ -79,25 +78,6 @@ class Conflict(ValueError):
 
 
 # --- days ---------------------------------------------------------------------------------------------
-
-def teaching_day(year: SchoolYear, today: date | None = None) -> date:
-    """The day the teaching pages open on: today inside the school year; for the demo school built for
-    another day, the day it was built for; otherwise the nearer end of the year."""
-    today = today or date.today()
-    span = year_calendar(year).span
-    if span is None or span[0] <= today <= span[1]:
-        return today
-    school = School.current()
-    if school is not None and school.is_demo:
-        entry = (AuditEntry.select().where((AuditEntry.action == "seed_demo") & (AuditEntry.entity == "school"))
-                 .order_by(AuditEntry.id.desc()).first())
-        built = json.loads(entry.after).get("today") if entry and entry.after else None
-        if built:
-            day = date.fromisoformat(built)
-            if span[0] <= day <= span[1]:
-                return day
-    return span[0] if today < span[0] else span[1]
-
 
 def school_days(year: SchoolYear, start: date, end: date) -> list[date]:
     """The days from start to end (inclusive) with at least one session."""
