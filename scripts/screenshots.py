@@ -30,7 +30,7 @@ SHOTS = [
     ("lesson-plans-review.png", "totruong", "/teacher/department/lesson-plans", None),
     ("discipline-entry.png", "giamthi", "/discipline/", None),
     ("family-notices.png", "chunhiem", "/homeroom/notices", None),
-    ("emulation-week.png", "phohieutruong", "/print/emulation", None),
+    ("emulation-week.png", "phohieutruong", "/print/emulation", "text=← Tuần trước"),
 ]
 
 
