@@ -50,7 +50,7 @@ from models.school.subject_groups import (
     SubjectGroupItem,
     TopicTxSetting,
 )
-from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
+from models.teaching.class_log_book import ClassLogEntry, ClassLogRequest, ClassLogWeek
 from models.teaching.lesson_plans import LessonPlan, LessonPlanVersion
 from models.teaching.minutes import DepartmentMeeting, MeetingAttendance
 from models.teaching.plans import DepartmentPlan, TeacherYearPlan
@@ -88,5 +88,6 @@ ALL_MODELS = [
     ConductItem, ConductRecord, HomeroomBookSection, HomeroomNote,
     FamilySettings, NoticeTemplate, FamilyPreference, FamilyNotice,
     TimetableVersion, TimetableSlot, PpctLesson, TeachingWeek, ScheduleLesson, ClassLogEntry, ClassLogWeek,
+    ClassLogRequest,
     LessonPlan, LessonPlanVersion, TeacherYearPlan, DepartmentPlan, DepartmentMeeting, MeetingAttendance,
 ]

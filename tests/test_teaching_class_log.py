@@ -201,3 +201,54 @@ def test_a_signed_week_is_corrected_after_the_heads_reopen_it(planned, login_as)
     assert entry.reason == "Ghi nhầm tên bài" and "signed_by" in entry.before
     fixed = class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(title="Bài 26"), 1)
     assert fixed.title == "Bài 26" and fixed.version == 2
+
+
+def test_a_teacher_asks_to_correct_a_signed_period_and_the_heads_decide(planned, login_as, client):
+    """After the week is signed a change goes through a request: the teacher says what is wrong, the
+    vice-principal or principal approves (the week reopens for the correction) or refuses with an answer."""
+    from models.teaching.class_log_book import ClassLogRequest
+
+    c6a1, staff, users = planned["classes"]["6A1"], planned["staff"], planned["users"]
+    class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(), 0)
+    class_log.save_entry(c6a1, MONDAY, 2, staff["giaovien"], users["giaovien"], _values(lesson_no="26"), 0)
+    url = f"/teacher/class-log/{c6a1.id}/{MONDAY.isoformat()}/1/request"
+    auth = login_as("giaovien")
+    auth.post(url, data={"reason": "Ghi nhầm tên bài"})
+    assert ClassLogRequest.select().count() == 0  # not signed yet: the teacher corrects it directly
+    class_log.sign_week(c6a1, MONDAY, users["phohieutruong"])
+    page = client.get(f"/teacher/class-log?day={MONDAY.isoformat()}").get_data(as_text=True)
+    assert "Gửi đề nghị sửa" in page
+    assert auth.post(url, data={"reason": "  "}).status_code == 303 and ClassLogRequest.select().count() == 0
+    assert auth.post(url, data={"reason": "Ghi nhầm tên bài: Bài 25, không phải Bài 24"}).status_code == 303
+    first = ClassLogRequest.get()
+    assert first.state == "waiting" and first.filed_by_id == users["giaovien"].id
+    auth.post(url, data={"reason": "lần nữa"})
+    assert ClassLogRequest.select().count() == 1  # one waiting request per period
+    # someone who did not write the period cannot ask (the refusal is audited)
+    auth.logout()
+    other = login_as("chunhiem")
+    assert other.post(url, data={"reason": "không phải tiết của tôi"}).status_code == 403
+    # the vice-principal sees it, refuses without an answer (nothing changes), then approves
+    other.logout()
+    vp = login_as("phohieutruong")
+    overview = client.get(f"/vice-principal/class-log?week={MONDAY.isoformat()}").get_data(as_text=True)
+    assert "Ghi nhầm tên bài: Bài 25" in overview
+    decide = f"/vice-principal/class-log/requests/{first.id}"
+    vp.post(decide, data={"action": "refuse", "answer": ""})
+    assert ClassLogRequest.get_by_id(first.id).state == "waiting" and class_log.signed(c6a1.id, MONDAY)
+    assert vp.post(decide, data={"action": "approve"}).status_code == 303
+    assert ClassLogRequest.get_by_id(first.id).state == "approved" and class_log.signed(c6a1.id, MONDAY) is None
+    reopened = AuditEntry.get((AuditEntry.entity == "class_log_week") & (AuditEntry.action == "reopen"))
+    assert f"#{first.id}" in reopened.reason
+    assert vp.post(decide, data={"action": "refuse", "answer": "muộn"}).status_code == 303
+    assert ClassLogRequest.get_by_id(first.id).state == "approved"  # decided once
+    fixed = class_log.save_entry(c6a1, MONDAY, 1, staff["giaovien"], users["giaovien"], _values(title="Bài 25"), 1)
+    assert fixed.title == "Bài 25"
+    # a refusal needs an answer and leaves the week signed
+    class_log.sign_week(c6a1, MONDAY, users["phohieutruong"])
+    second = class_log.file_request(c6a1, MONDAY, 2, users["giaovien"], "Sai số tiết")
+    class_log.decide_request(second, users["hieutruong"], approve=False, answer="Số tiết đúng theo PPCT")
+    assert ClassLogRequest.get_by_id(second.id).state == "refused" and class_log.signed(c6a1.id, MONDAY)
+    actions = [a for (a,) in AuditEntry.select(AuditEntry.action)
+               .where(AuditEntry.entity == "class_log_request").order_by(AuditEntry.id).tuples()]
+    assert actions == ["file", "approve", "file", "reject"]

@@ -118,7 +118,8 @@ def _period_context(view, staff: Staff, substitute: bool = False, message: str =
     roster = [e for e in class_roster(view.school_class) if not e.has_left]
     return {"view": view, "roster": roster, "ratings": log_rules.RATINGS, "message": message, "state": state,
             "substitute": substitute, "staff": staff,
-            "locked": class_log.signed(view.school_class.id, view.day) is not None}
+            "locked": class_log.signed(view.school_class.id, view.day) is not None,
+            "log_request": class_log.requests_of_day([view.school_class.id], view.day).get((view.school_class.id, view.period))}
 
 
 @bp.route("/class-log")
@@ -185,6 +186,25 @@ def class_log_save(class_id: int, day: str, period: int):
     if status == 422:
         context["typed"] = values
     return render_fragment("teacher/_class_log_period.html", **context), status
+
+
+@bp.route("/class-log/<int:class_id>/<day>/<int:period>/request", methods=["POST"])
+def class_log_request(class_id: int, day: str, period: int):
+    """Ask the heads to reopen a signed week for correcting this period, saying what is wrong."""
+    year = current_year()
+    staff = _staff()
+    the_day = _iso(day)
+    school_class = SchoolClass.get_or_none((SchoolClass.id == class_id) & (SchoolClass.year == year)) or abort(404)
+    if not class_log.may_request(school_class, the_day, period, staff):
+        refuse("class_log", f"{year.name}/{school_class.name}/{the_day.isoformat()}/{period}",
+               "đề nghị sửa tiết không phải của mình")
+    try:
+        req = class_log.file_request(school_class, the_day, period, current_user, request.form.get("reason", ""))
+    except ValueError as wrong:
+        flash(str(wrong), "error")
+    else:
+        flash(f"Đã gửi đề nghị sửa #{req.id} tới Ban giám hiệu.", "success")
+    return redirect(url_for("teacher.class_log_day", day=the_day.isoformat()), 303)
 
 
 @bp.route("/class-log/ranking")

@@ -14,6 +14,7 @@ from models.rules import timetable as tt
 from models.school.calendar import page_day
 from models.school.structure import SchoolClass, class_sort_key
 from models.teaching import class_log, schedule
+from models.teaching.class_log_book import ClassLogRequest
 
 
 def _class(class_id: int) -> SchoolClass:
@@ -32,7 +33,22 @@ def class_log_overview():
               .where(class_log.ClassLogWeek.week_start == monday)}
     return render_template("vice_principal/class_log_overview.html", monday=monday, classes=classes,
                            progress=progress, signed=signed, previous=monday - timedelta(days=7),
-                           following=monday + timedelta(days=7))
+                           following=monday + timedelta(days=7), requests=class_log.waiting_requests(year))
+
+
+@bp.route("/class-log/requests/<int:request_id>", methods=["POST"])
+def class_log_decide(request_id: int):
+    """Approve a teacher's request (the week is reopened for the correction) or refuse it with an answer."""
+    req = ClassLogRequest.get_or_none(ClassLogRequest.id == request_id) or abort(404)
+    approve = request.form.get("action") == "approve"
+    try:
+        class_log.decide_request(req, current_user, approve, request.form.get("answer", ""))
+    except ValueError as wrong:
+        flash(str(wrong), "error")
+    else:
+        flash(f"Đã duyệt đề nghị #{req.id}: tuần được mở lại để giáo viên sửa, sửa xong thì ký duyệt lại."
+              if approve else f"Đã trả lời không duyệt đề nghị #{req.id}.", "success")
+    return redirect(url_for("vice_principal.class_log_overview", week=req.day.isoformat()), 303)
 
 
 @bp.route("/class-log/<int:class_id>")

@@ -198,6 +198,13 @@ def _describe(entity: str, key: str) -> str | None:
         return _teaching_plans(entity, int(key))
     if entity in ("timetable", "ppct", "teaching_week", "class_log", "class_log_week"):
         return _teaching(entity, parts)
+    if entity == "class_log_request" and key.isdigit():
+        from models.rules.timetable import period_label
+        from models.teaching.class_log_book import ClassLogRequest
+
+        req = ClassLogRequest.get_or_none(ClassLogRequest.id == int(key))
+        return (f"số {key}: lớp {req.school_class.name}, {period_label(req.period)} ngày {req.day:%d/%m/%Y}"
+                if req else None)
     return None
 
 
@@ -268,8 +275,9 @@ def _value_labels(key: str) -> dict:
     if key == "state":
         from models.gradebook.corrections import STATES
         from models.rules.teaching_plans import STATES as PLAN_STATES
+        from models.teaching.class_log_book import REQUEST_STATES
         from models.teaching.minutes import STATES as MEETING_STATES
-        return {**MEETING_STATES, **PLAN_STATES, **STATES}
+        return {**REQUEST_STATES, **MEETING_STATES, **PLAN_STATES, **STATES}
     if key == "target":
         from models.gradebook.corrections import TARGETS
         return TARGETS

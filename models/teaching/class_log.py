@@ -5,11 +5,12 @@ the vice-principal or principal.
 
 Who writes: the teacher of the period in the timetable, or a teacher who taught it instead (dạy thay),
 recorded as such; the first of them to write the period owns it. A period not taught carries its reason
-instead of a rating. After the week is signed nothing in it changes; to correct it the vice-principal or
-principal reopens the week with a reason (audited with who had signed), the teacher corrects the period and
-the week is signed again. The correction workflow of marks and attendance (models/gradebook/corrections.py,
-with evidence and the office applying it) is not used for the class log: gradebook sits below teaching in
-tests/test_layers.py AREA_ORDER, so it cannot point at a class-log entry.
+instead of a rating. After the week is signed nothing in it changes. To correct it, the teacher who wrote
+the period files a request saying what is wrong (ClassLogRequest); the vice-principal or principal approves
+it, which reopens the week (the signature withdrawn, audited with who had signed and the request as the
+reason), or refuses it with an answer; the teacher corrects the period and the week is signed again. The heads
+may also reopen a week themselves with a reason. The request's steps are the grade book's (file → decide →
+apply) without its value columns, which hold a mark or an absence, not a lesson's text.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from models.rules.dates import format_date
 from models.school.calendar import page_day
 from models.school.structure import SchoolClass, SchoolYear, Subject, TeachingAssignment, class_roster
 from models.teaching import ppct, schedule
-from models.teaching.class_log_book import ClassLogEntry, ClassLogWeek
+from models.teaching.class_log_book import ClassLogEntry, ClassLogRequest, ClassLogWeek
 from models.teaching.timetable import slots_of_class_day, version_on
 
 
@@ -253,6 +254,89 @@ def reopen_week(school_class: SchoolClass, monday: date, user: User, reason: str
         week.delete_instance()
         record("reopen", "class_log_week", f"{school_class.year.name}/{school_class.name}/{monday.isoformat()}",
                before=before, after={"signed_by": ""}, reason=reason)
+
+
+# --- a correction after signing: the teacher asks, the heads decide ---------------------------------------
+
+def _clean_reason(text: str, what: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValueError(f"Hãy ghi {what}.")
+    if len(text) > rules.MAX_REASON:
+        raise ValueError(f"{what[0].upper()}{what[1:]}: tối đa {rules.MAX_REASON} kí tự.")
+    return text
+
+
+def may_request(school_class: SchoolClass, day: date, period: int, staff: Staff | None) -> bool:
+    """Only who wrote the period (or, before anyone wrote it, the timetable's teacher) asks to correct it."""
+    if staff is None:
+        return False
+    view = next((v for v in class_day(school_class, day, prefill=False) if v.period == period), None)
+    if view is None:
+        return False
+    owner = view.entry.teacher_id if view.entry else (view.planned_teacher.id if view.planned_teacher else None)
+    return owner == staff.id
+
+
+def open_request(school_class: SchoolClass, day: date, period: int) -> ClassLogRequest | None:
+    return (ClassLogRequest.select().where((ClassLogRequest.school_class == school_class) & (ClassLogRequest.day == day)
+                                           & (ClassLogRequest.period == period) & (ClassLogRequest.state == "waiting"))
+            .first())
+
+
+def file_request(school_class: SchoolClass, day: date, period: int, user: User, reason: str,
+                 now: datetime | None = None) -> ClassLogRequest:
+    """The teacher asks to correct a period of a signed week, saying what is wrong (ValueError when refused)."""
+    reason = _clean_reason(reason, "điều cần sửa và lí do")
+    if not signed(school_class.id, day):
+        raise ValueError("Tuần này chưa được ký duyệt: thầy/cô sửa trực tiếp tiết học, không cần đề nghị.")
+    with write_transaction():
+        existing = open_request(school_class, day, period)
+        if existing is not None:
+            raise ValueError(f"Tiết này đã có đề nghị sửa #{existing.id} đang chờ Ban giám hiệu duyệt.")
+        req = ClassLogRequest.create(school_class=school_class, day=day, period=period, filed_by=user,
+                                     filed_at=now or datetime.now(), reason=reason)
+        record("file", "class_log_request", req.id, after={"state": "waiting", "day": day.isoformat(),
+                                                            "period": period}, reason=reason)
+    return req
+
+
+def decide_request(req: ClassLogRequest, user: User, approve: bool, answer: str = "",
+                   now: datetime | None = None) -> ClassLogRequest:
+    """The vice-principal or principal decides: approving reopens the week (the signature withdrawn, with the
+    request as its reason) so that the teacher corrects the period, and the week is signed again; refusing
+    needs an answer."""
+    answer = " ".join((answer or "").split())
+    if not approve:
+        answer = _clean_reason(answer, "lí do không duyệt")
+    with write_transaction():
+        current = ClassLogRequest.get_by_id(req.id)
+        if current.state != "waiting":
+            raise ValueError(f"Đề nghị #{req.id} đã được quyết định ({current.state_label.lower()}).")
+        if approve and signed(current.school_class_id, current.day):
+            reopen_week(current.school_class, current.day, user,
+                        f"Đề nghị sửa #{current.id} của {current.filed_by.full_name}: {current.reason}"[:rules.MAX_REASON])
+        current.state = "approved" if approve else "refused"
+        current.decided_by, current.decided_at, current.answer = user, now or datetime.now(), answer[:rules.MAX_REASON]
+        current.save()
+        record("approve" if approve else "reject", "class_log_request", current.id,
+               before={"state": "waiting"}, after={"state": current.state}, reason=answer)
+    return current
+
+
+def waiting_requests(year: SchoolYear) -> list[ClassLogRequest]:
+    return list(ClassLogRequest.select().join(SchoolClass).where((SchoolClass.year == year)
+                                                                  & (ClassLogRequest.state == "waiting"))
+                .order_by(ClassLogRequest.filed_at))
+
+
+def requests_of_day(school_class_ids: list[int], day: date) -> dict[tuple[int, int], ClassLogRequest]:
+    """(class id, period) → the latest request about that period of the day."""
+    found: dict[tuple[int, int], ClassLogRequest] = {}
+    for req in (ClassLogRequest.select().where(ClassLogRequest.school_class.in_(school_class_ids or [0])
+                                               & (ClassLogRequest.day == day)).order_by(ClassLogRequest.id)):
+        found[(req.school_class_id, req.period)] = req
+    return found
 
 
 def week_progress(year: SchoolYear, monday: date, today: date | None = None) -> dict[int, tuple[int, int]]:

@@ -57,3 +57,30 @@ class ClassLogWeek(BaseModel):
     class Meta:
         table_name = "class_log_week"
         indexes = ((("school_class", "week_start"), True),)
+
+
+REQUEST_STATES = {"waiting": "Chờ Ban giám hiệu duyệt", "approved": "Đã duyệt: tuần được mở lại để sửa",
+                  "refused": "Không duyệt"}
+
+
+class ClassLogRequest(BaseModel):
+    """A teacher's request to correct a period of a signed week (đề nghị sửa sổ ghi đầu bài): the vice-principal
+    or principal approves it, which reopens the week for the correction (signed again afterwards), or refuses it."""
+
+    school_class = ForeignKeyField(SchoolClass, backref="+")
+    day = DateField()
+    period = IntegerField()
+    filed_by = ForeignKeyField(User, backref="+")
+    filed_at = DateTimeField()
+    reason = CharField(max_length=rules.MAX_REASON)
+    state = CharField(default="waiting")  # REQUEST_STATES
+    decided_by = ForeignKeyField(User, null=True, backref="+")
+    decided_at = DateTimeField(null=True)
+    answer = CharField(max_length=rules.MAX_REASON, default="")
+
+    class Meta:
+        table_name = "class_log_request"
+
+    @property
+    def state_label(self) -> str:
+        return REQUEST_STATES.get(self.state, self.state)
