@@ -134,6 +134,13 @@ def login(page, base, username, password="sotruong-demo"):
     page.wait_for_load_state("networkidle")
 
 
+def ready(page):
+    """Wait until the page now shown has run its deferred scripts (htmx and the grid's keys are live).
+    Call it after checking something only the new page has: a click returns before the next page loads,
+    and a key pressed before the grid's script attaches is lost (a flaky CI run of the conduct grid)."""
+    page.wait_for_function("document.readyState === 'complete' && !!window.htmx")
+
+
 def csrf_headers(page) -> dict:
     """The CSRF header every htmx request of the page carries (hx-headers on <body>)."""
     return json.loads(page.locator("body").get_attribute("hx-headers"))

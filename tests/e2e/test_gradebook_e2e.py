@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from models.gradebook.corrections import in_office_hours
 from models.rules import tt22
-from tests.e2e.conftest import csrf_headers, login, query, run_python, tiny_png
+from tests.e2e.conftest import csrf_headers, login, query, ready, run_python, tiny_png
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +30,7 @@ def open_grid(page, base, class_name: str, semester: int):
     row.locator("td").nth(2 + semester).get_by_role("link", name="Mở sổ").click()
     expect(page.locator("h1")).to_contain_text(f"Toán – lớp {class_name}")
     expect(page.locator("#grade-grid")).to_be_visible()
+    ready(page)
     return page.url
 
 

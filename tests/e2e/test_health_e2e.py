@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, query
+from tests.e2e.conftest import login, query, ready
 
 pytestmark = pytest.mark.e2e
 
@@ -20,6 +20,7 @@ def test_the_nurse_enters_a_check_from_the_keyboard(page, demo_server):
     page.fill("#on", "03/12/2024")
     page.get_by_role("button", name="Mở bảng nhập").click()
     expect(page.locator("h1")).to_contain_text("lớp 6A2, ngày 03/12/2024")
+    ready(page)
     page.locator("#grade-grid input[data-row='0'][data-col='0']").click()
     for value in ("140", "35,5", "10", "8"):
         page.keyboard.type(value)

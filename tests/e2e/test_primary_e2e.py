@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, DemoServer, _free_port, login, query, run_python
+from tests.e2e.conftest import ROOT, DemoServer, _free_port, login, query, ready, run_python
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +69,7 @@ def test_a_teacher_types_levels_scores_and_comments_and_7_5_is_refused(primary_s
     expect(page.locator("#grade-grid thead")).not_to_contain_text("Điểm KTĐK")  # no English test at mid-term
     page.get_by_role("link", name="Cuối học kì I").click()
     expect(page.locator("#grade-grid thead")).to_contain_text("Điểm KTĐK")
+    ready(page)
     first = page.locator("#grade-grid tbody tr").first.locator("input").first
     first.click()
     page.keyboard.type("t")
@@ -107,6 +108,7 @@ def test_the_demo_day_holds_the_mid_term_assessments_and_their_history_says_so(p
     expect(page.locator("h1")).to_contain_text("Giữa học kì I")
     first = page.locator("#grade-grid tbody tr").first.locator("input").first
     expect(first).not_to_have_value("")
+    ready(page)
     first.focus()
     page.keyboard.press("Alt+h")
     expect(page.locator("#history-dialog")).to_contain_text("dữ liệu ban đầu")
@@ -132,6 +134,7 @@ def test_the_homeroom_teacher_rates_and_sees_the_final_results(primary_server, p
     expect(page.locator("h1")).to_contain_text("Phẩm chất, năng lực – lớp 4A1 · Cuối năm học")
     first_row = page.locator("#grade-grid tbody tr").first
     expect(first_row.locator("td.result")).to_contain_text("Chưa đánh giá")
+    ready(page)
     first_row.locator("input").first.click()
     for _ in range(15):
         page.keyboard.type("t")

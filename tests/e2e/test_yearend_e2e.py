@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, ready
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,8 @@ def test_conduct_submit_pass_approve_and_a_retest_changes_the_outcome(demo_serve
 
     # semester II conduct of the 10th student from the keyboard, then the year column follows the table
     gvcn.click("text=học kì II >> nth=0")
+    expect(gvcn.locator("h1")).to_contain_text("học kì II")
+    ready(gvcn)
     cell = gvcn.locator("#conduct-grid input[name=level]").nth(9)
     key, level = ("t", "Tốt") if cell.input_value() != "T" else ("k", "Khá")
     cell.focus()
