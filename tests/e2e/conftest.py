@@ -14,8 +14,12 @@ import zlib
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
+# a CI machine runs two test workers, each with its server and browser, on two cores: a row of fifteen
+# saves sent one after another can take longer than Playwright's 5 s default before the page shows it
+expect.set_options(timeout=15_000)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
