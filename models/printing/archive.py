@@ -93,7 +93,7 @@ def class_files(class_id: int, now: datetime | None = None) -> list[tuple[str, b
     files = [(f"{folder}/{name}-{folder}-{year}.pdf", book), _homeroom_book_file(school_class, folder, year)]
     from models.printing import class_log_book
 
-    log = class_log_book.year_pdf(school_class)
+    log = class_log_book.year_pdf(school_class, now=now)
     if log is not None:  # the sổ ghi đầu bài, when the class's lessons were logged in SổTrường
         files.append((f"{folder}/So-ghi-dau-bai-{folder}-{year}.pdf", log))
     pages = hoc_ba.class_pages(school_class)

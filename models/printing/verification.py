@@ -5,7 +5,8 @@ parameters). Each code is recorded with a snapshot of that data in `printed_page
 recomputes today's data for the same page through a registered page builder and lists, in Vietnamese,
 what changed since the page was printed.
 
-Contract used by every printed document (class book, teacher's book, học bạ, monthly attendance sheet):
+Contract used by every printed document (class book, teacher's book, học bạ, monthly attendance sheet, registers,
+minutes book, class log, teaching schedule):
 
 - `page_code(document, params, page_data) -> "ABCDE-12345"`; safe inside or outside a write transaction.
 - `register_page_builder(document, fn, label=...)`: `fn(params) -> list of page_data`, one per page.
@@ -38,7 +39,8 @@ IGNORED = frozenset({"key", "page_key"})
 EMPTY = "(trống)"
 # modules that register page builders when imported; check_code imports them so /verify works in any process
 BUILDER_MODULES = ("models.printing.class_book", "models.printing.teacher_book", "models.printing.hoc_ba", "models.printing.attendance_sheet",
-                   "models.printing.registers", "models.printing.minutes_book")
+                   "models.printing.registers", "models.printing.minutes_book", "models.printing.class_log_book",
+                   "models.printing.teaching_schedule")
 
 _builders: dict[str, object] = {}
 _labels: dict[str, str] = {
