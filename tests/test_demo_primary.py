@@ -110,3 +110,32 @@ def test_the_primary_demo_records_nề_nếp_like_the_lower_secondary_one(app, c
     assert "4A1" in home
     week = auth.client.get("/print/emulation?day=2024-11-25").get_data(as_text=True)
     assert "1A1" in week and "5A1" in week
+
+
+def test_on_the_primary_demo_the_boards_year_end_is_tt27_only(app, client):
+    from models.demo.primary import seed_primary_demo
+    from models.demo.school import DEMO_PASSWORD
+    from models.school.structure import SchoolYear
+    from models.yearend import primary_year
+    from tests.conftest import Auth
+
+    seed_primary_demo(today=date(2025, 6, 10), classes_per_grade=1)
+    year = SchoolYear.current()
+    auth = Auth(client)
+    assert auth.login("hieutruong", DEMO_PASSWORD).status_code == 302
+    page = auth.client.get(f"/vice-principal/year-end?year={year.id}").get_data(as_text=True)
+    assert "chưa hoàn thành chương trình lớp học" in page and "hoàn thành chương trình tiểu học" in page
+    for tt22_word in ("được lên lớp", "rèn luyện hè", "kiểm tra lại", "Học sinh Giỏi", "Thông tư 22"):
+        assert tt22_word not in page
+    # the TT22 summary's address leads to the TT27 one
+    moved = auth.client.get(f"/vice-principal/year-end/summary?year={year.id}")
+    assert moved.status_code == 302 and "/year-end/primary-summary" in moved.headers["Location"]
+    summary = auth.client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "Hoàn thành xuất sắc" in summary and "Chưa hoàn thành" in summary and "Rèn luyện" not in summary
+    c5 = SchoolClass.get(SchoolClass.name == "5A1")
+    rows = [r for r in primary_year.award_rows(c5) if not r.has_left]
+    completed = auth.client.get(f"/vice-principal/year-end/primary-lists/completed?year={year.id}"
+                                ).get_data(as_text=True)
+    done = [r for r in rows if r.year.result and tt27.completes_grade(r.year.result)]
+    assert done and f"Tổng số: {len(done)} học sinh." in completed and "4A1" not in completed
+    assert all(r.student.full_name in completed for r in done)
