@@ -45,12 +45,9 @@ def register_commands(app: Flask) -> None:
                     return
                 raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu trường; trường mẫu chỉ nạp vào cơ sở dữ liệu trống.")
             if level == "primary":  # TT27 assessments instead of marks; no attendance drawn for it yet
-                from models.demo.primary import seed_primary_school
-                from models.demo.primary_assessments import seed_primary_assessments
+                from models.demo.primary import seed_primary_demo
 
-                summary = seed_primary_school(today=today)
-                click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {summary}; "
-                           f"{seed_primary_assessments(today=today)}.")
+                click.echo(f"Đã tạo trường mẫu ngày {today:%d/%m/%Y}: {seed_primary_demo(today=today)}")
                 click.echo(f"Tài khoản mẫu (mật khẩu {DEMO_PASSWORD}): " + ", ".join(u for u, _ in DEMO_ACCOUNTS))
                 return
             if level == "thpt":

@@ -8,7 +8,7 @@ from flask import abort, current_app, request, send_file
 
 from models.printing.renderer import PrintError, ascii_name, render_pdf, render_print_html
 from models.school.structure import School
-from models.yearend import reports, results
+from models.yearend import primary_reports, reports, results
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,6 +54,24 @@ def summary_answer(year, semester, back_url: str):
     return _answer("yearend/print_summary.html", summary.title, lambda: reports.summary_xlsx(summary), back_url,
                    title="Thống kê kết quả đánh giá", subtitle=f"{reports.PERIOD_TITLES[semester]} – năm học "
                    f"{year.name}", summary=summary, label=reports.key_label, percent=reports.percent)
+
+
+def primary_list_answer(kind: str, classes: list, scope: str, back_url: str):
+    """One list of a primary school (primary_reports.LISTS) over the classes: print view, PDF or .xlsx."""
+    if kind not in primary_reports.LISTS:
+        abort(404)
+    title, rows = primary_reports.pupil_list(kind, classes)
+    return _answer("yearend/print_primary_list.html", f"{title} {scope}",
+                   lambda: primary_reports.list_xlsx(f"{title} {scope}", rows), back_url, title=title, subtitle=scope,
+                   rows=rows)
+
+
+def primary_summary_answer(year, back_url: str):
+    """A primary school's year-end summary (TT27): print view, PDF or .xlsx."""
+    summary = primary_reports.school_summary(year)
+    return _answer("yearend/print_summary.html", summary.title, lambda: reports.summary_xlsx(summary), back_url,
+                   title="Thống kê kết quả giáo dục cuối năm", subtitle=f"Năm học {year.name} – tiểu học, đánh giá "
+                   "theo Thông tư 27/2020", summary=summary, label=reports.key_label, percent=reports.percent)
 
 
 def sector_answer(school_class):

@@ -76,3 +76,66 @@ def test_a_june_day_gives_every_moment_and_the_year_end_results(app):
     assert all(r.endswith(tt27.PRIMARY_COMPLETED) or r.startswith(tt27.NOT_COMPLETED) for r in results.values())
     assert any(r.startswith(tt27.EXCELLENT) for r in results.values())
     assert {m for (m,) in pa.PrimaryCell.select(pa.PrimaryCell.moment).distinct().tuples()} == set(tt27.MOMENTS)
+
+
+def test_the_primary_demo_records_nề_nếp_like_the_lower_secondary_one(app, client):
+    from models.demo.discipline import PRIMARY_ITEMS, WEEKS
+    from models.demo.primary import seed_primary_demo
+    from models.discipline import conduct
+    from models.discipline.ranking import week_ranking
+    from models.school.structure import SchoolYear
+
+    today = date(2024, 12, 3)
+    summary = seed_primary_demo(today=today, classes_per_grade=1)
+    assert "Nề nếp mẫu" in summary and "6A1" not in summary
+    names = {i.name for i in conduct.items()}
+    assert names == {name for name, _, _ in PRIMARY_ITEMS} and "Dùng điện thoại trong giờ học" not in names
+    records = list(conduct.ConductRecord.select())
+    classes = {c.id for c in SchoolClass.select()}
+    assert {r.school_class_id for r in records} == classes  # every class of grades 1–5
+    days = {r.day for r in records}
+    assert min(days) >= date(2024, 11, 4) and max(days) < today and WEEKS == 4
+    officer = User.get(User.username == "giamthi")
+    assert {r.entered_by for r in records} == {officer.id}
+    ranking = week_ranking(SchoolYear.current(), date(2024, 11, 25))
+    totals = [row.ranked.points for row in ranking.rows]
+    assert len(totals) == len(classes) and len(set(totals)) > 1  # the week's ranking spreads the classes
+
+    from models.demo.school import DEMO_PASSWORD
+    from tests.conftest import Auth
+
+    auth = Auth(client)
+    assert auth.login("giamthi", DEMO_PASSWORD).status_code == 302
+    home = auth.client.get("/discipline/?day=2024-11-29").get_data(as_text=True)
+    assert "4A1" in home
+    week = auth.client.get("/print/emulation?day=2024-11-25").get_data(as_text=True)
+    assert "1A1" in week and "5A1" in week
+
+
+def test_on_the_primary_demo_the_boards_year_end_is_tt27_only(app, client):
+    from models.demo.primary import seed_primary_demo
+    from models.demo.school import DEMO_PASSWORD
+    from models.school.structure import SchoolYear
+    from models.yearend import primary_year
+    from tests.conftest import Auth
+
+    seed_primary_demo(today=date(2025, 6, 10), classes_per_grade=1)
+    year = SchoolYear.current()
+    auth = Auth(client)
+    assert auth.login("hieutruong", DEMO_PASSWORD).status_code == 302
+    page = auth.client.get(f"/vice-principal/year-end?year={year.id}").get_data(as_text=True)
+    assert "chưa hoàn thành chương trình lớp học" in page and "hoàn thành chương trình tiểu học" in page
+    for tt22_word in ("được lên lớp", "rèn luyện hè", "kiểm tra lại", "Học sinh Giỏi", "Thông tư 22"):
+        assert tt22_word not in page
+    # the TT22 summary's address leads to the TT27 one
+    moved = auth.client.get(f"/vice-principal/year-end/summary?year={year.id}")
+    assert moved.status_code == 302 and "/year-end/primary-summary" in moved.headers["Location"]
+    summary = auth.client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "Hoàn thành xuất sắc" in summary and "Chưa hoàn thành" in summary and "Rèn luyện" not in summary
+    c5 = SchoolClass.get(SchoolClass.name == "5A1")
+    rows = [r for r in primary_year.award_rows(c5) if not r.has_left]
+    completed = auth.client.get(f"/vice-principal/year-end/primary-lists/completed?year={year.id}"
+                                ).get_data(as_text=True)
+    done = [r for r in rows if r.year.result and tt27.completes_grade(r.year.result)]
+    assert done and f"Tổng số: {len(done)} học sinh." in completed and "4A1" not in completed
+    assert all(r.student.full_name in completed for r in done)

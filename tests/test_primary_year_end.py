@@ -1,5 +1,6 @@
 """A primary class's year end (TT27 Điều 9–10): award proposals confirmed or edited with remarks by the homeroom
 teacher, then submit → pass → approve (frozen), returned with a reason, and approved again after a change."""
+import io
 from datetime import datetime
 
 import pytest
@@ -122,6 +123,7 @@ def test_the_homeroom_and_board_pages(rated, school, login_as):
     vp = login_as("phohieutruong")
     page = vp.client.get(f"/vice-principal/year-end/class/{c.id}").get_data(as_text=True)
     assert "Chuyển hiệu trưởng duyệt" in page and "Học sinh Xuất sắc" in page
+    assert f"/vice-principal/year-end/primary-lists/not_completed?year={c.year_id}&amp;class_id={c.id}" in page
     assert vp.post(f"/vice-principal/year-end/class/{c.id}/pass").status_code == 303
     vp.logout()
     principal = login_as("hieutruong")
@@ -164,3 +166,60 @@ def test_both_prints_show_the_awards_the_approval_and_corrections_in_red(app, ra
         html = primary_hoc_ba.html([page])
     assert 'class="fixed">9<' in html and "sửa chữa ở: <span class=\"count\">1</span>" in html
     assert "Xác nhận của Hiệu trưởng" in html  # the shared signature block
+
+
+def test_the_school_summary_and_lists_of_a_primary_class_follow_tt27(rated, school):
+    from models.yearend import primary_reports, reports
+
+    c, users = rated["class"], school["users"]
+    rate_everything(rated, school, CHI, subject_level="C", trait_level="Đ", scores=(6, 6))  # Chưa hoàn thành
+    summary = primary_reports.school_summary(school["year"])
+    assert [r.label for r in summary.rows] == ["4A1", "Khối 4", "Toàn trường"]
+    row = summary.rows[0]
+    assert row.total == 3 and row.counts == {
+        f"kq:{tt27.EXCELLENT}": 1, f"kq:{tt27.GOOD}": 1, f"kq:{tt27.NOT_COMPLETED}": 1,
+        f"kt:{tt27.AWARD_EXCELLENT}": 1, "kt:Học sinh Tiêu biểu": 1, "ct:Lớp học": 2}  # grade 4: not primary done
+    # the TT22 summary of the same (mixed) school no longer counts the primary class
+    assert "4A1" not in {r.label for r in reports.school_summary(school["year"]).rows}
+
+    names = {kind: [(r.school_class.name, r.row.student.full_name) for r in
+                    primary_reports.pupil_list(kind, primary_reports.classes_of(school["year"]))[1]]
+             for kind in primary_reports.LISTS}
+    assert names == {"excellent": [("4A1", ANH)], "exemplary": [("4A1", BINH)], "not_completed": [("4A1", CHI)],
+                     "completed": []}
+    binh = primary_reports.pupil_list("exemplary", [c])[1][0]
+    assert binh.proposed and binh.detail == "Điểm kiểm tra cuối năm môn Toán: 10"
+    # the homeroom teacher's decision replaces the proposal: Bình is no longer on the list
+    primary_year.save_award(c, rated["pupils"][BINH], "", "Chưa đề nghị", 0, users["chunhiem"])
+    assert primary_reports.pupil_list("exemplary", [c])[1] == []
+    assert primary_reports.school_summary(school["year"]).rows[0].counts.get("kt:Học sinh Tiêu biểu") is None
+
+
+def test_the_board_reads_the_primary_summary_and_lists_beside_the_secondary_ones(rated, school, login_as):
+    from openpyxl import load_workbook
+
+    year = school["year"]
+    auth = login_as("hieutruong")
+    page = auth.client.get(f"/vice-principal/year-end?year={year.id}").get_data(as_text=True)
+    # a school with both levels: each level its own lists
+    assert "Tiểu học (Thông tư 27/2020)" in page and "Trung học (Thông tư 22/2021)" in page
+    assert "/vice-principal/year-end/primary-summary" in page and "/vice-principal/year-end/primary-lists/completed" in page
+    summary = auth.client.get(f"/vice-principal/year-end/primary-summary?year={year.id}").get_data(as_text=True)
+    assert "Thống kê kết quả giáo dục cuối năm" in summary and tt27.EXCELLENT in summary
+    assert "Học sinh Tiêu biểu" in summary and "Khối 4" in summary and "6A1" not in summary
+    assert "Rèn luyện" not in summary and "Lên lớp" not in summary
+    listed = auth.client.get(f"/vice-principal/year-end/primary-lists/excellent?year={year.id}").get_data(as_text=True)
+    assert ANH in listed and BINH not in listed and "đề xuất, GVCN chưa xác nhận" in listed
+    assert "Rèn luyện" not in listed
+    one = auth.client.get(f"/vice-principal/year-end/primary-lists/exemplary?year={year.id}"
+                          f"&class_id={rated['class'].id}").get_data(as_text=True)
+    assert BINH in one and "lớp 4A1" in one
+    xlsx = auth.client.get(f"/vice-principal/year-end/primary-lists/exemplary?year={year.id}&format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in sheet[3]][3:6] == [BINH, "05/02/2015", tt27.GOOD]
+    assert auth.client.get(f"/vice-principal/year-end/primary-lists/good?year={year.id}").status_code == 404
+    secondary = school["classes"]["6A1"].id
+    assert auth.client.get(f"/vice-principal/year-end/primary-lists/excellent?year={year.id}"
+                           f"&class_id={secondary}").status_code == 404
+    tt22_summary = auth.client.get(f"/vice-principal/year-end/summary?year={year.id}").get_data(as_text=True)
+    assert "Khối 4" not in tt22_summary and "Khối 6" in tt22_summary

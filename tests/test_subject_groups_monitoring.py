@@ -17,7 +17,7 @@ def thpt(school):
     return build_thpt(school)
 
 
-def put(thpt, school, class_name, subject, name, value, kind="tx", idx=1, at=DAY):
+def put(thpt, school, class_name, subject, name, value, kind="tx", idx=1, at=DAY, version=0):
     """Save one cell as the teacher of class × subject would (a guest's into their own class's book)."""
     a = thpt["assignments"][(class_name, subject)]
     student = thpt["pupils"][name]
@@ -25,7 +25,7 @@ def put(thpt, school, class_name, subject, name, value, kind="tx", idx=1, at=DAY
     guest = guest_page(a, student.id)
     if guest is not None:
         page, enrolment = guest
-    result = save_cell(page, thpt["hk1"], student, kind, idx, value, 0, school["users"]["giaovien"], now=at,
+    result = save_cell(page, thpt["hk1"], student, kind, idx, value, version, school["users"]["giaovien"], now=at,
                        enrolment=enrolment)
     assert result.ok, result.message
 
@@ -109,3 +109,26 @@ def test_the_teachers_own_progress_counts_the_guests_and_not_those_away(thpt, sc
     tin, dia = progress_for([a[("10A1", "TIN")], a[("10A2", "DIA")]], [thpt["hk1"]])
     # Tin học 70 periods: 3 ĐĐGtx + ĐĐGgk + ĐĐGck for Hà and the guest Bình; Địa lí for Lan only
     assert (tin.filled, tin.required) == (1, 2 * 5) and dia.required == 1 * 5
+
+
+def test_an_anomaly_of_a_guests_mark_names_the_teaching_class_and_the_students_own(thpt, school, login_as):
+    from datetime import timedelta
+
+    # Bình of 10A2 takes Tin học with 10A1's teacher: 8 → 4 → 9 → 3 (three changes, each across a threshold)
+    for version, value in enumerate(("8", "4", "9", "3")):
+        put(thpt, school, "10A1", "TIN", "Lê Văn Bình", value, version=version, at=DAY + timedelta(hours=version))
+    found = [a for a in anomalies(thpt["hk1"]) if a.student and a.student.full_name == "Lê Văn Bình"]
+    assert {a.kind for a in found} == {"repeated", "crossing"}
+    assert {(a.school_class.name, a.home_class.name, a.subject.code) for a in found} == {("10A1", "10A2", "TIN")}
+    # a student's mark in their own class's subject names no other class
+    put(thpt, school, "10A2", "TOAN", "Lê Văn Bình", "8")
+    put(thpt, school, "10A2", "TOAN", "Lê Văn Bình", "2", version=1, at=DAY + timedelta(hours=5))
+    own = [a for a in anomalies(thpt["hk1"], "crossing") if a.subject.code == "TOAN"]
+    assert [(a.school_class.name, a.home_class) for a in own] == [("10A2", None)]
+
+    auth = login_as("hieutruong")
+    page = auth.client.get("/vice-principal/anomalies?semester=1&kind=repeated").get_data(as_text=True)
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>10A1</td>" in row and "Tin học" in row and "HS lớp 10A2" in row and "<td>10A2</td>" not in row
+    history = auth.client.get(f"/vice-principal/history/{found[0].cell_id}").get_data(as_text=True)
+    assert "Tin học lớp 10A1" in history and "HS lớp 10A2" in history

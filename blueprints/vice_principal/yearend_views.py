@@ -5,10 +5,16 @@ from flask_login import current_user
 
 from blueprints.guards import require_principal
 from blueprints.vice_principal import bp
-from blueprints.yearend_exports import list_answer, sector_answer, summary_answer
+from blueprints.yearend_exports import (
+    list_answer,
+    primary_list_answer,
+    primary_summary_answer,
+    sector_answer,
+    summary_answer,
+)
 from models.primary.assessments import is_primary_class
 from models.school.structure import SchoolClass, SchoolYear
-from models.yearend import approval, conduct_changes, primary_year, records, reports, results
+from models.yearend import approval, conduct_changes, primary_reports, primary_year, records, reports, results
 
 
 def _year() -> SchoolYear:
@@ -34,7 +40,9 @@ def year_end():
     order = {records.SUBMITTED: 0, records.PASSED: 0, records.APPROVED: 2, records.RETURNED: 3, records.DRAFT: 4}
     states.sort(key=lambda s: (0 if s.reapprove else order[s.state], s.school_class.grade_id, s.school_class.name))
     return render_template("vice_principal/year_end.html", year=year, states=states,
-                           years=list(SchoolYear.select().order_by(SchoolYear.start_year.desc())))
+                           years=list(SchoolYear.select().order_by(SchoolYear.start_year.desc())),
+                           has_graded=bool(reports.graded_classes_of(year)),
+                           has_primary=bool(primary_reports.classes_of(year)))
 
 
 @bp.route("/year-end/class/<int:class_id>")
@@ -95,23 +103,47 @@ def year_end_approve(class_id: int):
 
 @bp.route("/year-end/lists/<kind>")
 def year_end_list(kind: str):
-    """A list of the year (promoted, not promoted, summer, re-test, Xuất sắc, Giỏi), the school or one class."""
+    """A list of the year (promoted, not promoted, summer, re-test, Xuất sắc, Giỏi), the school's classes of
+    grades 6–12 or one class."""
     year = _year()
     class_id = request.args.get("class_id", type=int)
-    classes = [_class(class_id)] if class_id else reports.classes_of(year)
+    classes = [_class(class_id)] if class_id else reports.graded_classes_of(year)
     scope = f"lớp {classes[0].name} – năm học {year.name}" if class_id else f"năm học {year.name}"
     return list_answer(kind, classes, scope, url_for("vice_principal.year_end", year=year.id))
 
 
 @bp.route("/year-end/summary")
 def year_end_summary():
-    """The school's summary per grade and class for a semester (?period=1, 2) or the year."""
+    """The school's summary per grade and class for a semester (?period=1, 2) or the year; a school of primary
+    classes only is sent to its TT27 summary."""
     year = _year()
     period = request.args.get("period", "")
     if period not in ("", "1", "2"):
         abort(404)
+    if not reports.graded_classes_of(year) and primary_reports.classes_of(year):
+        return redirect(url_for("vice_principal.year_end_primary_summary", year=year.id))
     return summary_answer(year, int(period) if period else results.YEAR,
                           url_for("vice_principal.year_end", year=year.id))
+
+
+@bp.route("/year-end/primary-lists/<kind>")
+def year_end_primary_list(kind: str):
+    """A primary list of the year (Học sinh Xuất sắc, Tiêu biểu, chưa hoàn thành chương trình lớp học, hoàn thành
+    chương trình tiểu học), the school's classes of grades 1–5 or one class."""
+    year = _year()
+    class_id = request.args.get("class_id", type=int)
+    classes = [_class(class_id)] if class_id else primary_reports.classes_of(year)
+    if class_id and not is_primary_class(classes[0]):
+        abort(404)
+    scope = f"lớp {classes[0].name} – năm học {year.name}" if class_id else f"năm học {year.name}"
+    return primary_list_answer(kind, classes, scope, url_for("vice_principal.year_end", year=year.id))
+
+
+@bp.route("/year-end/primary-summary")
+def year_end_primary_summary():
+    """A primary school's year-end summary per grade and class: results, awards, programmes completed (TT27)."""
+    year = _year()
+    return primary_summary_answer(year, url_for("vice_principal.year_end", year=year.id))
 
 
 @bp.route("/year-end/class/<int:class_id>/sector.xlsx")

@@ -12,7 +12,7 @@ from models.discipline import conduct
 from models.homeroom_book.book import HomeroomBookSection, HomeroomNote, year_months
 from models.people.accounts import User
 from models.rules.emulation import week_start
-from models.school.structure import SchoolClass, SchoolYear, class_roster
+from models.school.structure import School, SchoolClass, SchoolYear, class_roster
 
 ITEMS = [  # name, points, scope
     ("Đi muộn", -2, "student"),
@@ -29,6 +29,9 @@ ITEMS = [  # name, points, scope
     ("Nhặt được của rơi trả lại", 3, "student"),
     ("Lớp có tiết học tốt", 5, "class"),
 ]
+# a primary school's list: no telephones in class, the pupils' own forgetfulness instead
+PRIMARY_ITEMS = [("Không mang đủ đồ dùng học tập", -1, "student") if name == "Dùng điện thoại trong giờ học"
+                 else (name, points, scope) for name, points, scope in ITEMS]
 WEEKS = 4
 
 COMMITTEE = ("Lớp trưởng: {0}\nLớp phó học tập: {1}\nLớp phó văn thể mĩ: {2}\nLớp phó lao động: {3}\n"
@@ -59,12 +62,15 @@ def _school_days(today: date) -> list[date]:
 
 
 def seed_demo_discipline(seed: int = 2024, today: date | None = None) -> str:
-    """Fill the demo's nề nếp and 6A1's homeroom book as they stand on `today`; one transaction."""
+    """Fill the demo's nề nếp (lower secondary, THPT or primary) and 6A1's homeroom book (where there is a 6A1) as
+    they stand on `today`; one transaction."""
     today = today or date.today()
     rand = random.Random(f"sotruong-demo-discipline:{seed}:{today.isoformat()}")
     year = SchoolYear.current()
     officer = User.get_or_none(User.username == "giamthi")
-    items = [conduct.add_item(name, str(points), scope) for name, points, scope in ITEMS]
+    school = School.current()
+    primary = school is not None and school.level_list == ["tieu_hoc"]
+    items = [conduct.add_item(name, str(points), scope) for name, points, scope in (PRIMARY_ITEMS if primary else ITEMS)]
     violations = [i for i in items if i.points < 0 and i.scope == "student"]
     good = [i for i in items if i.points > 0 and i.scope == "student"]
     whole_class = [i for i in items if i.scope == "class"]
@@ -92,7 +98,8 @@ def seed_demo_discipline(seed: int = 2024, today: date | None = None) -> str:
         record("seed_demo", "conduct_record", year.name,
                after={"classes": len(classes), "records": len(rows), "until": today.isoformat()})
     notes = _homeroom_book(rand, year, today)
-    return f"Nề nếp mẫu: {len(items)} nội dung, {len(rows)} ghi nhận của {len(classes)} lớp; sổ chủ nhiệm 6A1: {notes} ghi chép."
+    book = f"; sổ chủ nhiệm 6A1: {notes} ghi chép" if notes is not None else ""
+    return f"Nề nếp mẫu: {len(items)} nội dung, {len(rows)} ghi nhận của {len(classes)} lớp{book}."
 
 
 def _first_day(year: SchoolYear) -> date:
@@ -100,12 +107,12 @@ def _first_day(year: SchoolYear) -> date:
     return bounds[0] if bounds else date(year.start_year, 9, 5)
 
 
-def _homeroom_book(rand: random.Random, year: SchoolYear, today: date) -> int:
+def _homeroom_book(rand: random.Random, year: SchoolYear, today: date) -> int | None:
     """6A1's homeroom book up to `today`: committee, the year's plan, the months so far, weekly class meetings, the
-    first parents' meeting, some contacts with families and progress notes."""
+    first parents' meeting, some contacts with families and progress notes; None when the school has no 6A1."""
     school_class = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == "6A1"))
     if school_class is None:
-        return 0
+        return None
     students = [e.student for e in class_roster(school_class) if not e.has_left]
     teacher = User.get_or_none(User.staff == school_class.homeroom_teacher_id)
     by = teacher.id if teacher else None

@@ -167,3 +167,16 @@ def seed_primary_school(seed: int = 2024, today: date | None = None, classes_per
                                                      "staff": staff_count, "year": year.name,
                                                      "today": today.isoformat(), "level": "tieu_hoc"})
     return f"trường tiểu học, năm học {year.name}, {len(classes)} lớp, {pupils} học sinh, {staff_count} cán bộ"
+
+
+def seed_primary_demo(seed: int = 2024, today: date | None = None, classes_per_grade: int = CLASSES_PER_GRADE) -> str:
+    """The whole primary demo (`seed-demo --level primary`): the school, its TT27 assessments entered before `today`
+    and the nề nếp of the last weeks, as the lower-secondary demo has them; returns a one-line summary."""
+    from models.demo.discipline import seed_demo_discipline
+    from models.demo.primary_assessments import seed_primary_assessments
+
+    today = today or date.today()
+    summary = seed_primary_school(seed, today, classes_per_grade)
+    assessments = seed_primary_assessments(seed, today)
+    discipline = seed_demo_discipline(seed, today)
+    return f"{summary}; {assessments}. {discipline}"

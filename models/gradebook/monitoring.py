@@ -357,6 +357,9 @@ class Anomaly:
     who: str = ""
     grade_id: int | None = None
     column_kind: str = ""
+    # THPT: the student's own class when they take the subject with `school_class`'s teacher (their cell lives
+    # in their own class's book, the anomaly concerns the teaching class's)
+    home_class: SchoolClass | None = None
     _cell: "_Cell | None" = field(default=None, repr=False)  # ids to resolve into objects
 
     @property
@@ -553,7 +556,8 @@ def anomalies(semester: Semester, kind: str | None = None) -> list[Anomaly]:
 def _attach(found: list[Anomaly], subjects: dict[int, Subject]) -> None:
     """Fill in class, subject and student objects for the rows built from ids (a few queries)."""
     cells = [a._cell for a in found if a._cell is not None]
-    class_ids = {c.class_id for c in cells}
+    teaching = subject_groups.teaching_class_ids({(c.class_id, c.subject_id, c.student_id) for c in cells})
+    class_ids = {c.class_id for c in cells} | set(teaching.values())
     student_ids = {c.student_id for c in cells}
     classes = {c.id: c for c in SchoolClass.select().where(SchoolClass.id.in_(list(class_ids)))} if class_ids else {}
     students = {s.id: s for s in Student.select().where(Student.id.in_(list(student_ids)))} if student_ids else {}
@@ -561,20 +565,25 @@ def _attach(found: list[Anomaly], subjects: dict[int, Subject]) -> None:
         cell = a._cell
         if cell is None:
             continue
-        a.school_class, a.subject = classes.get(cell.class_id), subjects.get(cell.subject_id)
-        a.student = students.get(cell.student_id)
+        teaching_id = teaching.get((cell.class_id, cell.subject_id, cell.student_id))
+        if teaching_id is not None:
+            a.school_class, a.home_class = classes.get(teaching_id), classes.get(cell.class_id)
+        else:
+            a.school_class = classes.get(cell.class_id)
+        a.subject, a.student = subjects.get(cell.subject_id), students.get(cell.student_id)
         a.grade_id = a.school_class.grade_id if a.school_class else None
 
 
 @dataclass
 class CellHistory:
     cell: MarkCell
-    school_class: SchoolClass
+    school_class: SchoolClass  # the class the student studies the subject with
     subject: Subject
     semester: Semester
     student: Student
     column: str
     changes: list[MarkChange]
+    home_class: SchoolClass | None = None  # THPT: their own class, whose book holds the cell, when another
 
     def show(self, value: str | None) -> str:
         return _show(value, self.subject.comment_only)
@@ -588,6 +597,11 @@ def cell_history(cell_id: int) -> CellHistory | None:
     if cell is None:
         return None
     column = f"{KIND_HEADERS[cell.kind]} {cell.idx}" if cell.kind == "tx" else KIND_HEADERS[cell.kind]
+    teaching_id = subject_groups.teaching_class_ids([(cell.school_class_id, cell.subject_id, cell.student_id)])
+    teaching_id = next(iter(teaching_id.values()), None)
+    if teaching_id is not None:
+        return CellHistory(cell, SchoolClass.get_by_id(teaching_id), cell.subject, cell.semester, cell.student,
+                           column, changes_of(cell.id), home_class=cell.school_class)
     return CellHistory(cell, cell.school_class, cell.subject, cell.semester, cell.student, column,
                        changes_of(cell.id))
 

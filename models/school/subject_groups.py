@@ -201,6 +201,31 @@ def teachers_elsewhere(school_class, subject) -> list[str]:
     return list(dict.fromkeys(a.teacher.full_name for a in rows))
 
 
+def teaching_class_ids(cells) -> dict[tuple[int, int, int], int]:
+    """For mark cells given as (own class id, subject id, student id): the class whose teacher the student
+    studies the subject with, for those who take it with another class (their cells live in their own class's
+    book); the others are left out. Two queries however many cells."""
+    keys = set(cells)
+    if not keys:
+        return {}
+    year_of = dict(SchoolClass.select(SchoolClass.id, SchoolClass.year)
+                   .where(SchoolClass.id.in_(list({k[0] for k in keys}))).tuples())
+    taken: dict[tuple[int, int, int], int] = {}  # (student, subject, year) → teaching class
+    for student_id, subject_id, teaching_id, year_id in (
+            StudentElective.select(StudentElective.student, StudentElective.subject, StudentElective.teaching_class,
+                                   SchoolClass.year)
+            .join(SchoolClass, on=(StudentElective.teaching_class == SchoolClass.id))
+            .where(StudentElective.student.in_(list({k[2] for k in keys}))
+                   & StudentElective.subject.in_(list({k[1] for k in keys}))).tuples()):
+        taken[(student_id, subject_id, year_id)] = teaching_id
+    result = {}
+    for home_id, subject_id, student_id in keys:
+        teaching_id = taken.get((student_id, subject_id, year_of.get(home_id)))
+        if teaching_id is not None and teaching_id != home_id:
+            result[(home_id, subject_id, student_id)] = teaching_id
+    return result
+
+
 def taken_elsewhere(student) -> list[StudentElective]:
     return list(StudentElective.select().where(StudentElective.student == student))
 

@@ -3,5 +3,5 @@ grade book and attendance, the class's submission and approval (freeze), summer 
 statistics.
 
 The modules other areas may import are listed in __all__ (tests/test_layers.py holds them to it)."""
-__all__ = ["records", "results", "approval", "summer", "reports", "primary_year", "conduct_changes", "school_counts",
-           "placement"]
+__all__ = ["records", "results", "approval", "summer", "reports", "primary_year", "primary_reports", "conduct_changes",
+           "school_counts", "placement"]

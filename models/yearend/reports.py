@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from models.primary.assessments import is_primary_class
 from models.rules import tt22
 from models.rules.dates import format_date
 from models.school.structure import SchoolClass, SchoolYear
@@ -50,6 +51,12 @@ def classes_of(year: SchoolYear) -> list[SchoolClass]:
     found = list(SchoolClass.select().where(SchoolClass.year == year))
     found.sort(key=lambda c: (c.grade_id, len(c.name), c.name))
     return found
+
+
+def graded_classes_of(year: SchoolYear) -> list[SchoolClass]:
+    """The year's classes assessed under TT22 (grades 6–12): those these lists and this summary are about; a
+    primary class's are models/yearend/primary_reports.py's."""
+    return [c for c in classes_of(year) if not is_primary_class(c)]
 
 
 def student_list(kind: str, classes: list[SchoolClass]) -> tuple[str, list[ListRow]]:
@@ -110,7 +117,7 @@ def school_summary(year: SchoolYear, semester: int | None = results.YEAR) -> Sum
                    ("Danh hiệu", [f"dh:{a}" for a in (tt22.AWARD_EXCELLENT, tt22.AWARD_GOOD)])]
     rows, school, grade_row, grade_id = [], SummaryRow("Toàn trường", is_total=True), None, None
     outcomes = school_counts.class_outcomes(year, semester)  # a handful of queries for the whole school
-    for school_class in classes_of(year):
+    for school_class in graded_classes_of(year):
         if school_class.grade_id != grade_id:
             if grade_row:
                 rows.append(grade_row)
@@ -138,7 +145,7 @@ def key_label(key: str) -> str:
 
 # --- spreadsheets ----------------------------------------------------------------------------------
 
-def _book(title: str, header: list[str], rows: list[list], widths: dict[int, int] | None = None) -> bytes:
+def table_xlsx(title: str, header: list[str], rows: list[list], widths: dict[int, int] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -172,7 +179,7 @@ def list_xlsx(title: str, rows: list[ListRow]) -> bytes:
              format_date(r.result.student.date_of_birth) if r.result.student.date_of_birth else "",
              r.result.learning, r.result.conduct, r.result.absences.total, r.detail]
             for i, r in enumerate(rows, start=1)]
-    return _book(title, header, data, {3: 24, 4: 28, 9: 40})
+    return table_xlsx(title, header, data, {3: 24, 4: 28, 9: 40})
 
 
 def summary_xlsx(summary: Summary) -> bytes:
@@ -188,7 +195,7 @@ def summary_xlsx(summary: Summary) -> bytes:
                 n = row.counts.get(key, 0)
                 line += [n, percent(n, row.total)]
         data.append(line)
-    return _book(summary.title, header, data, {1: 14})
+    return table_xlsx(summary.title, header, data, {1: 14})
 
 
 # the sector database's upload layout (README, "Year-end results"): one row per student
@@ -204,7 +211,7 @@ def sector_xlsx(sheet: "results.ClassSheet") -> bytes:
         data.append([r.student.code, r.student.full_name, format_date(born) if isinstance(born, date) else "",
                      *(_mark_value(r.subjects.get(c.subject.id)) for c in sheet.columns),
                      r.learning or "", r.conduct or "", r.award or "", r.final_decision or ""])
-    book = _book(f"Kết quả cả năm lớp {sheet.school_class.name}", header, data, {1: 24, 2: 28})
+    book = table_xlsx(f"Kết quả cả năm lớp {sheet.school_class.name}", header, data, {1: 24, 2: 28})
     return book
 
 
