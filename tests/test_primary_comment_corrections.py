@@ -226,3 +226,26 @@ def test_the_grid_and_the_monthly_comments_refuse_control_characters_too(school)
                                      now=NOW)
     assert result.status == "invalid" and "điều khiển" in result.message
     assert not pa.PrimaryCell.select().exists() and not pa.MonthlyComment.select().exists()
+
+
+def test_an_applied_year_end_comment_is_red_in_the_hoc_ba_and_not_counted_on_the_summary_sheet(app, primary, school,
+                                                                                               tmp_path):
+    from models.printing import primary_hoc_ba, primary_summary
+
+    anh = _anh(primary)
+    with write_transaction():
+        pa.PrimaryCell.create(school_class=primary["class"], subject=primary["subjects"]["TV"], student=anh,
+                              moment="CN", field="comment", value=OLD, version=1,
+                              updated_by=school["users"]["giaovien"], updated_at=datetime(2025, 5, 20, 20, 0))
+    target = pc.primary_target(primary["tv"], "CN", anh, "comment", now=NOW)
+    req = corr.file_primary_request(target, NEW, "Nhầm.", corr.check_evidence(PNG, "a.png"),
+                                    school["users"]["giaovien"], str(tmp_path), now=NOW)
+    corr.approve(corr.confirm(req, school["users"]["totruong"], now=NOW), school["users"]["phohieutruong"], now=NOW)
+    pc.apply(req, school["users"]["admin"], now=NOW)
+    page = primary_hoc_ba.class_pages(primary["class"], [anh])[0]
+    line = next(line for line in page.lines if line.name == "Tiếng Việt")
+    assert (line.comment, line.comment_fixed, line.level_fixed) == (NEW, True, False)
+    assert page.corrections == 1 and page.corrected_subjects == ["Tiếng Việt"]
+    with app.test_request_context():
+        assert f'class="name fixed">{NEW}<' in primary_hoc_ba.html([page])
+    assert primary_summary.summary_sheet(primary["class"], "CN").corrections == 0  # the sheet prints no comment
