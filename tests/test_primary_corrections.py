@@ -101,9 +101,9 @@ def test_a_score_request_takes_whole_numbers_only(primary, school, switch):
     assert CorrectionRequest.get().new_value == "8"
 
 
-def test_a_comment_or_an_untested_score_cannot_be_requested(primary, school, client, switch):
+def test_a_field_the_subject_cell_has_not_cannot_be_requested(primary, school, client, switch):
     switch("giaovien")
-    for field in ("comment", "trait"):
+    for field in ("trait", "nhan_ai"):  # a rating is the homeroom teacher's, filed from the ratings grid
         resp = client.get(_url(primary, field=field))
         assert resp.status_code == 422 and "chỉ đề nghị sửa được" in resp.get_data(as_text=True)
     dd = (f"/corrections/new?target=primary&assignment_id={primary['dd'].id}&moment=GHK1"

@@ -8,10 +8,11 @@ from models.rules.text import nfc
 
 
 class CorrectionForm(FlaskForm):
-    """The teacher's request: the new value (checked by the grid's parser), why, and the evidence."""
+    """The teacher's request: the new value (checked by the grid's parser, which also says how long a primary
+    comment may be), why, and the evidence."""
 
     new_value = StringField("Giá trị mới", filters=[nfc],
-                            validators=[Optional(), Length(max=8, message="Giá trị mới quá dài.")])
+                            validators=[Optional(), Length(max=2000, message="Giá trị mới quá dài.")])
     reason = TextAreaField("Lý do đề nghị sửa", validators=[
         DataRequired("Vui lòng nêu lý do đề nghị sửa."),
         Length(max=2000, message="Lý do dài quá 2000 kí tự.")])

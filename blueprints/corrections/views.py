@@ -19,6 +19,7 @@ from models.gradebook import corrections as corr
 from models.gradebook.marks import Column
 from models.people.records import Student
 from models.primary import corrections as primary_corr
+from models.rules import tt27
 from models.school.structure import Enrolment, Semester
 from models.yearend import conduct_changes
 
@@ -184,7 +185,8 @@ def new():
     status = 422 if form.is_submitted() else 200
     return render_template("corrections/new.html", form=form, cell=cell, target=target, error=error,
                            deadline=deadline, subject=subject, back_url=back_url, column_label=column_label,
-                           current=corr.describe(target, cell.value, subject)), status
+                           current=corr.describe(target, cell.value, subject),
+                           cell_field=getattr(cell, "field", None), comment_max=tt27.COMMENT_MAX), status
 
 
 @bp.route("/mine")
@@ -341,7 +343,8 @@ def edit(request_id: int):
                 return redirect(url_for("corrections.detail", request_id=req.id), 303)
         else:
             error = FORM_ERRORS
-    return render_template("corrections/edit.html", form=form, req=req, error=error), \
+    return render_template("corrections/edit.html", form=form, req=req, error=error, cell_field=req.cell_field,
+                           comment_max=tt27.COMMENT_MAX), \
         422 if form.is_submitted() else 200
 
 

@@ -4,7 +4,7 @@ PTH (docs/rules.md) Điều 10, TNT (docs/rules.md) §6.3: the subject teacher f
 the subject's department confirms it (or returns it for editing), the vice-principal or the
 principal approves or rejects it, and the admin applies it in office hours. Attendance requests
 are filed by the homeroom teacher (or the class's delegate) and skip the head of department. Primary cells
-(TT27 levels, test scores and ratings, target "primary") follow the marks' path; the head of a subject
+(TT27 levels, test scores, comments and ratings, target "primary") follow the marks' path; the head of a subject
 without a department of its own is the head of the filer's tổ khối (models/primary/corrections.py files and
 applies them).
 Nothing here is ever deleted; every step is a CorrectionStep row and an audit entry.
@@ -38,9 +38,8 @@ OPEN_STATES = ("cho_to_truong", "cho_pht", "da_duyet", "bi_tra_lai")
 # "conduct": a conduct level after the year's approval, filed by the GVCN (models/yearend/conduct_changes.py)
 TARGETS = {"mark": "Sửa điểm", "attendance": "Sửa điểm danh", "primary": "Sửa đánh giá tiểu học",
            "conduct": "Sửa rèn luyện"}
-# the fields of a primary cell (TT27) a request may change; a comment is rewritten by its teacher's next
-# moment, not corrected
-PRIMARY_FIELDS = {"level": "Mức đạt được", "score": "Điểm kiểm tra định kì"}
+# the fields of a primary cell (TT27) a request may change; a comment's text is kept whole in old_value/new_value
+PRIMARY_FIELDS = {"level": "Mức đạt được", "score": "Điểm kiểm tra định kì", "comment": "Nhận xét"}
 # a quality or competence the homeroom teacher rated (a primary request without a subject)
 TRAITS = {**tt27.QUALITIES, **tt27.COMPETENCES}
 ACTIONS = {"file": "Lập đề nghị", "resubmit": "Sửa và gửi lại", "confirm": "Tổ trưởng xác nhận",
@@ -75,12 +74,14 @@ class CorrectionRequest(KeptModel):
     # attendance
     day = DateField(null=True)
     session = IntegerField(null=True)
-    # primary cells (TT27): the moment and the field ("level" or "score"; with no subject, a quality or
-    # competence code); the subject as for marks; the semester of the moment
+    # primary cells (TT27): the moment and the field ("level", "score" or "comment"; with no subject, a quality
+    # or competence code); the subject as for marks; the semester of the moment
     moment = CharField(max_length=4, null=True)
     cell_field = CharField(max_length=12, null=True)
-    old_value = CharField(max_length=4, null=True)  # the value stored when filed
-    new_value = CharField(max_length=4, null=True)
+    # the value stored when filed and the one asked for: a mark, P/K, a level, or a primary comment's whole text
+    # (migration 0030 widened them from 4 characters)
+    old_value = CharField(max_length=tt27.COMMENT_MAX, null=True)
+    new_value = CharField(max_length=tt27.COMMENT_MAX, null=True)
     reason = TextField()
     evidence_file = CharField(null=True)  # random name under UPLOAD_DIR/evidence/
     evidence_name = CharField(null=True)  # the uploader's file name, for display only
@@ -147,6 +148,11 @@ class CorrectionRequest(KeptModel):
         """Why an approved request can no longer be applied: the book changed since it was filed."""
         return (f"Giá trị trong sổ đã thay đổi từ khi lập đề nghị #{self.id} (lúc lập: {self.show(self.old_value)}, "
                 f"hiện tại: {self.show(current)}). Không áp dụng được; đề nghị cần được lập lại.")
+    @property
+    def is_comment(self) -> bool:
+        """A primary teacher's comment: free text, shown whole on the request's page and shortened in lists."""
+        return self.target == "primary" and self.subject_id is not None and self.cell_field == "comment"
+
     @property
     def old_text(self) -> str:
         return self.show(self.old_value)
@@ -449,6 +455,8 @@ def _parse_new(target: str, text: str, subject: Subject | None, cell_field: str 
             return None
         if subject is None:
             return tt27.parse_trait_level(cleaned)
+        if cell_field == "comment":
+            return tt27.parse_comment(text)
         if cell_field == "score":
             return str(tt27.parse_test_score(cleaned))
         return tt27.parse_subject_level(cleaned)
@@ -511,13 +519,14 @@ def primary_filing_semester(cell) -> Semester | None:
 
 def file_primary_request(cell, new_text: str, reason: str, evidence: Evidence | None, user, upload_dir: str,
                          now: datetime | None = None, close_days: int = CLOSE_DAYS_BEFORE_FINALS) -> CorrectionRequest:
-    """File a request to change a locked primary level, test score or rating (models/primary/corrections.py
+    """File a request to change a locked primary level, test score, comment or rating (models/primary/corrections.py
     PrimaryTarget: school_class, subject (None for a rating), semester, moment, field, student, value); ValueError
     (Vietnamese) when refused."""
     now = now or datetime.now()
     subject = cell.subject
     if cell.field not in (PRIMARY_FIELDS if subject is not None else TRAITS):
-        raise ValueError("Chỉ đề nghị sửa được mức đạt được, điểm kiểm tra định kì hoặc mức phẩm chất, năng lực.")
+        raise ValueError("Chỉ đề nghị sửa được mức đạt được, điểm kiểm tra định kì, nhận xét hoặc mức phẩm chất, "
+                         "năng lực.")
     semester = primary_filing_semester(cell)
     if semester is not None:
         check_filing_open(semester, now, close_days)

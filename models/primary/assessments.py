@@ -31,10 +31,10 @@ from models.school.structure import (
 
 FIELDS = ("level", "score", "comment")
 FIELD_HEADERS = {"level": "Mức đạt được", "score": "Điểm KTĐK", "comment": "Nhận xét"}
-COMMENT_MAX = 300
+COMMENT_MAX = tt27.COMMENT_MAX
 # the grade book's column kind whose window and switches a moment follows
 MOMENT_KIND = {"GHK1": "gk", "CHK1": "ck", "GHK2": "gk", "CN": "ck"}
-MSG_COMMENT_TOO_LONG = f"Nhận xét tối đa {COMMENT_MAX} kí tự."
+MSG_COMMENT_TOO_LONG = tt27.MSG_COMMENT_TOO_LONG
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,7 @@ def parse_field(name: str, text: str) -> str | None:
         return tt27.parse_subject_level(cleaned)
     if name == "score":
         return str(tt27.parse_test_score(cleaned))
-    if len(cleaned) > COMMENT_MAX:
-        raise ValueError(MSG_COMMENT_TOO_LONG)
-    return cleaned
+    return tt27.parse_comment(cleaned)
 
 
 def display(name: str, value: str | None) -> str:
@@ -234,13 +232,15 @@ def save_monthly_comment(school_class: SchoolClass, year_month: str, student: St
     refused = _check_pupil(school_class, student, typed)
     if refused:
         return refused
-    if len(typed) > COMMENT_MAX:
-        return SaveResult("invalid", MSG_COMMENT_TOO_LONG, typed=typed)
+    try:
+        new = tt27.parse_comment(typed)
+    except ValueError as wrong:
+        return SaveResult("invalid", str(wrong), typed=typed)
     where = ((MonthlyComment.school_class == school_class) & (MonthlyComment.student == student)
              & (MonthlyComment.year_month == year_month))
     key = f"{school_class.year.name}/{school_class.name}/{year_month}/{student.code}"
     return _write(MonthlyComment, where, dict(school_class=school_class, student=student, year_month=year_month),
-                  "text", typed or None, expected_version, typed, user, now, "comment", "monthly_comment", key)
+                  "text", new, expected_version, typed, user, now, "comment", "monthly_comment", key)
 
 
 def months_of(school_class: SchoolClass) -> list[str]:

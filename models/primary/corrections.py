@@ -1,10 +1,11 @@
 """Corrections and history of primary cells (TT27) after the entry lock.
 
-A locked level or periodic test score changes only through the grade book's correction workflow
+A locked level, periodic test score or comment changes only through the grade book's correction workflow
 (models/gradebook/corrections.py, target "primary"): the teacher files a request with evidence, the head of
 the department confirms (the subject's department, or for a subject the homeroom teacher teaches the filer's
 tổ khối), the vice-principal approves, the office applies it. The applied value is marked `corrected` (red
-on the prints).
+on the prints). A comment's request carries the whole text, old and new, checked as the grid checks a typed
+comment (tt27.parse_comment).
 
 A cell's history is read from the audit log, which holds every save and every applied correction of it
 under the cell's key: no second copy of each change is kept.
@@ -69,7 +70,8 @@ def primary_target(assignment: TeachingAssignment, moment: str, student: Student
     school_class, subject = assignment.school_class, assignment.subject
     if moment not in tt27.MOMENTS or name not in corr.PRIMARY_FIELDS or name not in fields_of(
             school_class, subject, moment):
-        raise ValueError("Ô đánh giá không hợp lệ: chỉ đề nghị sửa được mức đạt được hoặc điểm kiểm tra định kì.")
+        raise ValueError("Ô đánh giá không hợp lệ: chỉ đề nghị sửa được mức đạt được, điểm kiểm tra định kì hoặc "
+                         "nhận xét.")
     lock, semester = _locked(school_class, subject, student, moment, now)
     cell = _find(school_class, subject, student, moment, name)
     return PrimaryTarget(school_class, subject, semester, moment, name, student, cell.value if cell else None,

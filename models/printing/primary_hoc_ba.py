@@ -26,6 +26,7 @@ class SubjectLine:
     comment: str
     level_fixed: bool = False  # written by an applied correction request: red
     score_fixed: bool = False
+    comment_fixed: bool = False
 
 
 @dataclass
@@ -53,13 +54,13 @@ class PrimaryHocBaPage:
 
     @property
     def corrections(self) -> int:
-        return (sum(line.level_fixed + line.score_fixed for line in self.lines)
+        return (sum(line.level_fixed + line.score_fixed + line.comment_fixed for line in self.lines)
                 + sum(fixed for _, _, fixed in self.qualities + self.competences))
 
     @property
     def corrected_subjects(self) -> list[str]:
         """The subjects with a correction, then "phẩm chất, năng lực" if a rating has one."""
-        names = [line.name for line in self.lines if line.level_fixed or line.score_fixed]
+        names = [line.name for line in self.lines if line.level_fixed or line.score_fixed or line.comment_fixed]
         if any(fixed for _, _, fixed in self.qualities + self.competences):
             names.append("phẩm chất, năng lực")
         return names
@@ -102,7 +103,7 @@ def class_pages(school_class: SchoolClass, students: list[Student] | None = None
             page.lines.append(SubjectLine(s.name, tt27.SUBJECT_LEVELS.get(level, "") if level else "",
                                           (cells.get((sid, s.id, "score")) or "") if s.name in tested else "—",
                                           cells.get((sid, s.id, "comment")) or "", (sid, s.id, "level") in fixed,
-                                          (sid, s.id, "score") in fixed))
+                                          (sid, s.id, "score") in fixed, (sid, s.id, "comment") in fixed))
         page.qualities = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k), ("", False))[0] or "", ""),
                            traits.get((sid, k), ("", False))[1]) for k, name in tt27.QUALITIES.items()]
         page.competences = [(name, tt27.TRAIT_LEVELS.get(traits.get((sid, k), ("", False))[0] or "", ""),

@@ -123,7 +123,7 @@ def summary_sheet(school_class: SchoolClass, moment: str) -> SummarySheet:
         cells[(s, subj, f)] = v
         if corrected:
             fixed.add((s, subj, f))
-    sheet.corrections = len(fixed)
+    sheet.corrections = sum(1 for _, _, f in fixed if f != "comment")  # the sheet shows no comment
     traits, fixed_traits = {}, set()
     for s, t, v, corrected in pa.PrimaryTrait.select(
             pa.PrimaryTrait.student, pa.PrimaryTrait.trait, pa.PrimaryTrait.value, pa.PrimaryTrait.corrected).where(

@@ -87,6 +87,11 @@ MSG_MOMENT_INVALID = "Thời điểm đánh giá phải là GHK1, CHK1, GHK2 ho�
 MSG_GRADE_INVALID = "Khối tiểu học phải từ 1 đến 5."
 MSG_SUBJECT_LEVEL_INVALID = "Mức đánh giá môn học phải là T (Hoàn thành tốt), H (Hoàn thành) hoặc C (Chưa hoàn thành)."
 MSG_TRAIT_LEVEL_INVALID = "Mức đánh giá phẩm chất, năng lực phải là T (Tốt), Đ (Đạt) hoặc C (Cần cố gắng)."
+# a teacher's short comment on a pupil (a subject at a moment, or the month's): its length on the page and in
+# the database (primary_cell.value, monthly_comment.text, correction_request.old_value/new_value)
+COMMENT_MAX = 300
+MSG_COMMENT_TOO_LONG = f"Nhận xét tối đa {COMMENT_MAX} kí tự."
+MSG_COMMENT_CONTROL = "Nhận xét có kí tự điều khiển (không in được): hãy gõ lại nhận xét, không dán kí tự lạ."
 
 _WHOLE = re.compile(r"(?:10|[0-9])")
 
@@ -128,6 +133,19 @@ def parse_subject_level(text: str) -> str:
     if level not in SUBJECT_LEVELS:
         raise ValueError(MSG_SUBJECT_LEVEL_INVALID)
     return level
+
+
+def parse_comment(text: str | None) -> str | None:
+    """A comment as typed: NFC, whitespace runs (line breaks, tabs) made one space; "" is None (clears). Longer than
+    COMMENT_MAX or holding a control character (category Cc: NUL, ESC, BEL …) is refused."""
+    cleaned = " ".join(unicodedata.normalize("NFC", text or "").split())
+    if not cleaned:
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+        raise ValueError(MSG_COMMENT_CONTROL)
+    if len(cleaned) > COMMENT_MAX:
+        raise ValueError(MSG_COMMENT_TOO_LONG)
+    return cleaned
 
 
 def parse_trait_level(text: str) -> str:
