@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from models.printing import fast_grid
+
 FONT_FAMILY = "LiberationSerif"
 BASE_FONT = "LiberationSerif-Base"
 CACHE_ENV = "SOTRUONG_PRINT_CACHE_DIR"  # how the worker process learns the web app's cache folder
@@ -114,6 +116,7 @@ def html_to_pdf(html: str) -> bytes:
     folder = static_folder()
     _embedded_base_font(folder)
     _install_shared_subsets()
+    fast_grid.install()
     policy = ResourceAccessPolicy(base_dir=folder, allow_remote=False)
     handler = _Collect()
     logger = logging.getLogger("xhtml2pdf")

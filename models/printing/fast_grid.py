@@ -1,0 +1,298 @@
+"""The large grids of the books drawn as one ReportLab table, through an xhtml2pdf tag of our own.
+
+xhtml2pdf turns every table cell into a paragraph with its own CSS cascade, layout and drawing: a class book's
+score and attendance pages (400–1,500 cells each) spend nine tenths of their render time there. A print template
+wraps such a grid in `<pdf:grid>` when it renders for the PDF (the browser's print view gets the bare table):
+the tag reads the table from the document (rows, spans, texts, classes) and hands ReportLab one Table whose
+cells are plain strings, with the borders, paddings, fonts and shading the print stylesheet gives those classes
+(GRIDS below, kept equal to static/css/print.css by tests/test_fast_grid.py). A cell holding markup
+(a struck-through old value beside the new one in red, a status in smaller type) becomes a ReportLab paragraph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from xml.dom import Node
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+BLACK = colors.black
+
+
+@dataclass(frozen=True)
+class CellLook:
+    size: float = 9.0
+    bold: bool = False
+    italic: bool = False
+    color: str = "#000000"
+    background: str | None = None
+    align: str = "CENTER"
+    pad_top: float = 1.5
+    pad_right: float = 1.0
+    pad_bottom: float = 1.2
+    pad_left: float = 1.0
+    wrap: bool = False  # a paragraph that breaks into lines (a ReportLab string cell never does)
+
+
+@dataclass(frozen=True)
+class GridLook:
+    """What print.css says of one kind of grid: the cells' default look and what each class changes."""
+
+    base: CellLook
+    head: dict = field(default_factory=dict)  # th: changes
+    by_class: dict = field(default_factory=dict)  # td class -> changes
+    head_by_class: dict = field(default_factory=dict)  # th class -> changes
+    by_row_class: dict = field(default_factory=dict)  # tr class -> changes to its td cells
+    widths: dict = field(default_factory=dict)  # th class -> width in mm
+    inner_border: float = 0.5
+    outer_border: float = 0.6
+    span_styles: dict = field(default_factory=dict)  # inline span class -> (size or None, colour or None, bold)
+
+
+GRIDS: dict[str, GridLook] = {
+    # table.book (class book pages): 9pt, padding 1.5pt 1pt 1.2pt 1pt, centred, line-height 1.0
+    "book": GridLook(
+        base=CellLook(),
+        head={"bold": True},
+        by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm}, "void": {"background": "#efefef"},
+                  "red": {"color": "#c00000", "bold": True}, "fix": {"size": 8.5}, "avg": {"bold": True},
+                  "note": {"align": "LEFT", "size": 9.0, "pad_left": 1.0, "wrap": True}},
+        head_by_class={"void": {"background": "#efefef"}},
+        by_row_class={"left": {"color": "#666666", "italic": True}},
+        widths={"stt": 12, "name": 80, "note": 70},
+        span_styles={"status": (8.5, None, False), "red": (None, "#c00000", True)},
+    ),
+    # table.att (monthly attendance): 8.5pt, padding 1.4pt 0 0.2pt 0, centred, fixed layout
+    "att": GridLook(
+        base=CellLook(size=8.5, pad_top=1.4, pad_right=0, pad_bottom=0.2, pad_left=0),
+        head={"bold": True},
+        by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm}, "off": {"background": "#d9d9d9"},
+                  "void": {"background": "#efefef"}, "k": {"bold": True}},
+        head_by_class={"off": {"background": "#d9d9d9"}, "void": {"background": "#efefef"}},
+        by_row_class={"left": {"color": "#666666", "italic": True}, "totals": {"bold": True}},
+        widths={"stt": 9, "name": 66, "day": 8.8, "sum": 10},
+        span_styles={"status": (7.5, None, False)},
+    ),
+}
+DESCENT = 0.24  # of the font size: Liberation Serif's descent (0.216) and xhtml2pdf's rounding of it
+DENSE = {"size": 8.5, "pad_top": 1.0, "pad_bottom": 0.8}  # table.dense td
+
+
+def _classes(element) -> list[str]:
+    return element.getAttribute("class").split() if element.hasAttribute("class") else []
+
+
+def _elements(node, *names):
+    return [n for n in node.childNodes if n.nodeType == Node.ELEMENT_NODE and n.tagName.lower() in names]
+
+
+def _rows(table):
+    rows = []
+    for part in table.childNodes:
+        if part.nodeType != Node.ELEMENT_NODE:
+            continue
+        name = part.tagName.lower()
+        if name in ("thead", "tbody", "tfoot"):
+            rows += _elements(part, "tr")
+        elif name == "tr":
+            rows.append(part)
+    return rows
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markup(node, look: GridLook) -> tuple[str, bool]:
+    """The cell's content as ReportLab paragraph markup, and whether it needed more than plain text."""
+    out, rich = [], False
+    for child in node.childNodes:
+        if child.nodeType == Node.TEXT_NODE:
+            out.append(_escape(child.data))
+        elif child.nodeType == Node.ELEMENT_NODE:
+            name = child.tagName.lower()
+            inner, _ = _markup(child, look)
+            if name == "br":
+                out.append("<br/>")
+            elif name in ("strike", "s", "del"):
+                out.append(f"<strike>{inner}</strike>")
+                rich = True
+            elif name in ("b", "strong"):
+                out.append(f"<b>{inner}</b>")
+                rich = True
+            elif name in ("i", "em"):
+                out.append(f"<i>{inner}</i>")
+                rich = True
+            else:
+                attrs = []
+                bold = False
+                for cls in _classes(child):
+                    size, color, b = look.span_styles.get(cls, (None, None, False))
+                    if size:
+                        attrs.append(f'size="{size}"')
+                    if color:
+                        attrs.append(f'color="{color}"')
+                    bold = bold or b
+                text = f"<b>{inner}</b>" if bold else inner
+                out.append(f"<font {' '.join(attrs)}>{text}</font>" if attrs else text)
+                rich = True
+    return "".join(out), rich
+
+
+def _plain(node) -> str:
+    parts = []
+    for child in node.childNodes:
+        if child.nodeType == Node.TEXT_NODE:
+            parts.append(child.data)
+        elif child.nodeType == Node.ELEMENT_NODE:
+            parts.append("\n" if child.tagName.lower() == "br" else _plain(child))
+    return "".join(parts)
+
+
+def _clean(text: str) -> str:
+    lines = [" ".join(line.replace("\xa0", " \xa0 ").split()).replace(" \xa0 ", "\xa0") for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+@dataclass
+class _Cell:
+    row: int
+    col: int
+    colspan: int
+    rowspan: int
+    head: bool
+    look: CellLook
+    value: object  # str or Paragraph
+    width_class: str | None = None
+
+
+class FastGrid(Table):
+    """A ReportLab table whose columns without a width of their own share what the frame leaves."""
+
+    def __init__(self, *args, mm_widths=(), **kwargs):
+        self._mm_widths = list(mm_widths)
+        super().__init__(*args, **kwargs)
+
+    def wrap(self, availWidth, availHeight):
+        if not self._mm_widths:  # a part of a split table: ReportLab gave it the whole table's widths
+            return super().wrap(availWidth, availHeight)
+        fixed = sum(w * mm for w in self._mm_widths if w is not None)
+        free = [i for i, w in enumerate(self._mm_widths) if w is None]
+        share = max(availWidth - fixed, 0) / len(free) if free else 0
+        self._argW = [share if w is None else w * mm for w in self._mm_widths]
+        self._colWidths = self._argW
+        return super().wrap(availWidth, availHeight)
+
+
+def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
+    """The ReportLab table for a <table> element of the document (xml.dom), drawn as print.css draws it."""
+    classes = _classes(table)
+    kind = next((k for k in GRIDS if k in classes), None)
+    if kind is None:
+        raise ValueError("pdf:grid: bảng không thuộc loại đã biết (book, att)")
+    look = GRIDS[kind]
+    dense = "dense" in classes
+    cells: list[_Cell] = []
+    taken: set[tuple[int, int]] = set()
+    rows = _rows(table)
+    ncols = 0
+    for r, tr in enumerate(rows):
+        row_classes = _classes(tr)
+        c = 0
+        for cell in _elements(tr, "td", "th"):
+            while (r, c) in taken:
+                c += 1
+            colspan = int(cell.getAttribute("colspan") or 1)
+            rowspan = int(cell.getAttribute("rowspan") or 1)
+            head = cell.tagName.lower() == "th"
+            changes: dict = {}
+            if head:
+                changes.update(look.head)
+            else:
+                if dense:
+                    changes.update(DENSE)
+                for rc in row_classes:
+                    changes.update(look.by_row_class.get(rc, {}))
+            for cc in _classes(cell):
+                changes.update((look.head_by_class if head else look.by_class).get(cc, {}))
+            cell_look = replace(look.base, **changes)
+            markup, rich = _markup(cell, look)
+            value: object
+            if rich or cell_look.wrap:
+                value = Paragraph(markup.strip(), _paragraph_style(cell_look, fonts))
+            else:
+                value = _clean(_plain(cell))
+            width_class = next((cc for cc in _classes(cell) if cc in look.widths), None) if head else None
+            cells.append(_Cell(r, c, colspan, rowspan, head, cell_look, value, width_class))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            c += colspan
+        ncols = max(ncols, c, max((cc for rr, cc in taken if rr == r), default=-1) + 1)
+    data = [["" for _ in range(ncols)] for _ in rows]
+    widths: list[float | None] = [None] * ncols
+    commands: list[tuple] = [
+        ("INNERGRID", (0, 0), (-1, -1), look.inner_border, BLACK),
+        ("BOX", (0, 0), (-1, -1), look.outer_border, BLACK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    for cell in cells:
+        data[cell.row][cell.col] = cell.value
+        end = (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)
+        start = (cell.col, cell.row)
+        if cell.colspan > 1 or cell.rowspan > 1:
+            commands.append(("SPAN", start, end))
+        if cell.width_class and cell.colspan == 1:
+            widths[cell.col] = look.widths[cell.width_class]
+        lk = cell.look
+        commands += [
+            ("FONT", start, end, fonts[(lk.bold, lk.italic)], lk.size, lk.size),
+            ("TEXTCOLOR", start, end, colors.HexColor(lk.color)),
+            ("ALIGN", start, end, lk.align),
+            # xhtml2pdf counts half of each border line into the cell's height, as here; and ReportLab puts a
+            # one-line cell's baseline on its bottom padding, where xhtml2pdf leaves the font's descent below
+            # it (the dấu nặng and descenders clear the row rule): the text is raised by that much
+            ("TOPPADDING", start, end, lk.pad_top + look.inner_border / 2 - DESCENT * lk.size),
+            ("BOTTOMPADDING", start, end, lk.pad_bottom + look.inner_border / 2 + DESCENT * lk.size),
+            ("LEFTPADDING", start, end, lk.pad_left),
+            ("RIGHTPADDING", start, end, lk.pad_right),
+        ]
+        if lk.background:
+            commands.append(("BACKGROUND", start, end, colors.HexColor(lk.background)))
+    repeat = int(table.getAttribute("repeat") or 0) if table.hasAttribute("repeat") else 0
+    return FastGrid(data, mm_widths=widths, repeatRows=repeat, style=TableStyle(commands), hAlign="LEFT")
+
+
+def _paragraph_style(look: CellLook, fonts) -> ParagraphStyle:
+    return ParagraphStyle("grid", fontName=fonts[(look.bold, look.italic)], fontSize=look.size, leading=look.size,
+                          textColor=colors.HexColor(look.color),
+                          alignment=TA_LEFT if look.align == "LEFT" else TA_CENTER)
+
+
+def install() -> None:
+    """Teach xhtml2pdf the <pdf:grid> tag (idempotent)."""
+    from reportlab.lib.fonts import tt2ps
+    from xhtml2pdf import default, parser
+    from xhtml2pdf.tags import pisaTag
+
+    if hasattr(parser, "pisaTagPDFGRID"):
+        return
+
+    class pisaTagPDFGRID(pisaTag):  # noqa: N801 - the name xhtml2pdf looks up for <pdf:grid>
+        def start(self, c) -> None:
+            tables = [n for n in self.node.getElementsByTagName("table")]
+            if not tables:
+                return
+            family = c.getFontName("SheetSerif")
+            fonts = {(b, i): tt2ps(family, int(b), int(i)) for b in (False, True) for i in (False, True)}
+            grid = build(tables[0], fonts)
+            for child in list(self.node.childNodes):
+                self.node.removeChild(child)
+            c.addPara()
+            c.addStory(grid)
+
+    parser.pisaTagPDFGRID = pisaTagPDFGRID
+    default.TAGS["pdfgrid"] = (1, {})
