@@ -10,14 +10,15 @@ cells are plain strings, with the borders, paddings, fonts and shading the print
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from xml.dom import Node
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Table, TableStyle
 
 BLACK = colors.black
 
@@ -34,7 +35,7 @@ class CellLook:
     pad_right: float = 1.0
     pad_bottom: float = 1.2
     pad_left: float = 1.0
-    wrap: bool = False  # a paragraph that breaks into lines (a ReportLab string cell never does)
+    wrap: bool = False  # a text broken into lines at the column's width (a ReportLab string cell never breaks)
 
 
 @dataclass(frozen=True)
@@ -102,59 +103,96 @@ def _rows(table):
     return rows
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+@dataclass(frozen=True)
+class Run:
+    """A piece of a cell's text in one face: most cells are one run, a corrected mark three (old, space, new)."""
+
+    text: str
+    bold: bool
+    italic: bool
+    size: float
+    color: str
+    strike: bool = False
 
 
-def _markup(node, look: GridLook) -> tuple[str, bool]:
-    """The cell's content as ReportLab paragraph markup, and whether it needed more than plain text."""
-    out, rich = [], False
+def _runs(node, look: GridLook, cell: CellLook, strike: bool = False) -> list[Run]:
+    """The cell's text as runs, each with the face its elements give it (<strike>, <b>, a span's class)."""
+    out: list[Run] = []
     for child in node.childNodes:
         if child.nodeType == Node.TEXT_NODE:
-            out.append(_escape(child.data))
+            out.append(Run(child.data, cell.bold, cell.italic, cell.size, cell.color, strike))
         elif child.nodeType == Node.ELEMENT_NODE:
             name = child.tagName.lower()
-            inner, _ = _markup(child, look)
             if name == "br":
-                out.append("<br/>")
-            elif name in ("strike", "s", "del"):
-                out.append(f"<strike>{inner}</strike>")
-                rich = True
-            elif name in ("b", "strong"):
-                out.append(f"<b>{inner}</b>")
-                rich = True
+                out.append(Run("\n", cell.bold, cell.italic, cell.size, cell.color, strike))
+                continue
+            inner = cell
+            if name in ("b", "strong"):
+                inner = replace(inner, bold=True)
             elif name in ("i", "em"):
-                out.append(f"<i>{inner}</i>")
-                rich = True
-            else:
-                attrs = []
-                bold = False
-                for cls in _classes(child):
-                    size, color, b = look.span_styles.get(cls, (None, None, False))
-                    if size:
-                        attrs.append(f'size="{size}"')
-                    if color:
-                        attrs.append(f'color="{color}"')
-                    bold = bold or b
-                text = f"<b>{inner}</b>" if bold else inner
-                out.append(f"<font {' '.join(attrs)}>{text}</font>" if attrs else text)
-                rich = True
-    return "".join(out), rich
-
-
-def _plain(node) -> str:
-    parts = []
-    for child in node.childNodes:
-        if child.nodeType == Node.TEXT_NODE:
-            parts.append(child.data)
-        elif child.nodeType == Node.ELEMENT_NODE:
-            parts.append("\n" if child.tagName.lower() == "br" else _plain(child))
-    return "".join(parts)
+                inner = replace(inner, italic=True)
+            for cls in _classes(child):
+                size, color, bold = look.span_styles.get(cls, (None, None, False))
+                inner = replace(inner, size=size or inner.size, color=color or inner.color, bold=inner.bold or bold)
+            out += _runs(child, look, inner, strike or name in ("strike", "s", "del"))
+    return out
 
 
 def _clean(text: str) -> str:
+    """White space as a browser shows it: runs of spaces and line ends as one space, a no-break space kept."""
     lines = [" ".join(line.replace("\xa0", " \xa0 ").split()).replace(" \xa0 ", "\xa0") for line in text.split("\n")]
     return "\n".join(lines)
+
+
+def _style(run: Run) -> tuple:
+    return run.bold, run.italic, run.size, run.color, run.strike
+
+
+def _collapse(runs: list[Run]) -> list[Run]:
+    """White space across runs as a browser shows one line: collapsed, none at the ends; runs of one face joined."""
+    out: list[Run] = []
+    space_before = True
+    for run in runs:
+        text = re.sub(r"[ \t\r\n]+", " ", run.text)
+        if space_before:
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        space_before = text.endswith(" ")
+        if out and _style(out[-1]) == _style(run):
+            out[-1] = replace(out[-1], text=out[-1].text + text)
+        else:
+            out.append(replace(run, text=text))
+    if out:
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip(" "))
+    return [r for r in out if r.text]
+
+
+class RunsFlowable(Flowable):
+    """One line of differently styled runs (a struck old mark and the new one in red; a name and its status)."""
+
+    def __init__(self, runs: list[Run], fonts: dict[tuple[bool, bool], str]):
+        super().__init__()
+        self.runs = runs
+        self.fonts = fonts
+        self.widths = [stringWidth(r.text, fonts[(r.bold, r.italic)], r.size) for r in runs]
+        self.height = max(r.size for r in runs)
+
+    def wrap(self, availWidth, availHeight):
+        return sum(self.widths), self.height
+
+    def draw(self):
+        canvas, x = self.canv, 0.0
+        for run, width in zip(self.runs, self.widths, strict=True):
+            color = colors.HexColor(run.color)
+            canvas.setFillColor(color)
+            canvas.setFont(self.fonts[(run.bold, run.italic)], run.size)
+            canvas.drawString(x, 0, run.text)
+            if run.strike:
+                canvas.setStrokeColor(color)
+                canvas.setLineWidth(0.05 * run.size)
+                canvas.line(x, 0.3 * run.size, x + width, 0.3 * run.size)
+            x += width
 
 
 @dataclass
@@ -165,15 +203,16 @@ class _Cell:
     rowspan: int
     head: bool
     look: CellLook
-    value: object  # str or Paragraph
+    value: object  # str or RunsFlowable
     width_class: str | None = None
 
 
 class FastGrid(Table):
     """A ReportLab table whose columns without a width of their own share what the frame leaves."""
 
-    def __init__(self, *args, mm_widths=(), **kwargs):
+    def __init__(self, *args, mm_widths=(), wrapped=(), **kwargs):
         self._mm_widths = list(mm_widths)
+        self._wrapped = list(wrapped)  # (row, col, text, font, size, horizontal padding): broken into lines
         super().__init__(*args, **kwargs)
 
     def wrap(self, availWidth, availHeight):
@@ -184,6 +223,9 @@ class FastGrid(Table):
         share = max(availWidth - fixed, 0) / len(free) if free else 0
         self._argW = [share if w is None else w * mm for w in self._mm_widths]
         self._colWidths = self._argW
+        for row, col, text, font, size, padding in self._wrapped:
+            lines = [line for part in text.split("\n") for line in simpleSplit(part, font, size, self._argW[col] - padding)]
+            self._cellvalues[row][col] = "\n".join(lines)
         return super().wrap(availWidth, availHeight)
 
 
@@ -219,12 +261,12 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
             for cc in _classes(cell):
                 changes.update((look.head_by_class if head else look.by_class).get(cc, {}))
             cell_look = replace(look.base, **changes)
-            markup, rich = _markup(cell, look)
+            runs = _runs(cell, look, cell_look)
             value: object
-            if rich or cell_look.wrap:
-                value = Paragraph(markup.strip(), _paragraph_style(cell_look, fonts))
+            if len({_style(r) for r in runs}) <= 1 and not any(r.strike for r in runs):
+                value = _clean("".join(r.text for r in runs))  # one face: a ReportLab string cell
             else:
-                value = _clean(_plain(cell))
+                value = RunsFlowable(_collapse(runs), fonts)
             width_class = next((cc for cc in _classes(cell) if cc in look.widths), None) if head else None
             cells.append(_Cell(r, c, colspan, rowspan, head, cell_look, value, width_class))
             for dr in range(rowspan):
@@ -233,6 +275,9 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
             c += colspan
         ncols = max(ncols, c, max((cc for rr, cc in taken if rr == r), default=-1) + 1)
     data = [["" for _ in range(ncols)] for _ in rows]
+    wrapped = [(cell.row, cell.col, cell.value, fonts[(cell.look.bold, cell.look.italic)], cell.look.size,
+                cell.look.pad_left + cell.look.pad_right) for cell in cells
+               if cell.look.wrap and cell.colspan == 1 and isinstance(cell.value, str) and cell.value]
     widths: list[float | None] = [None] * ncols
     commands: list[tuple] = [
         ("INNERGRID", (0, 0), (-1, -1), look.inner_border, BLACK),
@@ -263,13 +308,7 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
         if lk.background:
             commands.append(("BACKGROUND", start, end, colors.HexColor(lk.background)))
     repeat = int(table.getAttribute("repeat") or 0) if table.hasAttribute("repeat") else 0
-    return FastGrid(data, mm_widths=widths, repeatRows=repeat, style=TableStyle(commands), hAlign="LEFT")
-
-
-def _paragraph_style(look: CellLook, fonts) -> ParagraphStyle:
-    return ParagraphStyle("grid", fontName=fonts[(look.bold, look.italic)], fontSize=look.size, leading=look.size,
-                          textColor=colors.HexColor(look.color),
-                          alignment=TA_LEFT if look.align == "LEFT" else TA_CENTER)
+    return FastGrid(data, mm_widths=widths, wrapped=wrapped, repeatRows=repeat, style=TableStyle(commands), hAlign="LEFT")
 
 
 def install() -> None:
