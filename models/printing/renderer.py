@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from models.printing import fast_grid
+from models.printing import css_cache_keys, fast_grid
 
 FONT_FAMILY = "LiberationSerif"
 BASE_FONT = "LiberationSerif-Base"
@@ -117,6 +117,7 @@ def html_to_pdf(html: str) -> bytes:
     _embedded_base_font(folder)
     _install_shared_subsets()
     fast_grid.install()
+    css_cache_keys.install()
     policy = ResourceAccessPolicy(base_dir=folder, allow_remote=False)
     handler = _Collect()
     logger = logging.getLogger("xhtml2pdf")
