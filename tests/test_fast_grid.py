@@ -12,9 +12,9 @@ from models.printing.renderer import PrintError, html_to_pdf
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "print.css"
 
 
-def _rules() -> dict[str, dict[str, str]]:
-    """print.css outside @media blocks: each selector → its declarations (later rules win, as in CSS)."""
-    text = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.S)
+def _rules(css: Path = CSS) -> dict[str, dict[str, str]]:
+    """A print stylesheet outside @media blocks: each selector → its declarations (later rules win, as in CSS)."""
+    text = re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)
     text = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", text)
     rules: dict[str, dict[str, str]] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
@@ -71,6 +71,21 @@ def test_the_grids_look_is_what_print_css_says(kind):
     dense = rules["table.dense td"]
     assert (fast_grid.DENSE["size"], fast_grid.DENSE["pad_top"], fast_grid.DENSE["pad_bottom"]) == (
         _pt(dense["font-size"]), _pt(dense["padding-top"]), _pt(dense["padding-bottom"]))
+
+
+def test_the_class_logs_look_is_what_the_a4_stylesheet_says():
+    rules = _rules(CSS.with_name("print_a4.css"))
+    look = fast_grid.GRIDS["class-log-print"]
+    cell = rules["table.book th"] | rules["table.book td"]
+    assert look.base.size == _pt(cell["font-size"]) and look.line_height == float(cell["line-height"])
+    assert (look.base.pad_top, look.base.pad_right, look.base.pad_bottom, look.base.pad_left) == pytest.approx(
+        _padding(cell["padding"]))
+    assert look.inner_border == _pt(cell["border"].split()[0])
+    assert look.outer_border == _pt(rules["table.book"]["border"].split()[0])
+    name = rules["table.book td.name"]
+    assert look.by_class["name"]["align"].lower() == name["text-align"]
+    assert look.by_class["name"]["pad_left"] == pytest.approx(_pt(name["padding-left"]))
+    assert look.base.wrap  # lesson titles, remarks and names break into lines as in the browser
 
 
 def _page(body: str) -> str:

@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 BLACK = colors.black
+LINE_BREAK = "\u2028"  # a <br> inside a cell's runs (the HTML source's own line ends are white space)
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,20 @@ class GridLook:
     widths: dict = field(default_factory=dict)  # th class -> width in mm
     inner_border: float = 0.5
     outer_border: float = 0.6
+    line_height: float = 1.0
     span_styles: dict = field(default_factory=dict)  # inline span class -> (size or None, colour or None, bold)
 
 
 GRIDS: dict[str, GridLook] = {
+    # the sổ ghi đầu bài (A4, print_a4.css table.book): 9.5pt, line-height 1.05, padding 2.2pt 1pt 1.6pt 1pt; its
+    # texts (lesson titles, remarks, absent pupils) wrap; column widths in % on its headings. Checked first: the
+    # table is also of class "book".
+    "class-log-print": GridLook(
+        base=CellLook(size=9.5, pad_top=2.2, pad_bottom=1.6, wrap=True),
+        head={"bold": True},
+        by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm}},
+        line_height=1.05,
+    ),
     # table.book (class book pages): 9pt, padding 1.5pt 1pt 1.2pt 1pt, centred, line-height 1.0
     "book": GridLook(
         base=CellLook(),
@@ -124,7 +135,7 @@ def _runs(node, look: GridLook, cell: CellLook, strike: bool = False) -> list[Ru
         elif child.nodeType == Node.ELEMENT_NODE:
             name = child.tagName.lower()
             if name == "br":
-                out.append(Run("\n", cell.bold, cell.italic, cell.size, cell.color, strike))
+                out.append(Run(LINE_BREAK, cell.bold, cell.italic, cell.size, cell.color, strike))
                 continue
             inner = cell
             if name in ("b", "strong"):
@@ -139,9 +150,9 @@ def _runs(node, look: GridLook, cell: CellLook, strike: bool = False) -> list[Ru
 
 
 def _clean(text: str) -> str:
-    """White space as a browser shows it: runs of spaces and line ends as one space, a no-break space kept."""
-    lines = [" ".join(line.replace("\xa0", " \xa0 ").split()).replace(" \xa0 ", "\xa0") for line in text.split("\n")]
-    return "\n".join(lines)
+    """White space as a browser shows it: runs of spaces and line ends as one space, none at the ends, a
+    no-break space kept; a <br> a new line."""
+    return "\n".join(re.sub(r"[ \t\r\n]+", " ", part).strip(" ") for part in text.split(LINE_BREAK))
 
 
 def _style(run: Run) -> tuple:
@@ -158,7 +169,7 @@ def _collapse(runs: list[Run]) -> list[Run]:
             text = text.lstrip(" ")
         if not text:
             continue
-        space_before = text.endswith(" ")
+        space_before = text.endswith(" ") or text.endswith(LINE_BREAK)
         if out and _style(out[-1]) == _style(run):
             out[-1] = replace(out[-1], text=out[-1].text + text)
         else:
@@ -169,30 +180,64 @@ def _collapse(runs: list[Run]) -> list[Run]:
 
 
 class RunsFlowable(Flowable):
-    """One line of differently styled runs (a struck old mark and the new one in red; a name and its status)."""
+    """Differently styled runs (a struck old mark and the new one in red; a name and its status; a weekday in
+    bold above its date), broken into lines at the cell's width when the grid's text wraps."""
 
-    def __init__(self, runs: list[Run], fonts: dict[tuple[bool, bool], str]):
+    def __init__(self, runs: list[Run], fonts: dict[tuple[bool, bool], str], align: str = "CENTER",
+                 line_height: float = 1.0, breaks: bool = False):
         super().__init__()
-        self.runs = runs
-        self.fonts = fonts
-        self.widths = [stringWidth(r.text, fonts[(r.bold, r.italic)], r.size) for r in runs]
-        self.height = max(r.size for r in runs)
+        self.runs, self.fonts, self.align, self.breaks = runs, fonts, align, breaks
+        self.size = max((r.size for r in runs), default=0)
+        self.leading = self.size * line_height
+        self.lines: list[list[tuple[Run, str, float]]] = []
+
+    def _width(self, run: Run, text: str) -> float:
+        return stringWidth(text, self.fonts[(run.bold, run.italic)], run.size)
 
     def wrap(self, availWidth, availHeight):
-        return sum(self.widths), self.height
+        lines: list[list[tuple[Run, str, float]]] = [[]]
+        used = 0.0
+        for run in self.runs:
+            for token in re.findall(f"{LINE_BREAK}|[^ {LINE_BREAK}]+ *| +", run.text):
+                if token == LINE_BREAK:
+                    lines.append([])
+                    used = 0.0
+                    continue
+                width = self._width(run, token)
+                if self.breaks and lines[-1] and used + self._width(run, token.rstrip(" ")) > availWidth:
+                    lines.append([])
+                    used = 0.0
+                    if not token.strip(" "):
+                        continue
+                lines[-1].append((run, token, width))
+                used += width
+        self.lines = [self._trimmed(line) for line in lines]
+        self.width = max((sum(w for _, _, w in line) for line in self.lines), default=0.0)
+        self.height = self.leading * len(self.lines)
+        return self.width, self.height
+
+    def _trimmed(self, line):
+        if line and line[-1][1].endswith(" "):
+            run, text, _ = line[-1]
+            line = line[:-1] + [(run, text.rstrip(" "), self._width(run, text.rstrip(" ")))]
+        return line
 
     def draw(self):
-        canvas, x = self.canv, 0.0
-        for run, width in zip(self.runs, self.widths, strict=True):
-            color = colors.HexColor(run.color)
-            canvas.setFillColor(color)
-            canvas.setFont(self.fonts[(run.bold, run.italic)], run.size)
-            canvas.drawString(x, 0, run.text)
-            if run.strike:
-                canvas.setStrokeColor(color)
-                canvas.setLineWidth(0.05 * run.size)
-                canvas.line(x, 0.3 * run.size, x + width, 0.3 * run.size)
-            x += width
+        canvas = self.canv
+        for number, line in enumerate(self.lines):
+            y = (len(self.lines) - 1 - number) * self.leading
+            line_width = sum(w for _, _, w in line)
+            x = (self.width - line_width) / 2 if self.align == "CENTER" else 0.0
+            for run, text, width in line:
+                color = colors.HexColor(run.color)
+                canvas.setFillColor(color)
+                canvas.setFont(self.fonts[(run.bold, run.italic)], run.size)
+                canvas.drawString(x, y, text)
+                if run.strike:
+                    canvas.setStrokeColor(color)
+                    canvas.setLineWidth(0.05 * run.size)
+                    canvas.line(x, y + 0.3 * run.size, x + width, y + 0.3 * run.size)
+                x += width
 
 
 @dataclass
@@ -204,28 +249,40 @@ class _Cell:
     head: bool
     look: CellLook
     value: object  # str or RunsFlowable
-    width_class: str | None = None
+    width: tuple[float, str] | None = None  # a th's width: (number, "mm" or "%")
+
+
+def _width_of(cell, look: GridLook) -> tuple[float, str] | None:
+    """A heading cell's width: its class's in print.css, or its width attribute (mm or %)."""
+    for name in _classes(cell):
+        if name in look.widths:
+            return look.widths[name], "mm"
+    match = re.fullmatch(r"\s*([\d.]+)\s*(mm|%)\s*", cell.getAttribute("width") or "")
+    return (float(match.group(1)), match.group(2)) if match else None
 
 
 class FastGrid(Table):
-    """A ReportLab table whose columns without a width of their own share what the frame leaves."""
+    """A ReportLab table whose columns without a width of their own share what the frame leaves, and whose
+    wrapping texts are broken into lines once the widths are known."""
 
-    def __init__(self, *args, mm_widths=(), wrapped=(), **kwargs):
-        self._mm_widths = list(mm_widths)
-        self._wrapped = list(wrapped)  # (row, col, text, font, size, horizontal padding): broken into lines
+    def __init__(self, *args, col_widths=(), wrapped=(), **kwargs):
+        self._given_widths = list(col_widths)
+        self._wrapped = list(wrapped)  # (row, col, colspan, text, font, size, horizontal padding)
         super().__init__(*args, **kwargs)
 
     def wrap(self, availWidth, availHeight):
-        if not self._mm_widths:  # a part of a split table: ReportLab gave it the whole table's widths
+        if not self._given_widths:  # a part of a split table: ReportLab gave it the whole table's widths
             return super().wrap(availWidth, availHeight)
-        fixed = sum(w * mm for w in self._mm_widths if w is not None)
-        free = [i for i, w in enumerate(self._mm_widths) if w is None]
-        share = max(availWidth - fixed, 0) / len(free) if free else 0
-        self._argW = [share if w is None else w * mm for w in self._mm_widths]
+        widths = [None if w is None else w[0] * (mm if w[1] == "mm" else availWidth / 100)
+                  for w in self._given_widths]
+        free = [i for i, w in enumerate(widths) if w is None]
+        share = max(availWidth - sum(w for w in widths if w is not None), 0) / len(free) if free else 0
+        self._argW = [share if w is None else w for w in widths]
         self._colWidths = self._argW
-        for row, col, text, font, size, padding in self._wrapped:
-            lines = [line for part in text.split("\n") for line in simpleSplit(part, font, size, self._argW[col] - padding)]
-            self._cellvalues[row][col] = "\n".join(lines)
+        for row, col, colspan, text, font, size, padding in self._wrapped:
+            width = sum(self._argW[col:col + colspan]) - padding
+            self._cellvalues[row][col] = "\n".join(
+                line for part in text.split("\n") for line in (simpleSplit(part, font, size, width) or [""]))
         return super().wrap(availWidth, availHeight)
 
 
@@ -234,7 +291,7 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
     classes = _classes(table)
     kind = next((k for k in GRIDS if k in classes), None)
     if kind is None:
-        raise ValueError("pdf:grid: bảng không thuộc loại đã biết (book, att)")
+        raise ValueError("pdf:grid: bảng không thuộc loại đã biết (" + ", ".join(GRIDS) + ")")
     look = GRIDS[kind]
     dense = "dense" in classes
     cells: list[_Cell] = []
@@ -266,19 +323,19 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
             if len({_style(r) for r in runs}) <= 1 and not any(r.strike for r in runs):
                 value = _clean("".join(r.text for r in runs))  # one face: a ReportLab string cell
             else:
-                value = RunsFlowable(_collapse(runs), fonts)
-            width_class = next((cc for cc in _classes(cell) if cc in look.widths), None) if head else None
-            cells.append(_Cell(r, c, colspan, rowspan, head, cell_look, value, width_class))
+                value = RunsFlowable(_collapse(runs), fonts, cell_look.align, look.line_height, cell_look.wrap)
+            cells.append(_Cell(r, c, colspan, rowspan, head, cell_look, value,
+                               _width_of(cell, look) if head and colspan == 1 else None))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken.add((r + dr, c + dc))
             c += colspan
         ncols = max(ncols, c, max((cc for rr, cc in taken if rr == r), default=-1) + 1)
     data = [["" for _ in range(ncols)] for _ in rows]
-    wrapped = [(cell.row, cell.col, cell.value, fonts[(cell.look.bold, cell.look.italic)], cell.look.size,
-                cell.look.pad_left + cell.look.pad_right) for cell in cells
-               if cell.look.wrap and cell.colspan == 1 and isinstance(cell.value, str) and cell.value]
-    widths: list[float | None] = [None] * ncols
+    widths: list[tuple[float, str] | None] = [None] * ncols
+    wrapped = [(cell.row, cell.col, cell.colspan, cell.value, fonts[(cell.look.bold, cell.look.italic)],
+                cell.look.size, cell.look.pad_left + cell.look.pad_right) for cell in cells
+               if cell.look.wrap and isinstance(cell.value, str) and cell.value]
     commands: list[tuple] = [
         ("INNERGRID", (0, 0), (-1, -1), look.inner_border, BLACK),
         ("BOX", (0, 0), (-1, -1), look.outer_border, BLACK),
@@ -290,11 +347,13 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
         start = (cell.col, cell.row)
         if cell.colspan > 1 or cell.rowspan > 1:
             commands.append(("SPAN", start, end))
-        if cell.width_class and cell.colspan == 1:
-            widths[cell.col] = look.widths[cell.width_class]
+        if cell.width:
+            widths[cell.col] = cell.width
         lk = cell.look
         commands += [
-            ("FONT", start, end, fonts[(lk.bold, lk.italic)], lk.size, lk.size),
+            # an empty cell gives its row no height of its own, as in xhtml2pdf (an empty 9pt note cell
+            # beside 8,5pt marks would make every row of a 55-student page taller; 0 is "the default" to ReportLab)
+            ("FONT", start, end, fonts[(lk.bold, lk.italic)], lk.size, lk.size * look.line_height if cell.value != "" else 0.01),
             ("TEXTCOLOR", start, end, colors.HexColor(lk.color)),
             ("ALIGN", start, end, lk.align),
             # xhtml2pdf counts half of each border line into the cell's height, as here; and ReportLab puts a
@@ -308,7 +367,10 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
         if lk.background:
             commands.append(("BACKGROUND", start, end, colors.HexColor(lk.background)))
     repeat = int(table.getAttribute("repeat") or 0) if table.hasAttribute("repeat") else 0
-    return FastGrid(data, mm_widths=widths, wrapped=wrapped, repeatRows=repeat, style=TableStyle(commands), hAlign="LEFT")
+    if not repeat and _elements(table, "thead"):
+        repeat = len(_elements(_elements(table, "thead")[0], "tr"))
+    return FastGrid(data, col_widths=widths, wrapped=wrapped, repeatRows=repeat, style=TableStyle(commands),
+                    hAlign="LEFT")
 
 
 def install() -> None:
@@ -325,7 +387,8 @@ def install() -> None:
             tables = [n for n in self.node.getElementsByTagName("table")]
             if not tables:
                 return
-            family = c.getFontName("SheetSerif")
+            # the family the stylesheet gives the page (SheetSerif on A3 sheets, BookSerif in the A4 books)
+            family = c.frag.fontName
             fonts = {(b, i): tt2ps(family, int(b), int(i)) for b in (False, True) for i in (False, True)}
             grid = build(tables[0], fonts)
             for child in list(self.node.childNodes):
