@@ -73,9 +73,10 @@ def test_the_grids_look_is_what_print_css_says(kind):
         _pt(dense["font-size"]), _pt(dense["padding-top"]), _pt(dense["padding-bottom"]))
 
 
-def test_the_class_logs_look_is_what_the_a4_stylesheet_says():
+@pytest.mark.parametrize("kind", ["class-log-print", "hoc-ba-results"])
+def test_the_a4_books_look_is_what_the_a4_stylesheet_says(kind):
     rules = _rules(CSS.with_name("print_a4.css"))
-    look = fast_grid.GRIDS["class-log-print"]
+    look = fast_grid.GRIDS[kind]
     cell = rules["table.book th"] | rules["table.book td"]
     assert look.base.size == _pt(cell["font-size"]) and look.line_height == float(cell["line-height"])
     assert (look.base.pad_top, look.base.pad_right, look.base.pad_bottom, look.base.pad_left) == pytest.approx(
@@ -86,6 +87,14 @@ def test_the_class_logs_look_is_what_the_a4_stylesheet_says():
     assert look.by_class["name"]["align"].lower() == name["text-align"]
     assert look.by_class["name"]["pad_left"] == pytest.approx(_pt(name["padding-left"]))
     assert look.base.wrap  # lesson titles, remarks and names break into lines as in the browser
+    if kind == "hoc-ba-results":
+        comment = rules["table.book td.subject-comment"]
+        assert look.by_class["subject-comment"]["size"] == _pt(comment["font-size"])
+        assert look.by_class["subject-comment"]["align"].lower() == comment["text-align"]
+        assert look.head_by_class["small-head"]["size"] == _pt(rules["table.book th.small-head"]["font-size"])
+        assert look.by_class["fixed"]["color"] == rules["table.book .fixed"]["color"]
+        left = rules["table.book tr.left td"]
+        assert look.by_row_class["left"]["color"] == left["color"].replace("#555", "#555555")
 
 
 def _page(body: str) -> str:

@@ -56,6 +56,19 @@ class GridLook:
 
 
 GRIDS: dict[str, GridLook] = {
+    # the học bạ's results table (A4, print_a4.css table.book): as the class log's, with the subject teacher's
+    # comment in 8pt and the headings of the mark columns in 8,5pt
+    "hoc-ba-results": GridLook(
+        base=CellLook(size=9.5, pad_top=2.2, pad_bottom=1.6, wrap=True),
+        head={"bold": True},
+        by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm},
+                  "subject-comment": {"align": "LEFT", "size": 8.0, "pad_left": 1.0},
+                  "fixed": {"color": "#c00000", "bold": True}},
+        head_by_class={"small-head": {"size": 8.5}},
+        by_row_class={"left": {"color": "#555555", "italic": True}},
+        span_styles={"fixed": (None, "#c00000", True)},
+        line_height=1.05,
+    ),
     # the sổ ghi đầu bài (A4, print_a4.css table.book): 9.5pt, line-height 1.05, padding 2.2pt 1pt 1.6pt 1pt; its
     # texts (lesson titles, remarks, absent pupils) wrap; column widths in % on its headings. Checked first: the
     # table is also of class "book".
@@ -90,6 +103,8 @@ GRIDS: dict[str, GridLook] = {
     ),
 }
 DESCENT = 0.24  # of the font size: Liberation Serif's descent (0.216) and xhtml2pdf's rounding of it
+BORDER_SHARE = 0.4  # of the border's width, above and below a cell's text: xhtml2pdf's rows measured 0,4–0,47pt
+# taller than font and paddings with 0,5pt rules; the lower figure keeps every page within its sheet
 DENSE = {"size": 8.5, "pad_top": 1.0, "pad_bottom": 0.8}  # table.dense td
 
 
@@ -320,8 +335,12 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
             cell_look = replace(look.base, **changes)
             runs = _runs(cell, look, cell_look)
             value: object
-            if len({_style(r) for r in runs}) <= 1 and not any(r.strike for r in runs):
-                value = _clean("".join(r.text for r in runs))  # one face: a ReportLab string cell
+            if len({_style(r) for r in runs if r.text.strip()}) <= 1 and not any(r.strike for r in runs):
+                # one face (the cell's, or its <b> all through): a ReportLab string cell
+                face = next((r for r in runs if r.text.strip()), None)
+                if face is not None:
+                    cell_look = replace(cell_look, bold=face.bold, italic=face.italic, size=face.size, color=face.color)
+                value = _clean("".join(r.text for r in runs))
             else:
                 value = RunsFlowable(_collapse(runs), fonts, cell_look.align, look.line_height, cell_look.wrap)
             cells.append(_Cell(r, c, colspan, rowspan, head, cell_look, value,
@@ -356,11 +375,11 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
             ("FONT", start, end, fonts[(lk.bold, lk.italic)], lk.size, lk.size * look.line_height if cell.value != "" else 0.01),
             ("TEXTCOLOR", start, end, colors.HexColor(lk.color)),
             ("ALIGN", start, end, lk.align),
-            # xhtml2pdf counts half of each border line into the cell's height, as here; and ReportLab puts a
+            # xhtml2pdf counts some of each border line into the cell's height, as here; and ReportLab puts a
             # one-line cell's baseline on its bottom padding, where xhtml2pdf leaves the font's descent below
             # it (the dấu nặng and descenders clear the row rule): the text is raised by that much
-            ("TOPPADDING", start, end, lk.pad_top + look.inner_border / 2 - DESCENT * lk.size),
-            ("BOTTOMPADDING", start, end, lk.pad_bottom + look.inner_border / 2 + DESCENT * lk.size),
+            ("TOPPADDING", start, end, lk.pad_top + BORDER_SHARE * look.inner_border - DESCENT * lk.size),
+            ("BOTTOMPADDING", start, end, lk.pad_bottom + BORDER_SHARE * look.inner_border + DESCENT * lk.size),
             ("LEFTPADDING", start, end, lk.pad_left),
             ("RIGHTPADDING", start, end, lk.pad_right),
         ]
