@@ -142,7 +142,10 @@ def ready(page):
     """Wait until the page now shown has run its deferred scripts (htmx and the grid's keys are live).
     Call it after checking something only the new page has: a click returns before the next page loads,
     and a key pressed before the grid's script attaches is lost (a flaky CI run of the conduct grid)."""
-    page.wait_for_function("document.readyState === 'complete' && !!window.htmx")
+    # the load event of the document now shown comes after its deferred scripts and their DOMContentLoaded
+    # work (htmx processes the page then); no wait_for_function: its polling evaluates a string, which the
+    # app's Content Security Policy (no 'unsafe-eval') refuses
+    page.wait_for_load_state("load")
 
 
 def csrf_headers(page) -> dict:
