@@ -1,12 +1,13 @@
 """The large grids of the books drawn as one ReportLab table, through an xhtml2pdf tag of our own.
 
 xhtml2pdf turns every table cell into a paragraph with its own CSS cascade, layout and drawing: a class book's
-score and attendance pages (400–1,500 cells each) spend nine tenths of their render time there. A print template
+score and attendance pages (400–1,500 cells each) spent nine tenths of their render time there. A print template
 wraps such a grid in `<pdf:grid>` when it renders for the PDF (the browser's print view gets the bare table):
 the tag reads the table from the document (rows, spans, texts, classes) and hands ReportLab one Table whose
 cells are plain strings, with the borders, paddings, fonts and shading the print stylesheet gives those classes
-(GRIDS below, kept equal to static/css/print.css by tests/test_fast_grid.py). A cell holding markup
-(a struck-through old value beside the new one in red, a status in smaller type) becomes a ReportLab paragraph.
+(GRIDS below, kept equal to static/css/print.css and print_a4.css by tests/test_fast_grid.py). A cell in more
+than one face (a struck-through old value beside the new one in red, a name and its status in smaller type, a
+weekday in bold above its date) is drawn by RunsFlowable; texts that wrap are broken at the column's width.
 """
 from __future__ import annotations
 
