@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from peewee import DatabaseError
 
-from models.core import db
+from models.core import db, sealed
 from models.core.database import bind_database, migrate, open_database, sqlite_url_for
 
 ROOT = Path(__file__).resolve().parent
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    sealed.configure(app.config["SECRET_KEY"])  # secrets the app reads back (the SMS phone's password)
 
     bind_database(open_database(app.config["DATABASE_URL"]))
     if app.config["AUTO_MIGRATE"]:

@@ -128,11 +128,13 @@ def test_admin_sets_the_channel_and_templates_with_versions(client, login_as, sc
     assert auth.post("/admin/family-notices/settings", data={
         "channel": "sms", "gateway_url": "http://192.168.1.5:8080", "gateway_login": "sms",
         "gateway_password": "secret", "rate_per_minute": "10", "version": ""}).status_code == 302
-    assert settings.current().gateway_password == "secret"
+    stored = settings.current().gateway_password
+    assert "secret" not in stored and stored.startswith("fernet:")  # sealed with SECRET_KEY, never as typed
+    assert settings.gateway_password(settings.current()) == "secret"
     stale = auth.post("/admin/family-notices/settings", data={"channel": "print", "version": "0"})
     assert stale.status_code == 409
     assert auth.post("/admin/family-notices/settings", data={"channel": "print", "version": "1"}).status_code == 302
-    assert settings.current().gateway_password == "secret"  # blank keeps it
+    assert settings.current().gateway_password == stored  # blank keeps it
     bad = auth.post("/admin/family-notices/template/day", data={"text": "Em {ten}", "version": "0"})
     assert bad.status_code == 422 and "{ten}" in bad.get_data(as_text=True)
     assert auth.post("/admin/family-notices/template/day",

@@ -1,5 +1,5 @@
 """The database core: the proxy `db`, the base models, `write_transaction()`, connecting and migrating,
-prepared queries, the rows kept between requests and group commit. Every other area builds on it.
+prepared queries, the rows kept between requests, group commit and sealed secrets. Every other area builds on it.
 
 The modules and names other areas may import are listed in __all__ (tests/test_layers.py holds them to it).
 """
@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from peewee import DatabaseProxy, Model, SqliteDatabase
 
-__all__ = ["database", "prepared", "reference_cache", "group_commit",
+__all__ = ["database", "prepared", "reference_cache", "group_commit", "sealed",
            "db", "BaseModel", "KeptModel", "DeletionRefused", "row_id", "is_sqlite", "write_transaction"]
 
 db = DatabaseProxy()

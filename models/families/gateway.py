@@ -14,6 +14,8 @@ import requests
 from android_sms_gateway import APIClient, domain, errors
 from android_sms_gateway.http import RequestsHttpClient
 
+from models.core import sealed
+from models.families import settings as family_settings
 from models.families.settings import FamilySettings
 
 TIMEOUT = 15  # seconds for one request to the phone on the LAN
@@ -54,9 +56,13 @@ def open_client(settings: FamilySettings) -> Iterator[APIClient]:
                            retry=False)
     if not settings.gateway_password:
         raise GatewayError("Chưa cài đặt mật khẩu máy chủ SMS của điện thoại.", retry=False)
+    try:
+        password = family_settings.gateway_password(settings)
+    except sealed.UnreadableSecret as exc:
+        raise GatewayError(str(exc), retry=False) from None
     session = _Session()
     try:
-        yield APIClient(settings.gateway_login or None, settings.gateway_password, base_url=settings.gateway_url,
+        yield APIClient(settings.gateway_login or None, password, base_url=settings.gateway_url,
                         http=RequestsHttpClient(session))
     finally:
         session.close()

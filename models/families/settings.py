@@ -4,7 +4,7 @@ from datetime import datetime
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.audit.log import record
-from models.core import BaseModel, write_transaction
+from models.core import BaseModel, sealed, write_transaction
 from models.people.accounts import User
 from models.people.records import Student
 from models.rules.family_sms import GSM7_LIMIT, fill_template, sms_length, sms_text, template_problem
@@ -105,13 +105,19 @@ def save_settings(values: dict, expected_version: int | None) -> FamilySettings:
         row = row or FamilySettings(version=0)
         row.channel, row.gateway_url, row.rate_per_minute = channel, url, rate
         row.gateway_login = (values.get("gateway_login") or "").strip()
-        if values.get("gateway_password"):  # blank keeps the stored password
-            row.gateway_password = values["gateway_password"]
+        if values.get("gateway_password"):  # blank keeps the stored password; sealed, never stored as typed
+            row.gateway_password = sealed.seal(values["gateway_password"])
         row.version += 1
         row.updated_at = datetime.now()
         row.save()
         record("update", "family_settings", row.id, before=before, after=_settings_dict(row))
     return row
+
+
+def gateway_password(row: FamilySettings) -> str:
+    """The phone's password as typed (sealed in the database, models/core/sealed.py); raises
+    sealed.UnreadableSecret with a Vietnamese message when SECRET_KEY changed since it was saved."""
+    return sealed.unseal(row.gateway_password)
 
 
 def _settings_dict(row: FamilySettings) -> dict:
