@@ -274,3 +274,17 @@ def login_as(client, school):
         return auth
 
     return _login
+
+
+@pytest.fixture
+def switch(client, login_as):
+    """switch("totruong") signs the one test client out and in again as that account (the steps of a workflow)."""
+    state = {"auth": None}
+
+    def _as(username):
+        if state["auth"] is not None:
+            state["auth"].logout()
+        state["auth"] = login_as(username)
+        return state["auth"]
+
+    return _as

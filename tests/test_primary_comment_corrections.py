@@ -30,19 +30,6 @@ def primary(school, monkeypatch):
     return build_primary(school, unlock=False)  # no entry windows in the test school: every moment is locked
 
 
-@pytest.fixture
-def switch(client, login_as):
-    state = {"auth": None}
-
-    def _as(username):
-        if state["auth"] is not None:
-            state["auth"].logout()
-        state["auth"] = login_as(username)
-        return state["auth"]
-
-    return _as
-
-
 def _anh(primary):
     return primary["pupils"]["Lê Minh Anh"]
 

@@ -66,6 +66,14 @@ def _student_in(class_id: int) -> Student:
     return student
 
 
+def _moment_arg() -> str:
+    """The TT27 moment (GHK1, CHK1, GHK2, CN) named in the query string; 404 for anything else."""
+    moment = request.args.get("moment", "")
+    if moment not in tt27.MOMENTS:
+        abort(404)
+    return moment
+
+
 def _cell_from_args():
     """The cell the request is about, from the query string, with the object-level check of its target."""
     if request.args.get("target") == "mark":
@@ -80,19 +88,13 @@ def _cell_from_args():
                                                       _arg_int("idx"), now=now())
     if request.args.get("target") == "primary" and "class_id" in request.args:  # a rating, the homeroom teacher's
         school_class = own_homeroom_class(_arg_int("class_id"))
-        moment = request.args.get("moment", "")
-        student = _student_in(school_class.id)
-        if moment not in primary_corr.tt27.MOMENTS:
-            abort(404)
+        student, moment = _student_in(school_class.id), _moment_arg()
         back = url_for("homeroom.primary_traits", class_id=school_class.id, moment=moment)
         return "primary", back, lambda: primary_corr.trait_target(school_class, moment, student,
                                                                   request.args.get("field", ""), now=now())
     if request.args.get("target") == "primary":
         assignment = own_assignment(_arg_int("assignment_id"))
-        moment = request.args.get("moment", "")
-        student = _student_in(assignment.school_class_id)
-        if moment not in primary_corr.tt27.MOMENTS:
-            abort(404)
+        student, moment = _student_in(assignment.school_class_id), _moment_arg()
         back = url_for("teacher.primary_grid", assignment_id=assignment.id, moment=moment)
         return "primary", back, lambda: primary_corr.primary_target(assignment, moment, student,
                                                                     request.args.get("field", ""), now=now())

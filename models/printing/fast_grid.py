@@ -45,7 +45,7 @@ class GridLook:
     """What print.css says of one kind of grid: the cells' default look and what each class changes."""
 
     base: CellLook
-    head: dict = field(default_factory=dict)  # th: changes
+    head: dict = field(default_factory=lambda: {"bold": True})  # th: changes (every print table's th is bold)
     by_class: dict = field(default_factory=dict)  # td class -> changes
     head_by_class: dict = field(default_factory=dict)  # th class -> changes
     by_row_class: dict = field(default_factory=dict)  # tr class -> changes to its td cells
@@ -56,12 +56,14 @@ class GridLook:
     span_styles: dict = field(default_factory=dict)  # inline span class -> (size or None, colour or None, bold)
 
 
+# print_a4.css table.book cells: 9,5pt, padding 2.2pt 1pt 1.6pt 1pt (line-height 1.05 on the GridLook); texts wrap
+A4_BOOK = CellLook(size=9.5, pad_top=2.2, pad_bottom=1.6, wrap=True)
+
 GRIDS: dict[str, GridLook] = {
     # the học bạ's results table (A4, print_a4.css table.book): as the class log's, with the subject teacher's
     # comment in 8pt and the headings of the mark columns in 8,5pt
     "hoc-ba-results": GridLook(
-        base=CellLook(size=9.5, pad_top=2.2, pad_bottom=1.6, wrap=True),
-        head={"bold": True},
+        base=A4_BOOK,
         by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm},
                   "subject-comment": {"align": "LEFT", "size": 8.0, "pad_left": 1.0},
                   "fixed": {"color": "#c00000", "bold": True}},
@@ -74,15 +76,13 @@ GRIDS: dict[str, GridLook] = {
     # texts (lesson titles, remarks, absent pupils) wrap; column widths in % on its headings. Checked first: the
     # table is also of class "book".
     "class-log-print": GridLook(
-        base=CellLook(size=9.5, pad_top=2.2, pad_bottom=1.6, wrap=True),
-        head={"bold": True},
+        base=A4_BOOK,
         by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm}},
         line_height=1.05,
     ),
     # table.book (class book pages): 9pt, padding 1.5pt 1pt 1.2pt 1pt, centred, line-height 1.0
     "book": GridLook(
         base=CellLook(),
-        head={"bold": True},
         by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm}, "void": {"background": "#efefef"},
                   "red": {"color": "#c00000", "bold": True}, "fix": {"size": 8.5}, "avg": {"bold": True},
                   "note": {"align": "LEFT", "size": 9.0, "pad_left": 1.0, "wrap": True}},
@@ -94,7 +94,6 @@ GRIDS: dict[str, GridLook] = {
     # table.att (monthly attendance): 8.5pt, padding 1.4pt 0 0.2pt 0, centred, fixed layout
     "att": GridLook(
         base=CellLook(size=8.5, pad_top=1.4, pad_right=0, pad_bottom=0.2, pad_left=0),
-        head={"bold": True},
         by_class={"name": {"align": "LEFT", "pad_left": 1.5 * mm}, "off": {"background": "#d9d9d9"},
                   "void": {"background": "#efefef"}, "k": {"bold": True}},
         head_by_class={"off": {"background": "#d9d9d9"}, "void": {"background": "#efefef"}},
@@ -262,7 +261,6 @@ class _Cell:
     col: int
     colspan: int
     rowspan: int
-    head: bool
     look: CellLook
     value: object  # str or RunsFlowable
     width: tuple[float, str] | None = None  # a th's width: (number, "mm" or "%")
@@ -344,7 +342,7 @@ def build(table, fonts: dict[tuple[bool, bool], str]) -> FastGrid:
                 value = _clean("".join(r.text for r in runs))
             else:
                 value = RunsFlowable(_collapse(runs), fonts, cell_look.align, look.line_height, cell_look.wrap)
-            cells.append(_Cell(r, c, colspan, rowspan, head, cell_look, value,
+            cells.append(_Cell(r, c, colspan, rowspan, cell_look, value,
                                _width_of(cell, look) if head and colspan == 1 else None))
             for dr in range(rowspan):
                 for dc in range(colspan):
